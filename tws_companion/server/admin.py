@@ -1,0 +1,184 @@
+"""``tws-companion admin``: provisioning and support commands over a server's database."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from tws_companion.server import accounts
+from tws_companion.server.context import ServerContext
+from tws_companion.server.scenario import load_scenario, read_scenario
+from tws_companion.sls import code_card
+from tws_companion.sls.devices import DeviceKind
+
+
+def add_commands(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+
+    create = sub.add_parser("create-user", help="create a user (password read without echo)")
+    create.add_argument("--user", required=True)
+    create.add_argument("--phone")
+    create.add_argument("--allow-ip", action="append", default=[], metavar="ADDRESS_OR_CIDR",
+                        help="restrict logins to these addresses (repeatable)")
+    create.add_argument("--password-stdin", action="store_true",
+                        help="read the password from standard input instead of prompting")
+
+    add = sub.add_parser("add-device", help="give a user a second-factor device")
+    add.add_argument("--user", required=True)
+    add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
+    add.add_argument("--label")
+    add.add_argument("--secret-hex", help="OCRA key of a DSC+ or IB Key (generated if omitted)")
+    add.add_argument("--pin", help="the device PIN (DSC+, IB Key)")
+    add.add_argument("--phone", help="SMS phone number (default: the user's)")
+
+    listing = sub.add_parser("list-devices", help="list a user's devices")
+    listing.add_argument("--user", required=True)
+
+    temp = sub.add_parser("issue-temp-passcode", help="issue a temporary passcode")
+    temp.add_argument("--user", required=True)
+
+    reset = sub.add_parser("reset-device", help="unlock a device locked by wrong responses")
+    reset.add_argument("--user", required=True)
+    reset.add_argument("--device", required=True, metavar="DEVICE_ID")
+
+    unlock = sub.add_parser("unlock-user", help="clear a user's failed-login lockout")
+    unlock.add_argument("--user", required=True)
+
+    export = sub.add_parser("export-card", help="print a Security Code Card as CSV index,value")
+    export.add_argument("--user", required=True)
+    export.add_argument("--device", metavar="DEVICE_ID", help="which card (default: the only one)")
+
+    scenario = sub.add_parser("load-scenario", help="load users and devices from a scenario file")
+    scenario.add_argument("file", type=Path)
+
+
+def run(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        return _COMMANDS[args.admin_command](ctx, args, out)
+    except accounts.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _create_user(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("error: the passwords do not match", file=sys.stderr)
+            return 1
+    try:
+        with ctx.db.transaction() as s:
+            user = accounts.create_user(
+                ctx, s, username=args.user, password=password, phone=args.phone,
+                allowed_ips=args.allow_ip,
+            )
+            print(f"created user {user.username}", file=out)
+    except ValueError as exc:
+        raise accounts.AccountError(str(exc)) from None
+    return 0
+
+
+def _add_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    if args.kind == DeviceKind.TEMPORARY.value:
+        raise accounts.AccountError("use issue-temp-passcode for a temporary passcode")
+    with ctx.db.transaction() as s:
+        user = accounts.require_user(s, args.user)
+        new = accounts.add_device(
+            ctx, s, user, kind=args.kind, label=args.label, secret_hex=args.secret_hex,
+            pin=args.pin, phone=args.phone,
+        )
+        print(f"added {new.device.kind} device {new.device.id} ({new.device.label})", file=out)
+        if new.generated_secret_hex:
+            print(f"secret (hex, shown once, for enrolling the device): {new.generated_secret_hex}",
+                  file=out)
+    return 0
+
+
+def _list_devices(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    with ctx.db.transaction() as s:
+        user = accounts.require_user(s, args.user)
+        print(f"{'id':<18} {'kind':<12} {'status':<8} {'failures':>8}  label", file=out)
+        for device in accounts.user_devices(s, user):
+            print(
+                f"{device.id:<18} {device.kind:<12} {device.status:<8} "
+                f"{device.consecutive_failures:>8}  {device.label}",
+                file=out,
+            )
+    return 0
+
+
+def _issue_temp(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    with ctx.db.transaction() as s:
+        user = accounts.require_user(s, args.user)
+        new = accounts.issue_temporary_passcode(ctx, s, user)
+        print(f"temporary passcode for {user.username}: {new.passcode}", file=out)
+        print(
+            f"valid on every platform for {ctx.policy.temporary_full_access.days} days, then in "
+            f"Client Portal only (to print the Online Security Code Card) until day "
+            f"{ctx.policy.temporary_portal_access.days}",
+            file=out,
+        )
+    return 0
+
+
+def _reset_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    with ctx.db.transaction() as s:
+        user = accounts.require_user(s, args.user)
+        device = accounts.require_device(s, user, args.device)
+        accounts.reset_device(s, device)
+        print(f"device {device.id} of {user.username} is active again", file=out)
+    return 0
+
+
+def _unlock_user(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    with ctx.db.transaction() as s:
+        user = accounts.require_user(s, args.user)
+        accounts.unlock_user(s, user)
+        print(f"{user.username} may log in again", file=out)
+    return 0
+
+
+def _export_card(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    with ctx.db.transaction() as s:
+        user = accounts.require_user(s, args.user)
+        cards = [
+            device
+            for device in accounts.user_devices(s, user)
+            if device.kind in (DeviceKind.CODE_CARD.value, DeviceKind.ONLINE_CARD.value)
+            and device.status != "revoked"
+        ]
+        if args.device:
+            cards = [device for device in cards if device.id == args.device]
+        if not cards:
+            raise accounts.AccountError(f"{user.username} has no such Security Code Card")
+        if len(cards) > 1:
+            ids = ", ".join(device.id for device in cards)
+            raise accounts.AccountError(f"{user.username} has several cards; pick one with --device ({ids})")
+        out.write(code_card.card_to_csv(accounts.device_card(ctx, cards[0])))
+    return 0
+
+
+def _load_scenario(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    scenario = read_scenario(args.file)
+    if scenario.policy:
+        print("note: the scenario's [policy] applies only with `serve --scenario`", file=sys.stderr)
+    for line in load_scenario(ctx, scenario):
+        print(f"loaded {line}", file=out)
+    return 0
+
+
+_COMMANDS = {
+    "create-user": _create_user,
+    "add-device": _add_device,
+    "list-devices": _list_devices,
+    "issue-temp-passcode": _issue_temp,
+    "reset-device": _reset_device,
+    "unlock-user": _unlock_user,
+    "export-card": _export_card,
+    "load-scenario": _load_scenario,
+}

@@ -1,0 +1,69 @@
+"""One object for a server's configuration, and the context built from it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tws_companion.server.clock import Clock, OffsetFileClock, SystemClock
+from tws_companion.server.context import ServerContext
+from tws_companion.server.crypto import load_or_create_master_key
+from tws_companion.server.db import Database
+from tws_companion.server.gateways.config import load_gateway
+from tws_companion.server.passwords import HashParameters, Passwords
+from tws_companion.sls.policy import Policy
+
+#: Carries the configuration to uvicorn's worker processes.
+CONFIG_ENV_VAR = "TWS_COMPANION_SERVER_CONFIG"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    data_dir: Path
+    db_url: str | None = None
+    gateway: str = "outbox"
+    clock_file: Path | None = None
+    #: Policy overrides (durations in seconds), e.g. from a scenario's ``[policy]`` table.
+    policy: dict[str, Any] = field(default_factory=dict)
+    hash_parameters: HashParameters = field(default_factory=HashParameters)
+    password_concurrency: int = 0
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.data_dir / 'sls.db'}"
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["data_dir"] = str(self.data_dir)
+        data["clock_file"] = str(self.clock_file) if self.clock_file else None
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> ServerConfig:
+        data = json.loads(text)
+        return cls(
+            data_dir=Path(data["data_dir"]),
+            db_url=data["db_url"],
+            gateway=data["gateway"],
+            clock_file=Path(data["clock_file"]) if data["clock_file"] else None,
+            policy=data["policy"],
+            hash_parameters=HashParameters(**data["hash_parameters"]),
+            password_concurrency=data["password_concurrency"],
+        )
+
+
+def build_context(config: ServerConfig) -> ServerContext:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    clock: Clock = OffsetFileClock(config.clock_file) if config.clock_file else SystemClock()
+    return ServerContext(
+        db=Database(config.database_url),
+        master_key=load_or_create_master_key(config.data_dir / "master.key"),
+        passwords=Passwords(config.hash_parameters, config.password_concurrency),
+        gateway=load_gateway(config.gateway, data_dir=config.data_dir, env=os.environ),
+        policy=Policy.from_mapping(config.policy),
+        clock=clock,
+        data_dir=config.data_dir,
+    )

@@ -1,0 +1,208 @@
+"""Persistence: the tables of the SLS server and how to open the database.
+
+All login state lives here, never in process memory, so several uvicorn workers (or several
+machines behind a load balancer sharing PostgreSQL) can serve the steps of one login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    TypeDecorator,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Normalised (case-folded) user name; logins match it case-insensitively.
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    allowed_ips: Mapped[list[str]] = mapped_column(default=list)
+    identity: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The user's layout-settings key, encrypted with the server's master key.
+    settings_key_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    preferred_device_id: Mapped[str | None] = mapped_column(String(32))
+    last_temporary_issued_at: Mapped[datetime | None]
+    last_permanent_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Device(Base):
+    __tablename__ = "devices"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(64))
+    #: ``active``, ``locked`` (too many wrong responses) or ``revoked``.
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    #: OCRA key, code card (JSON) or temporary-passcode digest, encrypted with the master key.
+    secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The device PIN for OCRA suites with a ``P`` input, encrypted with the master key.
+    pin_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    issued_at: Mapped[datetime]
+
+
+class LoginFailure(Base):
+    """Consecutive failed logins per user name, known or not (so both get the same answers)."""
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    consecutive: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+
+
+class SourceFailure(Base):
+    """Failed logins per source address within a window."""
+
+    __tablename__ = "source_failures"
+
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime | None]
+
+
+class Login(Base):
+    """One login transaction, from the accepted password to the accepted response."""
+
+    __tablename__ = "logins"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(64))
+    #: ``select_device``, ``respond``, ``done`` or ``failed``.
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    device_id: Mapped[str | None] = mapped_column(String(32))
+    #: The latest challenge: an OCRA code, ``"i,j"`` card indices, or empty.
+    challenge: Mapped[str | None] = mapped_column(String(64))
+    challenge_expires_at: Mapped[datetime | None]
+    wrong_responses: Mapped[int] = mapped_column(default=0)
+    #: HMAC of the latest SMS/voice code, bound to this login; cleared once used.
+    code_digest: Mapped[str | None] = mapped_column(String(128))
+    code_channel: Mapped[str | None] = mapped_column(String(8))
+    resends: Mapped[int] = mapped_column(default=0)
+    last_send_at: Mapped[datetime | None]
+    #: Optimistic concurrency: every state change bumps it, so two workers never both accept.
+    version: Mapped[int] = mapped_column(default=0)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class UsedChallenge(Base):
+    """Challenges already answered, per device: never issued or accepted again."""
+
+    __tablename__ = "used_challenges"
+
+    device_id: Mapped[str] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True
+    )
+    challenge: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SessionToken(Base):
+    __tablename__ = "sessions"
+
+    #: SHA-256 of the token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite in WAL mode with write transactions begun IMMEDIATE (so
+    concurrent workers queue instead of failing), or any other SQLAlchemy URL as given."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_schema(engine: Engine) -> None:
+    Base.metadata.create_all(engine)
+
+
+class Database:
+    """The engine and a session factory; ``with db.transaction() as s:`` commits or rolls back."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        create_schema(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

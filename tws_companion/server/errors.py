@@ -1,0 +1,97 @@
+"""API errors: one exception type carrying an ``ErrorCode``, and the handlers that turn every
+failure (ours, FastAPI's validation, Starlette's 404/405, anything unexpected) into the JSON error
+body of DESIGN.md section 5. No stack trace or internal detail ever reaches a client."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tws_companion.protocol import ERROR_STATUS, ErrorCode
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        attempts_left: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+        self.attempts_left = attempts_left
+
+    @property
+    def status(self) -> int:
+        return ERROR_STATUS[self.code]
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code.value, "message": self.message}
+        if self.retry_after is not None:
+            error["retry_after"] = self.retry_after
+        if self.attempts_left is not None:
+            error["attempts_left"] = self.attempts_left
+        return {"error": error}
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+_STATUS_CODES: dict[int, tuple[ErrorCode, str]] = {
+    400: (ErrorCode.INVALID_REQUEST, "The request is malformed."),
+    401: (ErrorCode.UNAUTHORIZED, "Log in first."),
+    404: (ErrorCode.NOT_FOUND, "There is nothing at this address."),
+    405: (ErrorCode.METHOD_NOT_ALLOWED, "This method is not allowed here."),
+    413: (ErrorCode.PAYLOAD_TOO_LARGE, "The request is too large."),
+    415: (ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send JSON (Content-Type: application/json)."),
+}
+
+
+def _describe_validation(exc: RequestValidationError) -> str:
+    problems = []
+    for item in exc.errors()[:5]:
+        where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+        problems.append(f"{where or 'body'}: {item.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(problems)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Never echo the input back: it may hold a password or a response.
+        return error_response(ApiError(ErrorCode.INVALID_REQUEST, _describe_validation(exc)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _STATUS_CODES.get(
+            exc.status_code, (ErrorCode.INVALID_REQUEST, "The request cannot be served.")
+        )
+        response = error_response(ApiError(code, message))
+        response.status_code = exc.status_code if exc.status_code < 500 else 500
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected %s while serving a request", type(exc).__name__)
+        return error_response(
+            ApiError(ErrorCode.INTERNAL_ERROR, "The server failed; the failure has been logged.")
+        )

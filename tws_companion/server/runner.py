@@ -1,0 +1,64 @@
+"""Run the server with uvicorn: one process, or several workers sharing one listening socket.
+
+With ``--port 0`` the operating system picks a free port; the first line on standard output is
+``listening on http://HOST:PORT`` once the socket is bound, so a test or a script can read it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
+
+from tws_companion.server.app import create_app
+from tws_companion.server.config import CONFIG_ENV_VAR, ServerConfig, build_context
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory uvicorn's worker processes call (configuration in the environment)."""
+    return create_app(build_context(ServerConfig.from_json(os.environ[CONFIG_ENV_VAR])))
+
+
+def url_for(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve(
+    config: ServerConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    workers: int = 1,
+    out: TextIO = sys.stdout,
+) -> None:
+    if workers > 1:
+        os.environ[CONFIG_ENV_VAR] = config.to_json()
+        uv_config = uvicorn.Config(
+            "tws_companion.server.runner:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            server_header=False,
+        )
+    else:
+        uv_config = uvicorn.Config(
+            create_app(build_context(config)),
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+        )
+    sock = uv_config.bind_socket()
+    bound_port = sock.getsockname()[1]
+    print(f"listening on {url_for(host, bound_port)}", file=out, flush=True)
+    server = uvicorn.Server(uv_config)
+    if workers > 1:
+        Multiprocess(uv_config, target=server.run, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])

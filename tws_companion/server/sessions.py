@@ -1,0 +1,69 @@
+"""Session tokens: 256-bit random values handed to the client once and stored only as SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from tws_companion.protocol import ErrorCode, Scope
+from tws_companion.server.db import SessionToken
+from tws_companion.server.errors import ApiError
+from tws_companion.sls.policy import SESSION_TOKEN_BYTES, Policy
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(
+    session: Session,
+    *,
+    user_id: int,
+    device_id: str,
+    scope: Scope,
+    platform: str,
+    now: datetime,
+    policy: Policy,
+) -> tuple[str, SessionToken]:
+    token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+    row = SessionToken(
+        token_hash=token_hash(token),
+        user_id=user_id,
+        device_id=device_id,
+        scope=scope.value,
+        platform=platform,
+        created_at=now,
+        expires_at=now + policy.session_ttl,
+    )
+    session.add(row)
+    return token, row
+
+
+UNAUTHORIZED = ApiError(ErrorCode.UNAUTHORIZED, "Your session has ended. Log in again.")
+
+
+def find_session(session: Session, token: str | None, now: datetime) -> SessionToken:
+    """The live session for a bearer token; ``UNAUTHORIZED`` for anything else."""
+    if not token or len(token) > 128:
+        raise UNAUTHORIZED
+    row = session.get(SessionToken, token_hash(token))
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise UNAUTHORIZED
+    return row
+
+
+def revoke(session: Session, token: str | None, now: datetime) -> None:
+    """End a session; an unknown or already-ended token is not an error (logout is idempotent)."""
+    if not token or len(token) > 128:
+        return
+    row = session.get(SessionToken, token_hash(token))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now
+
+
+def prune(session: Session, now: datetime) -> None:
+    session.execute(delete(SessionToken).where(SessionToken.expires_at < now))
