@@ -33,11 +33,21 @@ def default_data_dir(name: str) -> Path:
 def _add_server_options(parser: argparse.ArgumentParser, *, default_dir: str) -> None:
     from tws_companion.server.gateways.config import GATEWAY_NAMES
 
-    parser.add_argument("--data-dir", type=Path, default=default_data_dir(default_dir),
-                        help="folder for the database, master key and outbox")
-    parser.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in --data-dir)")
-    parser.add_argument("--gateway", choices=GATEWAY_NAMES, default="outbox",
-                        help="how SMS and voice codes are sent (default: outbox, for development)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default_data_dir(default_dir),
+        help="folder for the database, master key and outbox",
+    )
+    parser.add_argument(
+        "--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in --data-dir)"
+    )
+    parser.add_argument(
+        "--gateway",
+        choices=GATEWAY_NAMES,
+        default="outbox",
+        help="how SMS and voice codes are sent (default: outbox, for development)",
+    )
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -138,7 +148,9 @@ def _add_admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
     parser = sub.add_parser("admin", help="manage users and devices of a server's database")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir("server"))
-    parser.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in --data-dir)")
+    parser.add_argument(
+        "--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in --data-dir)"
+    )
     admin.add_commands(parser)
 
 
@@ -158,10 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_server_options(serve, default_dir="server")
     serve.add_argument("--scenario", type=Path, metavar="FILE", help="load users and devices first")
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    serve.add_argument("--password-concurrency", type=int, default=0,
-                       help="password checks at once per worker (default: one per core)")
-    serve.add_argument("--clock-file", type=Path, metavar="FILE",
-                       help="testing and support: seconds to add to the clock, read on every use")
+    serve.add_argument(
+        "--password-concurrency",
+        type=int,
+        default=0,
+        help="password checks at once per worker (default: one per core)",
+    )
+    serve.add_argument(
+        "--clock-file",
+        type=Path,
+        metavar="FILE",
+        help="testing and support: seconds to add to the clock, read on every use",
+    )
 
     demo = sub.add_parser("demo", help="run the demo: embedded server with the demo users")
     demo.add_argument("--host", default="127.0.0.1")
@@ -198,4 +218,3 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         file=sys.stderr,
     )
     return 2
-

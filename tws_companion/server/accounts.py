@@ -6,6 +6,8 @@ stored the same way because OCRA feeds the PIN itself into the response.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -164,7 +166,9 @@ def add_device(
         device.secret_enc = ctx.master_key.encrypt(key, f"device-secret:{device.id}")
         if device_spec.uses_pin:
             if pin is None or not (pin.isdigit() and len(pin) == PIN_DIGITS):
-                raise AccountError(f"a {device_spec.kind.value} device needs a {PIN_DIGITS}-digit PIN")
+                raise AccountError(
+                    f"a {device_spec.kind.value} device needs a {PIN_DIGITS}-digit PIN"
+                )
             device.pin_enc = ctx.master_key.encrypt(pin.encode(), f"device-pin:{device.id}")
     elif device_spec.kind in (DeviceKind.CODE_CARD, DeviceKind.ONLINE_CARD):
         card = card or code_card.generate_card(ctx.policy.code_card_size)
@@ -189,13 +193,17 @@ def add_device(
 
 
 def passcode_digest(ctx: ServerContext, passcode: str) -> str:
-    return one_time_codes.code_digest(ctx.passcode_key, "temporary-passcode", passcode)
+    """HMAC-SHA256 of a normalised temporary passcode under the server's passcode key."""
+    normalized = temporary.normalize_passcode(passcode).encode()
+    return hmac.new(ctx.passcode_key, normalized, hashlib.sha256).hexdigest()
 
 
 def issue_temporary_passcode(ctx: ServerContext, session: Session, user: User) -> NewDevice:
     """A new temporary passcode, replacing any earlier one; refused while the user has not yet
     logged in with a permanent device since the previous one."""
-    if not temporary.may_issue_temporary(user.last_temporary_issued_at, user.last_permanent_login_at):
+    if not temporary.may_issue_temporary(
+        user.last_temporary_issued_at, user.last_permanent_login_at
+    ):
         raise AccountError(
             "no second temporary passcode: the user must first log in with a permanent device"
         )
@@ -205,7 +213,20 @@ def issue_temporary_passcode(ctx: ServerContext, session: Session, user: User) -
     ):
         old.status = "revoked"
     user.last_temporary_issued_at = now
-    return add_device(ctx, session, user, kind=DeviceKind.TEMPORARY, label="Temporary passcode", issued_at=now)
+    return add_device(
+        ctx, session, user, kind=DeviceKind.TEMPORARY, label="Temporary passcode", issued_at=now
+    )
+
+
+def issue_online_card(ctx: ServerContext, session: Session, user: User) -> Device:
+    """A new Online Security Code Card (replacing an earlier one), valid for 21 days."""
+    for old in session.scalars(
+        select(Device).where(Device.user_id == user.id, Device.kind == DeviceKind.ONLINE_CARD.value)
+    ):
+        old.status = "revoked"
+    return add_device(
+        ctx, session, user, kind=DeviceKind.ONLINE_CARD, label="Online Security Code Card"
+    ).device
 
 
 def device_secret(ctx: ServerContext, device: Device) -> bytes:

@@ -21,10 +21,18 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     create = sub.add_parser("create-user", help="create a user (password read without echo)")
     create.add_argument("--user", required=True)
     create.add_argument("--phone")
-    create.add_argument("--allow-ip", action="append", default=[], metavar="ADDRESS_OR_CIDR",
-                        help="restrict logins to these addresses (repeatable)")
-    create.add_argument("--password-stdin", action="store_true",
-                        help="read the password from standard input instead of prompting")
+    create.add_argument(
+        "--allow-ip",
+        action="append",
+        default=[],
+        metavar="ADDRESS_OR_CIDR",
+        help="restrict logins to these addresses (repeatable)",
+    )
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of prompting",
+    )
 
     add = sub.add_parser("add-device", help="give a user a second-factor device")
     add.add_argument("--user", required=True)
@@ -74,7 +82,11 @@ def _create_user(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> i
     try:
         with ctx.db.transaction() as s:
             user = accounts.create_user(
-                ctx, s, username=args.user, password=password, phone=args.phone,
+                ctx,
+                s,
+                username=args.user,
+                password=password,
+                phone=args.phone,
                 allowed_ips=args.allow_ip,
             )
             print(f"created user {user.username}", file=out)
@@ -89,13 +101,21 @@ def _add_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> in
     with ctx.db.transaction() as s:
         user = accounts.require_user(s, args.user)
         new = accounts.add_device(
-            ctx, s, user, kind=args.kind, label=args.label, secret_hex=args.secret_hex,
-            pin=args.pin, phone=args.phone,
+            ctx,
+            s,
+            user,
+            kind=args.kind,
+            label=args.label,
+            secret_hex=args.secret_hex,
+            pin=args.pin,
+            phone=args.phone,
         )
         print(f"added {new.device.kind} device {new.device.id} ({new.device.label})", file=out)
         if new.generated_secret_hex:
-            print(f"secret (hex, shown once, for enrolling the device): {new.generated_secret_hex}",
-                  file=out)
+            print(
+                f"secret (hex, shown once, for enrolling the device): {new.generated_secret_hex}",
+                file=out,
+            )
     return 0
 
 
@@ -158,7 +178,9 @@ def _export_card(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> i
             raise accounts.AccountError(f"{user.username} has no such Security Code Card")
         if len(cards) > 1:
             ids = ", ".join(device.id for device in cards)
-            raise accounts.AccountError(f"{user.username} has several cards; pick one with --device ({ids})")
+            raise accounts.AccountError(
+                f"{user.username} has several cards; pick one with --device ({ids})"
+            )
         out.write(code_card.card_to_csv(accounts.device_card(ctx, cards[0])))
     return 0
 

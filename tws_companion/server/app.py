@@ -30,10 +30,12 @@ from tws_companion.server.schemas import (
     LoginRequest,
     LoginStarted,
     MeOut,
+    OnlineCardOut,
     ResendRequest,
     RespondRequest,
     SettingsKeyOut,
 )
+from tws_companion.sls.devices import DeviceKind
 
 T = TypeVar("T")
 
@@ -88,12 +90,16 @@ async def login(body: LoginRequest, request: Request, ctx: Context) -> LoginStar
     return await _db(login_flow.open_login, ctx, target.user_id, body.platform, source, now)
 
 
-@router.post("/login/{login_id}/device", response_model=ChallengeStep, response_model_exclude_none=True)
+@router.post(
+    "/login/{login_id}/device", response_model=ChallengeStep, response_model_exclude_none=True
+)
 async def select_device(login_id: str, body: DeviceRequest, ctx: Context) -> ChallengeStep:
     return await _db(login_flow.select_device, ctx, login_id, body.device_id, ctx.clock.now())
 
 
-@router.post("/login/{login_id}/resend", response_model=ChallengeStep, response_model_exclude_none=True)
+@router.post(
+    "/login/{login_id}/resend", response_model=ChallengeStep, response_model_exclude_none=True
+)
 async def resend(login_id: str, body: ResendRequest, ctx: Context) -> ChallengeStep:
     return await _db(login_flow.resend, ctx, login_id, body.channel, ctx.clock.now())
 
@@ -156,6 +162,32 @@ def _settings_key(ctx: ServerContext, token: str | None) -> SettingsKeyOut:
 @router.get("/me/settings-key", response_model=SettingsKeyOut)
 async def settings_key(ctx: Context, token: Bearer) -> SettingsKeyOut:
     return await _db(_settings_key, ctx, token)
+
+
+def _online_card(ctx: ServerContext, token: str | None) -> OnlineCardOut:
+    with ctx.db.transaction() as s:
+        now = ctx.clock.now()
+        row = sessions.find_session(s, token, now)
+        device = s.get(Device, row.device_id)
+        user = s.get(User, row.user_id)
+        assert user is not None
+        if device is None or device.kind != DeviceKind.TEMPORARY.value:
+            raise ApiError(
+                ErrorCode.SCOPE_DENIED,
+                "The Online Security Code Card is printed after a login with a temporary passcode.",
+            )
+        card = accounts.issue_online_card(ctx, s, user)
+        return OnlineCardOut(
+            device_id=card.id,
+            expires_at=card.issued_at + ctx.policy.online_card_validity,
+            values=dict(accounts.device_card(ctx, card).values),
+        )
+
+
+@router.post("/me/online-card", response_model=OnlineCardOut)
+async def online_card(ctx: Context, token: Bearer) -> OnlineCardOut:
+    """Print the Online Security Code Card (valid 21 days) after a temporary-passcode login."""
+    return await _db(_online_card, ctx, token)
 
 
 def create_app(ctx: ServerContext) -> FastAPI:

@@ -71,7 +71,9 @@ def load_or_create_master_key(path: Path, env: dict[str, str] | None = None) -> 
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise MasterKeyError(f"cannot read the master key file {path}: {exc.strerror}") from None
+            raise MasterKeyError(
+                f"cannot read the master key file {path}: {exc.strerror}"
+            ) from None
         return MasterKey(data)
     key = secrets.token_bytes(KEY_BYTES)
     path.parent.mkdir(parents=True, exist_ok=True)

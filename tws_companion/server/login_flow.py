@@ -80,7 +80,9 @@ def _source_state(row: SourceFailure | None) -> lockout.SourceState:
     return lockout.SourceState(row.failures, row.window_start)
 
 
-def check_throttles(ctx: ServerContext, username: str, source: str, now: datetime) -> PasswordTarget:
+def check_throttles(
+    ctx: ServerContext, username: str, source: str, now: datetime
+) -> PasswordTarget:
     """Refuse early when this source or this user name must wait; else what to verify against.
 
     The user-name throttle is kept for names that do not exist too, so an unknown user name gets
@@ -88,7 +90,9 @@ def check_throttles(ctx: ServerContext, username: str, source: str, now: datetim
     """
     name = accounts.normalize_username(username)
     with ctx.db.transaction() as s:
-        verdict = lockout.check_source_allowed(_source_state(s.get(SourceFailure, source)), now, ctx.policy)
+        verdict = lockout.check_source_allowed(
+            _source_state(s.get(SourceFailure, source)), now, ctx.policy
+        )
         if not verdict.allowed:
             raise ApiError(
                 ErrorCode.SOURCE_THROTTLED,
@@ -96,7 +100,9 @@ def check_throttles(ctx: ServerContext, username: str, source: str, now: datetim
                 f"{_seconds(verdict.retry_after)} seconds before trying again.",
                 retry_after=_seconds(verdict.retry_after),
             )
-        verdict = lockout.check_login_allowed(_failure_state(s.get(LoginFailure, name)), now, ctx.policy)
+        verdict = lockout.check_login_allowed(
+            _failure_state(s.get(LoginFailure, name)), now, ctx.policy
+        )
         if verdict.locked:
             raise ApiError(
                 ErrorCode.ACCOUNT_LOCKED,
@@ -115,7 +121,9 @@ def check_throttles(ctx: ServerContext, username: str, source: str, now: datetim
         return PasswordTarget(user.id, user.password_hash)
 
 
-def _record_failure(s: Session, ctx: ServerContext, username: str, source: str, now: datetime) -> None:
+def _record_failure(
+    s: Session, ctx: ServerContext, username: str, source: str, now: datetime
+) -> None:
     name = accounts.normalize_username(username)
     row = s.get(LoginFailure, name)
     state = lockout.record_failure(_failure_state(row), now, ctx.policy)
@@ -134,7 +142,9 @@ def _record_failure(s: Session, ctx: ServerContext, username: str, source: str, 
     source_row.window_start = source_state.window_start
 
 
-def record_password_failure(ctx: ServerContext, username: str, source: str, now: datetime) -> ApiError:
+def record_password_failure(
+    ctx: ServerContext, username: str, source: str, now: datetime
+) -> ApiError:
     with ctx.db.transaction() as s:
         _record_failure(s, ctx, username, source, now)
     return ApiError(ErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
@@ -163,7 +173,9 @@ def usability(ctx: ServerContext, device: Device, platform: str, now: datetime) 
             return Usability.EXPIRED
         if access is temporary.TemporaryAccess.PORTAL_PRINT_CARD and platform != Platform.PORTAL:
             return Usability.PORTAL_ONLY
-    if kind is DeviceKind.ONLINE_CARD and not temporary.online_card_valid(device.issued_at, now, ctx.policy):
+    if kind is DeviceKind.ONLINE_CARD and not temporary.online_card_valid(
+        device.issued_at, now, ctx.policy
+    ):
         return Usability.EXPIRED
     return Usability.USABLE
 
@@ -211,7 +223,9 @@ class PendingSend:
 
 
 def _used_challenges(s: Session, device: Device) -> set[str]:
-    return set(s.scalars(select(UsedChallenge.challenge).where(UsedChallenge.device_id == device.id)))
+    return set(
+        s.scalars(select(UsedChallenge.challenge).where(UsedChallenge.device_id == device.id))
+    )
 
 
 def _draw(draw: Callable[[], str], used: set[str]) -> str:
@@ -232,7 +246,9 @@ def _parse_indices(text: str) -> tuple[int, int]:
     return int(first), int(second)
 
 
-def _new_code(ctx: ServerContext, login: Login, device: Device, channel: Channel, now: datetime) -> PendingSend:
+def _new_code(
+    ctx: ServerContext, login: Login, device: Device, channel: Channel, now: datetime
+) -> PendingSend:
     code = one_time_codes.new_code(ctx.policy.one_time_code_digits)
     login.code_digest = one_time_codes.code_digest(ctx.code_key, login.id, code)
     login.code_channel = channel.value
@@ -257,7 +273,9 @@ def _issue_challenge(
     if device_spec.challenge is ChallengeType.OCRA:
         assert device_spec.ocra_suite is not None
         digits = ocra.challenge_digits(device_spec.ocra_suite)
-        login.challenge = _draw(lambda: ocra.new_numeric_challenge(digits), _used_challenges(s, device))
+        login.challenge = _draw(
+            lambda: ocra.new_numeric_challenge(digits), _used_challenges(s, device)
+        )
         login.challenge_expires_at = min(now + ctx.policy.challenge_ttl, login.expires_at)
     elif device_spec.challenge is ChallengeType.INDICES:
         card = accounts.device_card(ctx, device)
@@ -287,7 +305,9 @@ def _challenge_out(ctx: ServerContext, login: Login, device: Device, now: dateti
     if kind is ChallengeType.INDICES:
         assert login.challenge is not None
         return ChallengeOut(
-            type=kind, indices=list(_parse_indices(login.challenge)), expires_at=login.challenge_expires_at
+            type=kind,
+            indices=list(_parse_indices(login.challenge)),
+            expires_at=login.challenge_expires_at,
         )
     if kind is ChallengeType.OOB:
         resend_after = 0
@@ -369,7 +389,9 @@ def open_login(
             expires_at=login.expires_at,
             devices=[_device_out(device) for device in usable],
             preferred_device_id=(
-                user.preferred_device_id if user.preferred_device_id in {d.id for d in usable} else None
+                user.preferred_device_id
+                if user.preferred_device_id in {d.id for d in usable}
+                else None
             ),
             step=Step(login.state),
             device_id=login.device_id,
@@ -394,7 +416,9 @@ def _load_login(s: Session, login_id: str, now: datetime) -> tuple[Login | None,
     return login, None
 
 
-def select_device(ctx: ServerContext, login_id: str, device_id: str, now: datetime) -> ChallengeStep:
+def select_device(
+    ctx: ServerContext, login_id: str, device_id: str, now: datetime
+) -> ChallengeStep:
     """Pick (or switch to) one of the login's devices and get its challenge."""
     error: ApiError | None = None
     pending: PendingSend | None = None
@@ -410,7 +434,9 @@ def select_device(ctx: ServerContext, login_id: str, device_id: str, now: dateti
             if state is not Usability.USABLE:
                 raise _UNUSABLE_ERRORS[state]
             pending = _issue_challenge(ctx, s, login, device, now)
-            step = ChallengeStep(device_id=device.id, challenge=_challenge_out(ctx, login, device, now))
+            step = ChallengeStep(
+                device_id=device.id, challenge=_challenge_out(ctx, login, device, now)
+            )
     if error is not None:
         raise error
     _deliver(ctx, pending)
@@ -418,7 +444,7 @@ def select_device(ctx: ServerContext, login_id: str, device_id: str, now: dateti
 
 
 def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -> ChallengeStep:
-    """"Request new code": a fresh code by SMS or by voice callback, within the send limits."""
+    """ "Request new code": a fresh code by SMS or by voice callback, within the send limits."""
     error: ApiError | None = None
     with ctx.db.transaction() as s:
         login, error = _load_login(s, login_id, now)
@@ -448,7 +474,9 @@ def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -
             login.resends += 1
             login.wrong_responses = 0
             pending = _new_code(ctx, login, device, channel, now)
-            step = ChallengeStep(device_id=device.id, challenge=_challenge_out(ctx, login, device, now))
+            step = ChallengeStep(
+                device_id=device.id, challenge=_challenge_out(ctx, login, device, now)
+            )
     if error is not None:
         raise error
     _deliver(ctx, pending)
@@ -461,7 +489,8 @@ def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -
 def _response_ok(ctx: ServerContext, login: Login, device: Device, response: str) -> bool:
     device_spec = spec(device.kind)
     if device_spec.challenge is ChallengeType.OCRA:
-        assert device_spec.ocra_suite is not None and login.challenge is not None
+        assert device_spec.ocra_suite is not None
+        assert login.challenge is not None
         return ocra.verify_response(
             device_spec.ocra_suite,
             accounts.device_secret(ctx, device),

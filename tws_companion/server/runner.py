@@ -57,8 +57,7 @@ def serve(
     sock = uv_config.bind_socket()
     bound_port = sock.getsockname()[1]
     print(f"listening on {url_for(host, bound_port)}", file=out, flush=True)
-    server = uvicorn.Server(uv_config)
     if workers > 1:
-        Multiprocess(uv_config, target=server.run, sockets=[sock]).run()
+        Multiprocess(uv_config, sockets=[sock]).run()
     else:
-        server.run(sockets=[sock])
+        uvicorn.Server(uv_config).run(sockets=[sock])

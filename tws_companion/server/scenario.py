@@ -36,7 +36,15 @@ from tws_companion.sls.policy import Policy
 
 USER_KEYS = {"username", "password", "phone", "allowed_ips", "devices", *accounts.IDENTITY_FIELDS}
 DEVICE_KEYS = {
-    "id", "kind", "label", "secret_hex", "pin", "phone", "passcode", "issued_days_ago", "card_csv",
+    "id",
+    "kind",
+    "label",
+    "secret_hex",
+    "pin",
+    "phone",
+    "passcode",
+    "issued_days_ago",
+    "card_csv",
 }
 
 
@@ -86,7 +94,9 @@ def read_scenario(path: Path) -> Scenario:
                 raise ScenarioError(f"{where}, device #{device_number}: needs a 'kind'")
             bad = sorted(set(device) - DEVICE_KEYS)
             if bad:
-                raise ScenarioError(f"{where}, device #{device_number}: unknown keys: {', '.join(bad)}")
+                raise ScenarioError(
+                    f"{where}, device #{device_number}: unknown keys: {', '.join(bad)}"
+                )
     return Scenario(path, policy, users)
 
 
