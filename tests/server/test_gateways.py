@@ -6,18 +6,15 @@ Twilio's REST API; the gateway is pointed at it with ``api_base``.
 
 from __future__ import annotations
 
-import array
 import base64
 import json
 import logging
-import math
 import shutil
 import socket
 import stat
 import subprocess
 import sys
 import threading
-import wave
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +25,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from tests.support.audio import wav_stats
 from tws_companion.server.gateways import GATEWAY_NAMES, Gateway, GatewayError, load_gateway
 from tws_companion.server.gateways.outbox import ESPEAK_MISSING_MESSAGE, OutboxGateway
 from tws_companion.server.gateways.twilio_gateway import TwilioGateway, build_twiml
@@ -103,21 +101,6 @@ def test_outbox_repr(work: Path) -> None:
     )
 
 
-def _wav_stats(path: Path) -> tuple[float, float, int]:
-    """Duration in seconds, RMS and peak amplitude of a 16-bit mono WAV file."""
-    with wave.open(str(path), "rb") as wav:
-        assert wav.getsampwidth() == 2
-        assert wav.getnchannels() == 1
-        frames = wav.getnframes()
-        rate = wav.getframerate()
-        samples = array.array("h", wav.readframes(frames))
-    if sys.byteorder == "big":
-        samples.byteswap()
-    assert len(samples) == frames > 0
-    rms = math.sqrt(sum(sample * sample for sample in samples) / len(samples))
-    return frames / rate, rms, max(abs(sample) for sample in samples)
-
-
 @needs_espeak
 def test_outbox_voice_writes_an_audible_wav(work: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
@@ -134,7 +117,7 @@ def test_outbox_voice_writes_an_audible_wav(work: Path, caplog: pytest.LogCaptur
     if sys.platform != "win32":
         assert stat.S_IMODE(message.audio.stat().st_mode) == 0o600
 
-    duration, rms, peak = _wav_stats(message.audio)
+    duration, rms, peak = wav_stats(message.audio)
     assert rms > 500, f"the WAV is (nearly) silent: RMS {rms:.0f}"
     assert peak > 5000, f"the WAV is (nearly) silent: peak {peak}"
     # Twelve digits and a short sentence at 140 words per minute: several seconds, well under 30.
@@ -151,7 +134,7 @@ def test_reading_twice_takes_longer_than_once(work: Path) -> None:
     once, twice = (m.audio for m in read_messages(work))
     assert once is not None
     assert twice is not None
-    assert _wav_stats(twice)[0] > 1.6 * _wav_stats(once)[0]
+    assert wav_stats(twice)[0] > 1.6 * wav_stats(once)[0]
 
 
 def test_outbox_voice_without_espeak(work: Path) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, LoginFailure, User
-from tws_companion.sls import code_card, one_time_codes, temporary
+from tws_companion.sls import code_card, temporary
 from tws_companion.sls.devices import DeviceKind, spec
 from tws_companion.sls.ip_rules import parse_allowed_ips
 from tws_companion.sls.policy import PIN_DIGITS
@@ -33,6 +33,7 @@ IDENTITY_FIELDS = (
     "id_document_number",
 )
 SETTINGS_KEY_BYTES = 32
+MIN_PHONE_DIGITS = 7
 
 
 class AccountError(Exception):
@@ -179,7 +180,8 @@ def add_device(
         device.phone = phone or user.phone
         if not device.phone:
             raise AccountError("an SMS device needs a phone number (the user has none)")
-        one_time_codes.mask_phone(device.phone)  # validates it is maskable
+        if sum(ch.isdigit() for ch in device.phone) < MIN_PHONE_DIGITS:
+            raise AccountError(f"a phone number needs at least {MIN_PHONE_DIGITS} digits")
     elif device_spec.kind is DeviceKind.TEMPORARY:
         issued_passcode = temporary.normalize_passcode(
             passcode or temporary.new_temporary_passcode(ctx.policy.temporary_passcode_length)

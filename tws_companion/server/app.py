@@ -39,9 +39,11 @@ from tws_companion.sls.devices import DeviceKind
 
 T = TypeVar("T")
 
-#: Documented error answers, so the OpenAPI document (and schemathesis) know every shape.
+#: Documented error answers, so the OpenAPI document (and schemathesis) know every shape. 400 is
+#: a body that cannot be parsed at all (not UTF-8, JSON nested too deep); a parsed but invalid
+#: body is 422.
 ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorOut} for status in (401, 403, 404, 409, 410, 422, 423, 429, 502)
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 410, 422, 423, 429, 502)
 }
 
 

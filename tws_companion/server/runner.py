@@ -55,6 +55,9 @@ def serve(
             server_header=False,
         )
     sock = uv_config.bind_socket()
+    # Listen before announcing the address: a client that connects at once waits in the backlog
+    # until uvicorn accepts, instead of being refused.
+    sock.listen(uv_config.backlog)
     bound_port = sock.getsockname()[1]
     print(f"listening on {url_for(host, bound_port)}", file=out, flush=True)
     if workers > 1:

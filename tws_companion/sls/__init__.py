@@ -1,1 +1,1 @@
-"""sls"""
+"""The Secure Login System rules in plain Python: no Qt, no HTTP, no database."""
