@@ -80,7 +80,7 @@ def test_provisioning_a_user_from_nothing(tmp_path: Path) -> None:
 def test_admin_errors_are_one_clear_line(tmp_path: Path, args: list[str], message: str) -> None:
     data = tmp_path / "data"
     assert admin(data, "load-scenario", str(DEMO))[0] == 0
-    code, out, err = admin(data, *args)
+    code, _, err = admin(data, *args)
     assert code == 1
     assert message in err
     assert "Traceback" not in err
