@@ -131,9 +131,11 @@ class SecretStore:
 
     @staticmethod
     def _entry(server: str, username: str) -> str:
-        if not server or not username:
+        # User names are case-insensitive on the server, so ``Alice`` and ``alice`` share a key.
+        name = username.strip().casefold()
+        if not server or not name:
             raise ValueError("a server and a user name are needed to file a secret")
-        return f"settings-key:{username}@{normalize_server(server)}"
+        return f"settings-key:{name}@{normalize_server(server)}"
 
     @staticmethod
     def _backend() -> KeyringBackend:

@@ -1,0 +1,312 @@
+"""Typed errors of the API client.
+
+Every error the client raises is a :class:`ClientError`. An error answered by the server is an
+:class:`ApiError`, or rather the subclass registered for its :class:`ErrorCode` (one per code, in
+:data:`ERROR_CLASSES`); transport failures have their own classes. Messages never carry a
+password, a response, a code, a session token or a settings key, nor a response body.
+"""
+
+# The class names mirror the ErrorCode names (InvalidCredentials for invalid_credentials, ...).
+# ruff: noqa: N818
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from tws_companion.protocol import ErrorCode
+
+
+class ClientError(Exception):
+    """Base of every error raised by :mod:`tws_companion.client`."""
+
+
+class ApiError(ClientError):
+    """The server answered with an error body ``{"error": {"code", "message", ...}}``.
+
+    ``code`` is an :class:`ErrorCode` for every code this client knows; a code from a newer
+    server is kept as the plain string (and the error is a plain :class:`ApiError`).
+    """
+
+    #: The code a subclass stands for; ``None`` on the plain :class:`ApiError`.
+    error_code: ClassVar[ErrorCode | None] = None
+
+    def __init__(
+        self,
+        code: ErrorCode | str,
+        status: int,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        attempts_left: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+        self.attempts_left = attempts_left
+
+    def __init_subclass__(cls, *, code: ErrorCode | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            if code in ERROR_CLASSES:
+                raise TypeError(f"{code!r} already has {ERROR_CLASSES[code].__name__}")
+            cls.error_code = code
+            ERROR_CLASSES[code] = cls
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.retry_after is not None:
+            extra += f", retry_after={self.retry_after}"
+        if self.attempts_left is not None:
+            extra += f", attempts_left={self.attempts_left}"
+        return (
+            f"{type(self).__name__}(code={str(self.code)!r}, status={self.status}, "
+            f"message={self.message!r}{extra})"
+        )
+
+    @classmethod
+    def create(
+        cls,
+        code: str,
+        status: int,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        attempts_left: int | None = None,
+    ) -> ApiError:
+        """The error of the class registered for ``code``; a plain ApiError for an unknown code."""
+        try:
+            known = ErrorCode(code)
+        except ValueError:
+            return ApiError(
+                code, status, message, retry_after=retry_after, attempts_left=attempts_left
+            )
+        return ERROR_CLASSES[known](
+            known, status, message, retry_after=retry_after, attempts_left=attempts_left
+        )
+
+    @classmethod
+    def from_body(cls, status: int, body: object) -> ApiError:
+        """Parse an error body; :class:`ProtocolError` when it is not one."""
+        error = body.get("error") if isinstance(body, Mapping) else None
+        if not isinstance(error, Mapping):
+            raise ProtocolError("the error answer has no 'error' object", status=status)
+        code = error.get("code")
+        if not isinstance(code, str) or not code:
+            raise ProtocolError("the error answer has no 'error.code'", status=status)
+        message = error.get("message")
+        if not isinstance(message, str) or not message.strip():
+            message = f"The server refused the request ({code})."
+        return cls.create(
+            code,
+            status,
+            " ".join(message.split()),
+            retry_after=_optional_count(error, "retry_after", status),
+            attempts_left=_optional_count(error, "attempts_left", status),
+        )
+
+
+def _optional_count(error: Mapping[Any, Any], key: str, status: int) -> int | None:
+    value = error.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ProtocolError(f"'error.{key}' is not a non-negative integer", status=status)
+    return value
+
+
+#: The class of each error code, filled in by the subclasses below as they are defined.
+ERROR_CLASSES: dict[ErrorCode, type[ApiError]] = {}
+
+
+class InvalidRequest(ApiError, code=ErrorCode.INVALID_REQUEST):
+    """Malformed body or bad field (a client bug, or a value the user typed)."""
+
+
+class InvalidCredentials(ApiError, code=ErrorCode.INVALID_CREDENTIALS):
+    """Wrong password or unknown user name."""
+
+
+class LoginThrottled(ApiError, code=ErrorCode.LOGIN_THROTTLED):
+    """Wait ``retry_after`` seconds before logging in again."""
+
+
+class AccountLocked(ApiError, code=ErrorCode.ACCOUNT_LOCKED):
+    """Too many failures in 24 hours; locked for ``retry_after`` seconds."""
+
+
+class SourceThrottled(ApiError, code=ErrorCode.SOURCE_THROTTLED):
+    """Too many failures from this address."""
+
+
+class IpRestricted(ApiError, code=ErrorCode.IP_RESTRICTED):
+    """The user allows logins only from designated addresses."""
+
+
+class NoActiveDevice(ApiError, code=ErrorCode.NO_ACTIVE_DEVICE):
+    """The user has no device left to answer a second factor with."""
+
+
+class LoginNotFound(ApiError, code=ErrorCode.LOGIN_NOT_FOUND):
+    """Unknown or finished login transaction."""
+
+
+class LoginExpired(ApiError, code=ErrorCode.LOGIN_EXPIRED):
+    """The login transaction ran out of time; start over."""
+
+
+class WrongStep(ApiError, code=ErrorCode.WRONG_STEP):
+    """The login transaction waits for something else."""
+
+
+class DeviceNotFound(ApiError, code=ErrorCode.DEVICE_NOT_FOUND):
+    """The device was not offered in this login."""
+
+
+class DeviceLocked(ApiError, code=ErrorCode.DEVICE_LOCKED):
+    """The device failed too often; support must reset it."""
+
+
+class DeviceExpired(ApiError, code=ErrorCode.DEVICE_EXPIRED):
+    """A temporary passcode or online card past its validity."""
+
+
+class PortalOnly(ApiError, code=ErrorCode.PORTAL_ONLY):
+    """A temporary passcode past its full-access period: Client Portal only."""
+
+
+class ChallengeExpired(ApiError, code=ErrorCode.CHALLENGE_EXPIRED):
+    """The challenge ran out of time; start over from step 1."""
+
+
+class WrongResponse(ApiError, code=ErrorCode.WRONG_RESPONSE):
+    """Wrong response; ``attempts_left`` more tries on this challenge."""
+
+
+class ChallengeFailed(ApiError, code=ErrorCode.CHALLENGE_FAILED):
+    """The last wrong response on this challenge; start over from step 1."""
+
+
+class ResponseReused(ApiError, code=ErrorCode.RESPONSE_REUSED):
+    """That response or code was already accepted once."""
+
+
+class ResendNotAvailable(ApiError, code=ErrorCode.RESEND_NOT_AVAILABLE):
+    """The selected device gets no codes by SMS or voice."""
+
+
+class ResendTooSoon(ApiError, code=ErrorCode.RESEND_TOO_SOON):
+    """Another code may be sent after ``retry_after`` seconds."""
+
+
+class ResendLimit(ApiError, code=ErrorCode.RESEND_LIMIT):
+    """No more codes for this login."""
+
+
+class GatewayUnavailable(ApiError, code=ErrorCode.GATEWAY_UNAVAILABLE):
+    """The SMS or voice provider failed; try again."""
+
+
+class Unauthorized(ApiError, code=ErrorCode.UNAUTHORIZED):
+    """Missing, expired or revoked session token."""
+
+
+class ScopeDenied(ApiError, code=ErrorCode.SCOPE_DENIED):
+    """The session's scope does not allow this."""
+
+
+class NotFound(ApiError, code=ErrorCode.NOT_FOUND):
+    """No such route or resource."""
+
+
+class MethodNotAllowed(ApiError, code=ErrorCode.METHOD_NOT_ALLOWED):
+    """The route exists but not with this method."""
+
+
+class PreconditionFailed(ApiError, code=ErrorCode.PRECONDITION_FAILED):
+    """If-Match does not match the server's copy."""
+
+
+class PreconditionRequired(ApiError, code=ErrorCode.PRECONDITION_REQUIRED):
+    """The request needs If-Match."""
+
+
+class PayloadTooLarge(ApiError, code=ErrorCode.PAYLOAD_TOO_LARGE):
+    """The request body is too large."""
+
+
+class UnsupportedMediaType(ApiError, code=ErrorCode.UNSUPPORTED_MEDIA_TYPE):
+    """The request body is not of a type the route accepts."""
+
+
+class InternalError(ApiError, code=ErrorCode.INTERNAL_ERROR):
+    """The server failed; it tells no details."""
+
+
+class ServerUnreachable(ClientError):
+    """No connection to the server: refused, host name not resolved, network down."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"Cannot reach the server at {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class ServerTimeout(ClientError):
+    """The server did not connect or answer in time."""
+
+    def __init__(self, url: str, *, connecting: bool = False) -> None:
+        what = "accept the connection" if connecting else "answer"
+        super().__init__(f"The server at {url} did not {what} in time.")
+        self.url = url
+        self.connecting = connecting
+
+
+class TlsError(ClientError):
+    """The TLS handshake with the server failed."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(self._describe(url, reason))
+        self.url = url
+        self.reason = reason
+
+    @staticmethod
+    def _describe(url: str, reason: str) -> str:
+        return f"Secure connection to {url} failed: {reason}"
+
+
+class CertificateError(TlsError):
+    """The server's TLS certificate could not be verified."""
+
+    @staticmethod
+    def _describe(url: str, reason: str) -> str:
+        return (
+            f"The TLS certificate of the server at {url} could not be verified ({reason}); "
+            "the connection was not trusted and nothing was sent."
+        )
+
+
+class InsecureTransport(ClientError):
+    """Refusing to send a password over plain HTTP to a host that is not this machine."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"Refusing to send a password over plain HTTP to {url}: use an https:// address "
+            "(plain http:// is only allowed to this machine: localhost, 127.0.0.1, ::1)."
+        )
+        self.url = url
+
+
+class ProtocolError(ClientError):
+    """The server's answer is not JSON or not the expected shape (the body is never quoted)."""
+
+    def __init__(self, detail: str, *, status: int | None = None) -> None:
+        where = f" (HTTP {status})" if status is not None else ""
+        super().__init__(f"Unexpected answer from the server{where}: {detail}")
+        self.detail = detail
+        self.status = status
