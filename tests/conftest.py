@@ -9,16 +9,18 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from tests.support.memory_keyring import MemoryKeyring
+
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from tests.support.memory_keyring import MemoryKeyring
-
+def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Every test runs with an empty in-memory keyring and its own data folders."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.delenv("TWS_COMPANION_MASTER_KEY", raising=False)
     previous: KeyringBackend = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
     keyring.set_keyring(previous)

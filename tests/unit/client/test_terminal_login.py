@@ -102,15 +102,6 @@ class Result:
 
 
 @pytest.fixture
-def memory() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def server() -> Iterator[StandInServer]:
     with StandInServer() as stand_in:
         stand_in.add("GET", api("/me/settings-key"), Reply(200, {"key": KEY_TEXT}))
@@ -168,7 +159,7 @@ def test_arguments() -> None:
 
 def test_ocra_login(
     server: StandInServer,
-    memory: MemoryKeyring,
+    memory_keyring: MemoryKeyring,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -207,7 +198,7 @@ def test_ocra_login(
 
 def test_wrong_response_then_success(
     server: StandInServer,
-    memory: MemoryKeyring,
+    memory_keyring: MemoryKeyring,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -249,7 +240,7 @@ def test_wrong_response_then_success(
 
 def test_throttled(
     server: StandInServer,
-    memory: MemoryKeyring,
+    memory_keyring: MemoryKeyring,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -262,11 +253,11 @@ def test_throttled(
     assert result.out == ""
     assert result.prompts == ["Password: "]
     assert_no_secrets(result, caplog)
-    assert memory.secrets == {}
+    assert memory_keyring.secrets == {}
 
 
 def test_sms_code_with_a_new_code_by_voice(
-    server: StandInServer, memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server.add(
         "POST",
@@ -309,7 +300,7 @@ def test_sms_code_with_a_new_code_by_voice(
 
 
 def test_temporary_passcode_after_two_days_fetches_no_key(
-    server: StandInServer, memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server.add("POST", api("/login"), SELECT_DEVICE)
     server.add("POST", api("/login/L1/device"), challenge_step("d1", {"type": "passcode"}))
@@ -325,11 +316,11 @@ def test_temporary_passcode_after_two_days_fetches_no_key(
     assert "Enter your temporary passcode" in result.out.splitlines()
     assert "Logged in as alice (scope print_online_card)." in result.out.splitlines()
     assert server.hits_to("GET", api("/me/settings-key")) == []
-    assert memory.secrets == {}
+    assert memory_keyring.secrets == {}
 
 
 def test_challenge_failed_ends_the_login(
-    server: StandInServer, memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
     message = "Three wrong responses. Please start over from step 1."
     server.add("POST", api("/login"), SELECT_DEVICE)
@@ -339,10 +330,12 @@ def test_challenge_failed_ends_the_login(
     result = login(capsys, ["--server", server.url, "--user", "alice"], ["", "11111111"])
 
     assert (result.code, result.err) == (1, message + "\n")
-    assert memory.secrets == {}
+    assert memory_keyring.secrets == {}
 
 
-def test_unreachable_server(memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_server(
+    memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
     result = login(capsys, ["--server", url, "--user", "alice"], [])
     assert result.code == 1
@@ -352,7 +345,7 @@ def test_unreachable_server(memory: MemoryKeyring, capsys: pytest.CaptureFixture
 
 
 def test_plain_http_to_another_host_is_refused_before_any_prompt(
-    memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+    memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = login(capsys, ["--server", "http://sls.example.com:8765"], [], secret=[])
     assert result.code == 1
@@ -384,7 +377,7 @@ def test_bad_server_url(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("interrupt", [EOFError(), KeyboardInterrupt()])
 def test_interrupted_at_the_password(
     server: StandInServer,
-    memory: MemoryKeyring,
+    memory_keyring: MemoryKeyring,
     capsys: pytest.CaptureFixture[str],
     interrupt: BaseException,
 ) -> None:
@@ -394,7 +387,7 @@ def test_interrupted_at_the_password(
 
 
 def test_interrupted_at_the_response(
-    server: StandInServer, memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server.add("POST", api("/login"), SELECT_DEVICE)
     server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))

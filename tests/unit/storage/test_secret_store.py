@@ -18,15 +18,6 @@ SERVER = "https://sls.example.com"
 KEY = bytes(range(32))
 
 
-@pytest.fixture
-def memory() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
 UseBackend = Callable[[KeyringBackend], None]
 
 
@@ -41,7 +32,7 @@ def use_backend() -> Iterator[UseBackend]:
     keyring.set_keyring(previous)
 
 
-def test_set_get_delete(memory: MemoryKeyring) -> None:
+def test_set_get_delete(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     assert store.get_settings_key(SERVER, "alice") is None
     store.set_settings_key(SERVER, "alice", KEY)
@@ -51,7 +42,7 @@ def test_set_get_delete(memory: MemoryKeyring) -> None:
     store.delete_settings_key(SERVER, "alice")  # deleting twice is fine
 
 
-def test_key_is_filed_per_server_and_user(memory: MemoryKeyring) -> None:
+def test_key_is_filed_per_server_and_user(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.set_settings_key(SERVER, "alice", KEY)
     store.set_settings_key(SERVER, "bob", b"b" * 32)
@@ -59,54 +50,54 @@ def test_key_is_filed_per_server_and_user(memory: MemoryKeyring) -> None:
     assert store.get_settings_key(SERVER, "alice") == KEY
     assert store.get_settings_key(SERVER, "bob") == b"b" * 32
     assert store.get_settings_key("http://127.0.0.1:8765", "alice") == b"l" * 32
-    assert len(memory.secrets) == 3
-    assert {service for service, _ in memory.secrets} == {"tws-companion"}
+    assert len(memory_keyring.secrets) == 3
+    assert {service for service, _ in memory_keyring.secrets} == {"tws-companion"}
 
 
-def test_server_url_spelling_does_not_matter(memory: MemoryKeyring) -> None:
+def test_server_url_spelling_does_not_matter(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.set_settings_key("HTTPS://SLS.example.com/", "alice", KEY)
     assert store.get_settings_key(SERVER, "alice") == KEY
 
 
-def test_key_is_replaced(memory: MemoryKeyring) -> None:
+def test_key_is_replaced(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.set_settings_key(SERVER, "alice", b"old" * 11)
     store.set_settings_key(SERVER, "alice", KEY)
     assert store.get_settings_key(SERVER, "alice") == KEY
 
 
-def test_service_name(memory: MemoryKeyring) -> None:
+def test_service_name(memory_keyring: MemoryKeyring) -> None:
     SecretStore("tws-companion-test").set_settings_key(SERVER, "alice", KEY)
     assert SecretStore().get_settings_key(SERVER, "alice") is None
     assert SecretStore("tws-companion-test").get_settings_key(SERVER, "alice") == KEY
-    ((service, _),) = memory.secrets
+    ((service, _),) = memory_keyring.secrets
     assert service == "tws-companion-test"
 
 
-def test_key_is_not_kept_in_clear_text_form_or_shown(memory: MemoryKeyring) -> None:
+def test_key_is_not_kept_in_clear_text_form_or_shown(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.set_settings_key(SERVER, "alice", KEY)
-    (value,) = memory.secrets.values()
+    (value,) = memory_keyring.secrets.values()
     assert base64.urlsafe_b64decode(value) == KEY
     assert "alice" not in repr(store)
 
 
-def test_unreadable_entry_counts_as_missing(memory: MemoryKeyring) -> None:
+def test_unreadable_entry_counts_as_missing(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.set_settings_key(SERVER, "alice", KEY)
-    (entry,) = memory.secrets
-    memory.secrets[entry] = "!!! not base64 ###"
+    (entry,) = memory_keyring.secrets
+    memory_keyring.secrets[entry] = "!!! not base64 ###"
     assert store.get_settings_key(SERVER, "alice") is None
 
 
 @pytest.mark.parametrize("key", [b"", "a string"])
-def test_bad_key_is_refused(memory: MemoryKeyring, key: object) -> None:
+def test_bad_key_is_refused(memory_keyring: MemoryKeyring, key: object) -> None:
     with pytest.raises(ValueError, match="settings key"):
         SecretStore().set_settings_key(SERVER, "alice", key)  # type: ignore[arg-type]
 
 
-def test_blank_names_are_refused(memory: MemoryKeyring) -> None:
+def test_blank_names_are_refused(memory_keyring: MemoryKeyring) -> None:
     with pytest.raises(ValueError, match="user name"):
         SecretStore().get_settings_key(SERVER, "")
     with pytest.raises(ValueError, match="service"):
