@@ -1,0 +1,223 @@
+"""The login state machine, without Qt and without a server: each transition a user sees."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tws_companion.client import errors
+from tws_companion.client.login_machine import LoginMachine, NoticeKind, Phase
+from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
+from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope, Step
+
+NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+DSC = Device("d1", "dsc_plus", "DSC+")
+SMS = Device("d2", "sms", "SMS")
+CARD = Device("d3", "code_card", "Card")
+OCRA = Challenge(ChallengeType.OCRA, code="123456", expires_at=NOW + timedelta(seconds=120))
+OOB = Challenge(ChallengeType.OOB, channel=Channel.SMS, destination="+*** *** 0100")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def start(*devices: Device, preferred: str | None = None) -> LoginStart:
+    return LoginStart(
+        login_id="L1",
+        expires_at=NOW + timedelta(minutes=5),
+        devices=devices,
+        preferred_device_id=preferred,
+        step=Step.SELECT_DEVICE,
+    )
+
+
+def api_error(code: ErrorCode, **extra: int) -> errors.ApiError:
+    return errors.ApiError.create(code.value, 400, f"server says {code.value}", **extra)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def machine(clock: FakeClock) -> LoginMachine:
+    m = LoginMachine(clock=clock)
+    m.begin(" alice ", Platform.TWS)
+    return m
+
+
+def test_begins_at_credentials_with_a_trimmed_user_name(machine: LoginMachine) -> None:
+    assert machine.state.phase is Phase.CREDENTIALS
+    assert machine.state.username == "alice"
+
+
+def test_m2fs_shows_the_drop_down_with_the_preferred_device(machine: LoginMachine) -> None:
+    state = machine.started(start(DSC, SMS, preferred="d2"))
+    assert state.phase is Phase.SELECT_DEVICE
+    assert state.devices == (DSC, SMS)
+    assert state.preferred_device_id == "d2"
+
+
+def test_a_remembered_device_wins_over_the_servers_preference(clock: FakeClock) -> None:
+    m = LoginMachine(remembered_device_id="d1", clock=clock)
+    assert m.started(start(DSC, SMS, preferred="d2")).preferred_device_id == "d1"
+    # A remembered device the user no longer has is ignored.
+    m = LoginMachine(remembered_device_id="gone", clock=clock)
+    assert m.started(start(DSC, SMS, preferred="d2")).preferred_device_id == "d2"
+
+
+def test_a_single_device_goes_straight_to_its_page(machine: LoginMachine) -> None:
+    single = LoginStart("L1", NOW, (DSC,), None, Step.RESPOND, device_id="d1", challenge=OCRA)
+    state = machine.started(single)
+    assert state.phase is Phase.RESPOND
+    assert state.device == DSC
+    assert state.challenge == OCRA
+    assert not state.can_switch_device
+
+
+def test_choosing_a_device_shows_its_challenge_and_is_remembered(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    state = machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    assert state.phase is Phase.RESPOND
+    assert state.device == DSC
+    assert machine.remembered_device_id == "d1"
+    assert state.can_switch_device
+
+
+def test_the_user_can_always_switch_back_to_the_drop_down(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    state = machine.choose_another_device()
+    assert state.phase is Phase.SELECT_DEVICE
+    assert state.preferred_device_id == "d1"
+    assert state.challenge is None
+
+
+def test_wrong_response_stays_with_attempts_left(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    state = machine.failed(api_error(ErrorCode.WRONG_RESPONSE, attempts_left=2))
+    assert state.phase is Phase.RESPOND
+    assert state.notice is not None
+    assert state.notice.code is ErrorCode.WRONG_RESPONSE
+    assert state.notice.attempts_left == 2
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        ErrorCode.CHALLENGE_FAILED,
+        ErrorCode.LOGIN_EXPIRED,
+        ErrorCode.LOGIN_NOT_FOUND,
+        ErrorCode.CHALLENGE_EXPIRED,
+    ],
+)
+def test_failures_that_end_the_login_ask_to_start_over(
+    machine: LoginMachine, code: ErrorCode
+) -> None:
+    machine.started(start(DSC, SMS))
+    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    state = machine.failed(api_error(code))
+    assert state.phase is Phase.EXPIRED
+    assert machine.start_over().phase is Phase.CREDENTIALS
+    assert machine.state.username == "alice"
+
+
+def test_an_expired_sms_code_only_asks_for_a_new_code(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    machine.device_chosen(ChallengeStep(Step.RESPOND, "d2", OOB))
+    assert machine.failed(api_error(ErrorCode.CHALLENGE_EXPIRED)).phase is Phase.RESPOND
+
+
+def test_lockout_counts_down_then_returns_to_step_one(
+    machine: LoginMachine, clock: FakeClock
+) -> None:
+    state = machine.failed(api_error(ErrorCode.LOGIN_THROTTLED, retry_after=53))
+    assert state.phase is Phase.LOCKED
+    assert machine.seconds_left() == 53
+    clock.now += 52.5
+    assert machine.tick().phase is Phase.LOCKED
+    assert machine.seconds_left() == 1
+    clock.now += 0.5
+    assert machine.tick().phase is Phase.CREDENTIALS
+    assert machine.state.username == "alice"
+
+
+def test_ip_restriction(machine: LoginMachine) -> None:
+    state = machine.failed(api_error(ErrorCode.IP_RESTRICTED))
+    assert state.phase is Phase.RESTRICTED
+    assert state.notice is not None
+    assert state.notice.code is ErrorCode.IP_RESTRICTED
+
+
+def test_voice_callback_starts_a_one_minute_countdown(
+    machine: LoginMachine, clock: FakeClock
+) -> None:
+    machine.started(start(DSC, SMS))
+    machine.device_chosen(ChallengeStep(Step.RESPOND, "d2", OOB))
+    voice = Challenge(ChallengeType.OOB, channel=Channel.VOICE, destination="+*** *** 0100")
+    state = machine.code_resent(ChallengeStep(Step.RESPOND, "d2", voice))
+    assert state.notice is not None
+    assert state.notice.kind is NoticeKind.VOICE_CALL_COMING
+    assert machine.seconds_left() == 60
+    clock.now += 60
+    assert machine.tick().countdown_until is None
+    assert machine.state.phase is Phase.RESPOND
+
+
+def test_a_locked_device_sends_an_m2fs_user_back_to_the_drop_down(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    state = machine.failed(api_error(ErrorCode.DEVICE_LOCKED))
+    assert state.phase is Phase.SELECT_DEVICE
+    assert state.notice is not None
+
+
+def test_a_locked_only_device_returns_to_step_one(machine: LoginMachine) -> None:
+    single = LoginStart("L1", NOW, (DSC,), None, Step.RESPOND, device_id="d1", challenge=OCRA)
+    machine.started(single)
+    assert machine.failed(api_error(ErrorCode.DEVICE_LOCKED)).phase is Phase.CREDENTIALS
+
+
+def test_network_trouble_keeps_the_step_and_says_so(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    state = machine.failed(errors.ServerUnreachable("http://127.0.0.1:1", "connection refused"))
+    assert state.phase is Phase.SELECT_DEVICE
+    assert state.notice is not None
+    assert state.notice.kind is NoticeKind.UNREACHABLE
+
+
+def test_the_challenge_timer_ends_an_ocra_login(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    expiry = NOW.timestamp() + 120
+    assert machine.challenge_seconds_left(expiry - 30) == 30
+    assert machine.tick(expiry - 1).phase is Phase.RESPOND
+    state = machine.tick(expiry)
+    assert state.phase is Phase.EXPIRED
+    assert state.notice is not None
+    assert state.notice.code is ErrorCode.CHALLENGE_EXPIRED
+
+
+def test_success_holds_the_session_but_never_shows_it(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    session = Session("secret-token", NOW + timedelta(hours=12), Scope.FULL)
+    state = machine.succeeded(session)
+    assert state.phase is Phase.DONE
+    assert state.session is session
+    assert "secret-token" not in repr(state)
+
+
+def test_listeners_see_every_state(machine: LoginMachine) -> None:
+    seen: list[Phase] = []
+    machine.subscribe(lambda state: seen.append(state.phase))
+    machine.started(start(DSC, CARD))
+    machine.device_chosen(ChallengeStep(Step.RESPOND, "d3", OCRA))
+    machine.cancel()
+    assert seen == [Phase.SELECT_DEVICE, Phase.RESPOND, Phase.CREDENTIALS]

@@ -1,0 +1,302 @@
+"""The login as a state machine in plain Python: credentials → select device → respond → done.
+
+It holds no secret and performs no I/O. Whoever drives it (the Qt dialog, a test) calls the
+server, then reports the result with :meth:`LoginMachine.started`, :meth:`device_chosen`,
+:meth:`code_resent`, :meth:`succeeded` or :meth:`failed`; the machine moves to the next
+:class:`LoginState`, which the dialog renders. Time comes from an injected monotonic clock, so the
+lockout and voice-call countdowns are tested without waiting.
+
+A password never enters the machine: the dialog hands it straight to the worker that calls the
+server and forgets it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from tws_companion.client import errors
+from tws_companion.client.models import (
+    Challenge,
+    ChallengeStep,
+    Device,
+    LoginStart,
+    Session,
+)
+from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform
+from tws_companion.sls.policy import VOICE_CALL_WITHIN
+
+
+class Phase(StrEnum):
+    CREDENTIALS = "credentials"
+    SELECT_DEVICE = "select_device"
+    RESPOND = "respond"
+    DONE = "done"
+    #: The login or the challenge ran out, or three responses were wrong: start over.
+    EXPIRED = "expired"
+    #: Too many failed logins: wait (a live countdown), then log in again.
+    LOCKED = "locked"
+    #: IP restrictions refuse this address.
+    RESTRICTED = "restricted"
+
+
+class NoticeKind(StrEnum):
+    """What the dialog tells the user, besides the step itself; rendered in its language."""
+
+    SERVER_ERROR = "server_error"  # an ErrorCode from the server (``code``)
+    UNREACHABLE = "unreachable"  # network, timeout, TLS or a garbled answer
+    CODE_SENT = "code_sent"  # a new code was sent by SMS
+    VOICE_CALL_COMING = "voice_call_coming"  # "You will receive a call within one minute"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: NoticeKind
+    code: ErrorCode | None = None
+    #: The server's own words (English), shown when the dialog has no translation for the code.
+    text: str = ""
+    attempts_left: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginState:
+    phase: Phase = Phase.CREDENTIALS
+    username: str = ""
+    platform: Platform = Platform.TWS
+    login_id: str | None = None
+    devices: tuple[Device, ...] = ()
+    #: The device to preselect in the drop-down (server preference or the remembered one).
+    preferred_device_id: str | None = None
+    device: Device | None = None
+    challenge: Challenge | None = None
+    notice: Notice | None = None
+    #: Monotonic deadline of a countdown (lockout wait, voice call), if one runs.
+    countdown_until: float | None = None
+    session: Session | None = field(default=None, repr=False)
+
+    @property
+    def busy_allowed(self) -> bool:
+        return self.phase in (Phase.CREDENTIALS, Phase.SELECT_DEVICE, Phase.RESPOND)
+
+    @property
+    def can_switch_device(self) -> bool:
+        return self.phase is Phase.RESPOND and len(self.devices) > 1
+
+
+#: Failures that end the login transaction: the user starts over from step 1.
+_START_OVER = {
+    ErrorCode.LOGIN_EXPIRED,
+    ErrorCode.LOGIN_NOT_FOUND,
+    ErrorCode.CHALLENGE_FAILED,
+    ErrorCode.RESPONSE_REUSED,
+}
+_WAIT = {ErrorCode.LOGIN_THROTTLED, ErrorCode.ACCOUNT_LOCKED, ErrorCode.SOURCE_THROTTLED}
+#: Failures about the chosen device: pick another one (or start over if there is none).
+_DEVICE_REFUSED = {
+    ErrorCode.DEVICE_LOCKED,
+    ErrorCode.DEVICE_EXPIRED,
+    ErrorCode.PORTAL_ONLY,
+    ErrorCode.DEVICE_NOT_FOUND,
+}
+
+
+class LoginMachine:
+    """The current :class:`LoginState` and the transitions between states."""
+
+    def __init__(
+        self,
+        *,
+        username: str = "",
+        platform: Platform = Platform.TWS,
+        remembered_device_id: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._clock = clock
+        self.remembered_device_id = remembered_device_id
+        self.state = LoginState(username=username, platform=platform)
+        self._listeners: list[Callable[[LoginState], None]] = []
+
+    def subscribe(self, listener: Callable[[LoginState], None]) -> None:
+        self._listeners.append(listener)
+
+    def _move(self, state: LoginState) -> LoginState:
+        self.state = state
+        for listener in self._listeners:
+            listener(state)
+        return state
+
+    # --- commands the user gives --------------------------------------------------------------
+
+    def begin(self, username: str, platform: Platform) -> LoginState:
+        """The user pressed Log In (the password goes to the server, not here)."""
+        return self._move(
+            LoginState(username=username.strip(), platform=platform, phase=Phase.CREDENTIALS)
+        )
+
+    def start_over(self) -> LoginState:
+        """Back to step 1, keeping the user name and platform."""
+        return self._move(LoginState(username=self.state.username, platform=self.state.platform))
+
+    def cancel(self) -> LoginState:
+        return self.start_over()
+
+    def choose_another_device(self) -> LoginState:
+        """Back to the drop-down (M2FS): the user can always switch."""
+        if len(self.state.devices) < 2:
+            return self.state
+        return self._move(
+            replace(
+                self.state,
+                phase=Phase.SELECT_DEVICE,
+                preferred_device_id=self.state.device.id if self.state.device else None,
+                device=None,
+                challenge=None,
+                notice=None,
+                countdown_until=None,
+            )
+        )
+
+    # --- results from the server --------------------------------------------------------------
+
+    def started(self, start: LoginStart) -> LoginState:
+        preferred = start.preferred_device_id
+        ids = {device.id for device in start.devices}
+        if self.remembered_device_id in ids:
+            preferred = self.remembered_device_id
+        state = replace(
+            self.state,
+            login_id=start.login_id,
+            devices=start.devices,
+            preferred_device_id=preferred,
+            notice=None,
+            countdown_until=None,
+        )
+        if start.challenge is not None and start.device_id is not None:
+            device = next((d for d in start.devices if d.id == start.device_id), None)
+            return self._move(
+                replace(state, phase=Phase.RESPOND, device=device, challenge=start.challenge)
+            )
+        return self._move(replace(state, phase=Phase.SELECT_DEVICE))
+
+    def device_chosen(self, step: ChallengeStep) -> LoginState:
+        device = next((d for d in self.state.devices if d.id == step.device_id), None)
+        self.remembered_device_id = step.device_id
+        return self._move(
+            replace(
+                self.state,
+                phase=Phase.RESPOND,
+                device=device,
+                challenge=step.challenge,
+                notice=None,
+                countdown_until=None,
+            )
+        )
+
+    def code_resent(self, step: ChallengeStep) -> LoginState:
+        voice = step.challenge.channel is Channel.VOICE
+        notice = Notice(NoticeKind.VOICE_CALL_COMING if voice else NoticeKind.CODE_SENT)
+        until = self._clock() + VOICE_CALL_WITHIN.total_seconds() if voice else None
+        return self._move(
+            replace(self.state, challenge=step.challenge, notice=notice, countdown_until=until)
+        )
+
+    def succeeded(self, session: Session) -> LoginState:
+        return self._move(
+            replace(
+                self.state, phase=Phase.DONE, session=session, notice=None, countdown_until=None
+            )
+        )
+
+    def failed(self, error: Exception) -> LoginState:
+        """Map any failure of the last call to the next state and what to tell the user."""
+        if not isinstance(error, errors.ApiError):
+            notice = Notice(NoticeKind.UNREACHABLE, text=str(error))
+            return self._move(replace(self.state, notice=notice))
+        code = error.code if isinstance(error.code, ErrorCode) else None
+        notice = Notice(
+            NoticeKind.SERVER_ERROR,
+            code=code,
+            text=error.message,
+            attempts_left=error.attempts_left,
+        )
+        if code in _WAIT:
+            seconds = error.retry_after or 60
+            return self._move(
+                LoginState(
+                    phase=Phase.LOCKED,
+                    username=self.state.username,
+                    platform=self.state.platform,
+                    notice=notice,
+                    countdown_until=self._clock() + seconds,
+                )
+            )
+        if code is ErrorCode.IP_RESTRICTED:
+            return self._move(
+                LoginState(
+                    phase=Phase.RESTRICTED,
+                    username=self.state.username,
+                    platform=self.state.platform,
+                    notice=notice,
+                )
+            )
+        if code in _START_OVER or (
+            code is ErrorCode.CHALLENGE_EXPIRED
+            and not (self.state.challenge and self.state.challenge.type is ChallengeType.OOB)
+        ):
+            return self._move(replace(self.state, phase=Phase.EXPIRED, notice=notice))
+        if code in _DEVICE_REFUSED and len(self.state.devices) > 1:
+            return self._move(
+                replace(
+                    self.state,
+                    phase=Phase.SELECT_DEVICE,
+                    device=None,
+                    challenge=None,
+                    notice=notice,
+                )
+            )
+        if self.state.phase in (Phase.SELECT_DEVICE, Phase.RESPOND) and code in (
+            _DEVICE_REFUSED | {ErrorCode.NO_ACTIVE_DEVICE}
+        ):
+            return self._move(
+                LoginState(
+                    username=self.state.username, platform=self.state.platform, notice=notice
+                )
+            )
+        return self._move(replace(self.state, notice=notice))
+
+    # --- time ---------------------------------------------------------------------------------
+
+    def seconds_left(self) -> int | None:
+        """Whole seconds left on the running countdown (rounded up), or ``None``."""
+        if self.state.countdown_until is None:
+            return None
+        return max(0, math.ceil(self.state.countdown_until - self._clock()))
+
+    def challenge_seconds_left(self, now_utc: float) -> int | None:
+        """Seconds until the challenge expires, given the current UTC time as a timestamp."""
+        challenge = self.state.challenge
+        if challenge is None or challenge.expires_at is None:
+            return None
+        return max(0, math.ceil(challenge.expires_at.timestamp() - now_utc))
+
+    def tick(self, now_utc: float | None = None) -> LoginState:
+        """Advance countdowns: a finished lockout wait returns to step 1; an expired OCRA or
+        code-card challenge ends the login ("start over"); a voice-call wait just ends."""
+        state = self.state
+        left = self.seconds_left()
+        if left == 0:
+            if state.phase is Phase.LOCKED:
+                return self._move(LoginState(username=state.username, platform=state.platform))
+            state = self._move(replace(state, countdown_until=None))
+        if (
+            state.phase is Phase.RESPOND
+            and state.challenge is not None
+            and state.challenge.type in (ChallengeType.OCRA, ChallengeType.INDICES)
+            and self.challenge_seconds_left(time.time() if now_utc is None else now_utc) == 0
+        ):
+            notice = Notice(NoticeKind.SERVER_ERROR, code=ErrorCode.CHALLENGE_EXPIRED)
+            return self._move(replace(state, phase=Phase.EXPIRED, notice=notice))
+        return state

@@ -1,0 +1,1 @@
+"""The PySide6 desktop GUI: login dialog, device simulators, workstation window."""
