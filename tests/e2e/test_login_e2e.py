@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import demo
 from tests.support.audio import wav_stats
+from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY, ROOT, write_scenario
 from tests.support.process_server import RunningServer, run_cli, serve
 from tests.support.terminal import Conversation
 from tws_companion.client.api import ApiClient
@@ -43,37 +45,10 @@ from tws_companion.storage.outbox import read_messages
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "resources" / "scenarios" / "demo.toml"
-DSC_PLUS_KEY = bytes.fromhex("5f367d63fdd1cd6278e3de73aadc16aec9c7f0c9af5e853acded3346fc5be290")
-IB_KEY_KEY = bytes.fromhex("607fe6cf262e65b01fffa5209aec66ae26522bbc194a86b552d6c2e51e39e4b2")
-
-EXTRA_USERS = """
-[[users]]
-username = "locky"
-password = "locky-pass-1"
-phone = "+15555550177"
-
-[[users.devices]]
-kind = "sms"
-
-[[users]]
-username = "traveller"
-password = "traveller-pass-1"
-phone = "+15555550188"
-
-[[users.devices]]
-id = "traveller-dscplus"
-kind = "dsc_plus"
-secret_hex = "5f367d63fdd1cd6278e3de73aadc16aec9c7f0c9af5e853acded3346fc5be290"
-pin = "8642"
-"""
-
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RunningServer]:
-    scenario = tmp_path / "scenario.toml"
-    scenario.write_text(DEMO.read_text(encoding="utf-8") + EXTRA_USERS, encoding="utf-8")
+    scenario = write_scenario(tmp_path)
     with serve(tmp_path / "data", ["--scenario", str(scenario)]) as running:
         yield running
 
@@ -92,11 +67,7 @@ def device_id(api: ApiClient, login_devices: tuple[object, ...], kind: str) -> s
 
 
 def latest_code(server: RunningServer, channel: str) -> str:
-    messages = [m for m in read_messages(server.data_dir / "outbox") if m.channel == channel]
-    assert messages, f"no {channel} message"
-    found = re.search(r"\d(?:,? ?\d){5}", messages[-1].text)
-    assert found
-    return re.sub(r"\D", "", found.group())
+    return demo.latest_code(server.data_dir / "outbox", channel)
 
 
 def assert_full_session(api: ApiClient, session: Session, username: str) -> None:

@@ -15,6 +15,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.clock import ManualClock
+from tests.support.demo import (
+    DEMO,
+    DSC_PLUS_KEY,
+    IB_KEY_KEY,
+    SOLO_KEY,
+    code_in,
+    dsc_plus_response,
+)
 from tests.support.servers import make_context
 from tws_companion.server import accounts
 from tws_companion.server.app import create_app
@@ -23,13 +31,9 @@ from tws_companion.server.db import Device
 from tws_companion.server.gateways.outbox import OutboxGateway
 from tws_companion.server.scenario import load_scenario, read_scenario
 from tws_companion.sls import code_card, ocra
-from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE, IB_KEY_OCRA_SUITE
+from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
 from tws_companion.storage.outbox import read_messages
 
-DEMO = Path(__file__).resolve().parents[2] / "resources" / "scenarios" / "demo.toml"
-DSC_PLUS_KEY = bytes.fromhex("5f367d63fdd1cd6278e3de73aadc16aec9c7f0c9af5e853acded3346fc5be290")
-IB_KEY_KEY = bytes.fromhex("607fe6cf262e65b01fffa5209aec66ae26522bbc194a86b552d6c2e51e39e4b2")
-SOLO_KEY = bytes.fromhex("dac26abd423ff3f22c1db1b68d785b3d62fe961f6970f0647432e6a93547de13")
 API = "/api/v1"
 
 
@@ -99,22 +103,11 @@ def server(tmp_path: Path) -> Iterator[Server]:
     ctx.db.dispose()
 
 
-def code_in(text: str) -> str:
-    """The code in an SMS ("... is 123456.") or a voice script ("... is: 1, 2, 3, 4, 5, 6.")."""
-    found = re.search(r"\d(?:,? ?\d){5}", text)
-    assert found, "no code in the message"
-    return re.sub(r"\D", "", found.group())
-
-
 def error(response: Any) -> dict[str, Any]:
     body = response.json()
     assert set(body) == {"error"}, body
     result: dict[str, Any] = body["error"]
     return result
-
-
-def dsc_plus_response(challenge: str, pin: str = "1234") -> str:
-    return ocra.compute_response(DSC_PLUS_OCRA_SUITE, DSC_PLUS_KEY, challenge, pin=pin)
 
 
 # --- M2FS and each device kind ----------------------------------------------------------------
@@ -446,7 +439,11 @@ def test_temporary_passcode_scope_over_time(server: Server) -> None:
     assert passcode == passcode.upper()
 
     started = server.start("lost", "lost-pass")
-    assert started["challenge"] == {"type": "passcode", "expires_at": started["expires_at"]}
+    assert started["challenge"] == {
+        "type": "passcode",
+        "expires_at": started["expires_at"],
+        "expires_in": 300,
+    }
     session = server.respond(started["login_id"], passcode.lower()).json()["session"]
     assert session["scope"] == "full"
 

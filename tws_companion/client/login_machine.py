@@ -75,6 +75,8 @@ class LoginState:
     notice: Notice | None = None
     #: Monotonic deadline of a countdown (lockout wait, voice call), if one runs.
     countdown_until: float | None = None
+    #: Monotonic deadline of the current challenge, from the server's ``expires_in``.
+    challenge_deadline: float | None = None
     session: Session | None = field(default=None, repr=False)
 
     @property
@@ -128,6 +130,15 @@ class LoginMachine:
             listener(state)
         return state
 
+    def _deadline(self, challenge: Challenge | None) -> float | None:
+        if challenge is None:
+            return None
+        if challenge.expires_in is not None:
+            return self._clock() + challenge.expires_in
+        if challenge.expires_at is not None:  # an older server: trust the local clock
+            return self._clock() + (challenge.expires_at.timestamp() - time.time())
+        return None
+
     # --- commands the user gives --------------------------------------------------------------
 
     def begin(self, username: str, platform: Platform) -> LoginState:
@@ -154,6 +165,7 @@ class LoginMachine:
                 preferred_device_id=self.state.device.id if self.state.device else None,
                 device=None,
                 challenge=None,
+                challenge_deadline=None,
                 notice=None,
                 countdown_until=None,
             )
@@ -177,7 +189,13 @@ class LoginMachine:
         if start.challenge is not None and start.device_id is not None:
             device = next((d for d in start.devices if d.id == start.device_id), None)
             return self._move(
-                replace(state, phase=Phase.RESPOND, device=device, challenge=start.challenge)
+                replace(
+                    state,
+                    phase=Phase.RESPOND,
+                    device=device,
+                    challenge=start.challenge,
+                    challenge_deadline=self._deadline(start.challenge),
+                )
             )
         return self._move(replace(state, phase=Phase.SELECT_DEVICE))
 
@@ -190,6 +208,7 @@ class LoginMachine:
                 phase=Phase.RESPOND,
                 device=device,
                 challenge=step.challenge,
+                challenge_deadline=self._deadline(step.challenge),
                 notice=None,
                 countdown_until=None,
             )
@@ -200,7 +219,13 @@ class LoginMachine:
         notice = Notice(NoticeKind.VOICE_CALL_COMING if voice else NoticeKind.CODE_SENT)
         until = self._clock() + VOICE_CALL_WITHIN.total_seconds() if voice else None
         return self._move(
-            replace(self.state, challenge=step.challenge, notice=notice, countdown_until=until)
+            replace(
+                self.state,
+                challenge=step.challenge,
+                challenge_deadline=self._deadline(step.challenge),
+                notice=notice,
+                countdown_until=until,
+            )
         )
 
     def succeeded(self, session: Session) -> LoginState:
@@ -275,14 +300,13 @@ class LoginMachine:
             return None
         return max(0, math.ceil(self.state.countdown_until - self._clock()))
 
-    def challenge_seconds_left(self, now_utc: float) -> int | None:
-        """Seconds until the challenge expires, given the current UTC time as a timestamp."""
-        challenge = self.state.challenge
-        if challenge is None or challenge.expires_at is None:
+    def challenge_seconds_left(self) -> int | None:
+        """Whole seconds until the current challenge expires, or ``None``."""
+        if self.state.challenge_deadline is None:
             return None
-        return max(0, math.ceil(challenge.expires_at.timestamp() - now_utc))
+        return max(0, math.ceil(self.state.challenge_deadline - self._clock()))
 
-    def tick(self, now_utc: float | None = None) -> LoginState:
+    def tick(self) -> LoginState:
         """Advance countdowns: a finished lockout wait returns to step 1; an expired OCRA or
         code-card challenge ends the login ("start over"); a voice-call wait just ends."""
         state = self.state
@@ -295,7 +319,7 @@ class LoginMachine:
             state.phase is Phase.RESPOND
             and state.challenge is not None
             and state.challenge.type in (ChallengeType.OCRA, ChallengeType.INDICES)
-            and self.challenge_seconds_left(time.time() if now_utc is None else now_utc) == 0
+            and self.challenge_seconds_left() == 0
         ):
             notice = Notice(NoticeKind.SERVER_ERROR, code=ErrorCode.CHALLENGE_EXPIRED)
             return self._move(replace(state, phase=Phase.EXPIRED, notice=notice))

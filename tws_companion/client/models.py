@@ -160,6 +160,8 @@ class Challenge:
     destination: str | None = None
     expires_at: datetime | None = None
     resend_after: int | None = None
+    #: Seconds from the server's answer until the challenge expires (robust to clock skew).
+    expires_in: int | None = None
 
     @classmethod
     def from_json(cls, data: object, where: str = "challenge") -> Challenge:
@@ -169,11 +171,12 @@ class Challenge:
     def _parse(cls, fields: _Fields) -> Challenge:
         kind = fields.choice("type", ChallengeType)
         expires_at = fields.opt_moment("expires_at")
+        expires_in = fields.opt_count("expires_in")
         if kind is ChallengeType.OCRA:
-            return cls(kind, code=fields.text("code"), expires_at=expires_at)
+            return cls(kind, code=fields.text("code"), expires_at=expires_at, expires_in=expires_in)
         if kind is ChallengeType.INDICES:
             indices = fields.counts("indices")
-            return cls(kind, indices=indices, expires_at=expires_at)
+            return cls(kind, indices=indices, expires_at=expires_at, expires_in=expires_in)
         if kind is ChallengeType.OOB:
             return cls(
                 kind,
@@ -181,8 +184,9 @@ class Challenge:
                 destination=fields.text("destination"),
                 expires_at=expires_at,
                 resend_after=fields.opt_count("resend_after"),
+                expires_in=expires_in,
             )
-        return cls(kind, expires_at=expires_at)
+        return cls(kind, expires_at=expires_at, expires_in=expires_in)
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,7 +298,9 @@ def _issue_challenge(
     return None
 
 
-def _challenge_out(ctx: ServerContext, login: Login, device: Device, now: datetime) -> ChallengeOut:
+def _challenge_body(
+    ctx: ServerContext, login: Login, device: Device, now: datetime
+) -> ChallengeOut:
     kind = spec(device.kind).challenge
     if kind is ChallengeType.OCRA:
         return ChallengeOut(type=kind, code=login.challenge, expires_at=login.challenge_expires_at)
@@ -322,6 +324,15 @@ def _challenge_out(ctx: ServerContext, login: Login, device: Device, now: dateti
             resend_after=resend_after,
         )
     return ChallengeOut(type=kind, expires_at=login.expires_at)
+
+
+def _challenge_out(ctx: ServerContext, login: Login, device: Device, now: datetime) -> ChallengeOut:
+    challenge = _challenge_body(ctx, login, device, now)
+    if challenge.expires_at is not None:
+        # Seconds rather than a time of day alone: a client whose clock is off still counts right.
+        left = (challenge.expires_at - now).total_seconds()
+        challenge.expires_in = max(0, math.ceil(left))
+    return challenge
 
 
 def _deliver(ctx: ServerContext, pending: PendingSend | None) -> None:

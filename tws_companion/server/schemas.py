@@ -49,6 +49,8 @@ class ChallengeOut(BaseModel):
     channel: Channel | None = None
     destination: str | None = None
     expires_at: datetime | None = None
+    #: Seconds from this answer until ``expires_at``, for clients whose clock is off.
+    expires_in: int | None = None
     #: Seconds until "Request new code" may be used again (one-time codes only).
     resend_after: int | None = None
 

@@ -15,7 +15,9 @@ NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 DSC = Device("d1", "dsc_plus", "DSC+")
 SMS = Device("d2", "sms", "SMS")
 CARD = Device("d3", "code_card", "Card")
-OCRA = Challenge(ChallengeType.OCRA, code="123456", expires_at=NOW + timedelta(seconds=120))
+OCRA = Challenge(
+    ChallengeType.OCRA, code="123456", expires_at=NOW + timedelta(seconds=120), expires_in=120
+)
 OOB = Challenge(ChallengeType.OOB, channel=Channel.SMS, destination="+*** *** 0100")
 
 
@@ -193,13 +195,15 @@ def test_network_trouble_keeps_the_step_and_says_so(machine: LoginMachine) -> No
     assert state.notice.kind is NoticeKind.UNREACHABLE
 
 
-def test_the_challenge_timer_ends_an_ocra_login(machine: LoginMachine) -> None:
+def test_the_challenge_timer_ends_an_ocra_login(machine: LoginMachine, clock: FakeClock) -> None:
     machine.started(start(DSC, SMS))
     machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
-    expiry = NOW.timestamp() + 120
-    assert machine.challenge_seconds_left(expiry - 30) == 30
-    assert machine.tick(expiry - 1).phase is Phase.RESPOND
-    state = machine.tick(expiry)
+    clock.now += 90
+    assert machine.challenge_seconds_left() == 30
+    clock.now += 29.5
+    assert machine.tick().phase is Phase.RESPOND
+    clock.now += 0.5
+    state = machine.tick()
     assert state.phase is Phase.EXPIRED
     assert state.notice is not None
     assert state.notice.code is ErrorCode.CHALLENGE_EXPIRED
