@@ -1,0 +1,685 @@
+"""The login window of the Secure Login System.
+
+It renders the :class:`LoginMachine`'s current state: credentials, the M2FS drop-down, the page of
+the chosen device (``PAGES``), or a message (expired, locked with a live countdown, restricted).
+Every server call runs on the :class:`Worker`; while one runs the window shows it is busy and
+Cancel always works (the late answer is dropped).
+
+Signals of LoginDialog: loggedIn(object) — a :class:`LoginResult`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tws_companion.client.api import ApiClient
+from tws_companion.client.errors import ClientError
+from tws_companion.client.login_machine import LoginMachine, LoginState, Notice, Phase
+from tws_companion.client.models import ChallengeStep, LoginStart, Session
+from tws_companion.gui.device_pages import PAGES, DevicePage
+from tws_companion.gui.i18n import LANGUAGES, Translations
+from tws_companion.gui.messages import describe, wait_text
+from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
+from tws_companion.gui.preferences import LoginPreferences
+from tws_companion.gui.worker import Task, Worker
+from tws_companion.protocol import Platform, Scope
+from tws_companion.storage.secret_store import SecretStore, SecretStoreError
+
+STYLE = """
+QDialog#loginDialog { background: #f4f6f9; }
+QFrame#header { background: #14263b; }
+QLabel#brand { color: white; font-size: 17px; font-weight: bold; }
+QLabel#subtitle { color: #a9bdd6; font-size: 11px; }
+QLabel#pageTitle { font-size: 15px; font-weight: bold; color: #14263b; }
+QLabel#sectionTitle { font-weight: bold; }
+QLabel#challengeCode { color: #0b5cad; letter-spacing: 4px; }
+QLabel#countdown { color: #8a5a00; }
+QLabel#notice { color: #b3261e; background: #fdecea; border: 1px solid #f3c1bc;
+                border-radius: 4px; padding: 6px; }
+QLabel#notice[kind="info"] { color: #14466b; background: #e8f1fb; border-color: #bcd6f3; }
+QLineEdit { padding: 5px; border: 1px solid #b8c2cc; border-radius: 3px; background: white; }
+QLineEdit:focus { border-color: #0b5cad; }
+QLineEdit#responseField { font-family: "DejaVu Sans Mono"; font-size: 16px; }
+QPushButton { padding: 5px 14px; }
+QPushButton#primary { background: #0b5cad; color: white; border: none; border-radius: 3px;
+                      padding: 7px 22px; font-weight: bold; }
+QPushButton#primary:disabled { background: #9db7d3; }
+QPushButton#link { color: #0b5cad; border: none; text-decoration: underline; padding: 0; }
+QFrame#requestBox { background: white; border: 1px solid #d5dbe1; border-radius: 4px; }
+"""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    username: str
+    server: str
+    session: Session = field(repr=False)
+    platform: Platform
+    use_server_settings: bool
+    #: Whether the settings key was fetched and cached in the keyring (full-scope logins).
+    settings_key_cached: bool
+
+
+def respond_and_cache_key(
+    api: ApiClient, store: SecretStore, username: str, login_id: str, response: str
+) -> tuple[Session, bool]:
+    """Worker side of the last step: the response, then the user's settings key cached in the OS
+    keyring (full-scope logins). A keyring problem does not undo a good login: the result says
+    whether the key was cached."""
+    session = api.respond(login_id, response)
+    if session.scope is not Scope.FULL:
+        return session, False
+    try:
+        store.set_settings_key(api.base_url, username, api.settings_key(session.token))
+    except (ClientError, SecretStoreError):
+        return session, False
+    return session, True
+
+
+class CredentialsPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setMaxLength(64)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(256)
+        # Never offered for saving or completion: no completer, no input method history.
+        self.password.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText
+            | Qt.InputMethodHint.ImhSensitiveData
+            | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        self.platform = QComboBox()
+        self.username_label = QLabel()
+        self.password_label = QLabel()
+        self.platform_label = QLabel()
+        form.addRow(self.username_label, self.username)
+        form.addRow(self.password_label, self.password)
+        form.addRow(self.platform_label, self.platform)
+        self.login_button = QPushButton()
+        self.login_button.setObjectName("primary")
+        self.login_button.setDefault(True)
+        self.more_button = QPushButton()
+        self.more_button.setObjectName("link")
+        self.more_button.setFlat(True)
+        self.more_button.setCheckable(True)
+        self.keyboard_button = QPushButton()
+        self.keyboard_button.setObjectName("link")
+        self.keyboard_button.setFlat(True)
+        self.keyboard_button.setCheckable(True)
+        self.more_options = QFrame()
+        more = QVBoxLayout(self.more_options)
+        more.setContentsMargins(0, 0, 0, 0)
+        self.use_server_settings = QCheckBox()
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        language_row = QHBoxLayout()
+        self.language_label = QLabel()
+        language_row.addWidget(self.language_label)
+        language_row.addWidget(self.language)
+        language_row.addStretch(1)
+        more.addWidget(self.use_server_settings)
+        more.addLayout(language_row)
+        self.more_options.hide()
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.hide()
+        links = QHBoxLayout()
+        links.addWidget(self.more_button)
+        links.addWidget(self.keyboard_button)
+        links.addStretch(1)
+        links.addWidget(self.login_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addLayout(links)
+        layout.addWidget(self.more_options)
+        layout.addWidget(self.keyboard)
+        layout.addStretch(1)
+        self.more_button.toggled.connect(self.more_options.setVisible)
+        self.keyboard_button.toggled.connect(self.keyboard.setVisible)
+        self.keyboard.keyPressed.connect(self._type)
+        self.keyboard.backspacePressed.connect(self._backspace)
+        self.keyboard.enterPressed.connect(self.login_button.click)
+        self.retranslate()
+
+    def _target(self) -> QLineEdit:
+        return self.username if self.username.hasFocus() else self.password
+
+    def _type(self, text: str) -> None:
+        self._target().insert(text)
+
+    def _backspace(self) -> None:
+        self._target().backspace()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.username_label.setText(self.tr("User Name"))
+        self.password_label.setText(self.tr("Password"))
+        self.platform_label.setText(self.tr("Log in to"))
+        current = self.platform.currentData()
+        self.platform.clear()
+        self.platform.addItem(self.tr("Trader Workstation"), Platform.TWS.value)
+        self.platform.addItem(self.tr("Client Portal"), Platform.PORTAL.value)
+        self.platform.addItem(self.tr("IBKR Mobile"), Platform.MOBILE.value)
+        if current is not None:
+            self.platform.setCurrentIndex(max(0, self.platform.findData(current)))
+        self.login_button.setText(self.tr("Log In"))
+        self.more_button.setText(self.tr("More Options"))
+        self.keyboard_button.setText(self.tr("On-screen keyboard"))
+        self.use_server_settings.setText(self.tr("Use/store settings on server"))
+        self.language_label.setText(self.tr("Language"))
+
+
+class SelectDevicePage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.devices = QComboBox()
+        self.devices.setObjectName("deviceChoice")
+        self.continue_button = QPushButton()
+        self.continue_button.setObjectName("primary")
+        self.continue_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.continue_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.devices)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Select second factor device"))
+        self.hint.setText(
+            self.tr("You have several active security devices. Choose the one to use now.")
+        )
+        self.continue_button.setText(self.tr("Continue"))
+
+
+class MessagePage(QWidget):
+    """Expired, locked or restricted: what happened, and the way on."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.text = QLabel()
+        self.text.setObjectName("messageText")
+        self.text.setWordWrap(True)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("lockoutCountdown")
+        self.start_over = QPushButton()
+        self.start_over.setObjectName("primary")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.start_over)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        layout.addWidget(self.countdown)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.start_over.setText(self.tr("Start over"))
+
+
+class LoginDialog(QDialog):
+    loggedIn = Signal(object)
+
+    def __init__(
+        self,
+        api: ApiClient,
+        worker: Worker,
+        *,
+        preferences: LoginPreferences | None = None,
+        store: SecretStore | None = None,
+        translations: Translations | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setStyleSheet(STYLE)
+        self.api = api
+        self.worker = worker
+        self.preferences = preferences or LoginPreferences()
+        self.store = store or SecretStore()
+        self.translations = translations
+        self.machine = LoginMachine(platform=self.preferences.platform, clock=clock)
+        self.task: Task | None = None
+        self.login_result: LoginResult | None = None
+        self._build()
+        self._connect_signals()
+        self.credentials.username.setText(self.preferences.last_username)
+        self._restore_user_options()
+        self.retranslate()
+        self.show_state(self.machine.state)
+
+    # --- construction -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        header = QFrame()
+        header.setObjectName("header")
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(18, 12, 18, 12)
+        self.brand = QLabel()
+        self.brand.setObjectName("brand")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("subtitle")
+        header_layout.addWidget(self.brand)
+        header_layout.addWidget(self.subtitle)
+
+        self.credentials = CredentialsPage()
+        self.select_page = SelectDevicePage()
+        self.message_page = MessagePage()
+        self.device_pages: dict[str, DevicePage] = {}
+        self.stack = QStackedWidget()
+        for fixed in (self.credentials, self.select_page, self.message_page):
+            self.stack.addWidget(fixed)
+        for kind, page_class in PAGES.items():
+            # Kinds that share a page class share one page.
+            existing = next(
+                (p for k, p in self.device_pages.items() if PAGES[k] is page_class), None
+            )
+            page = existing or page_class()
+            if existing is None:
+                self.stack.addWidget(page)
+                page.submitted.connect(self._respond)
+                page.resendRequested.connect(self._resend)
+            self.device_pages[kind] = page
+
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(4)
+        self.progress.hide()
+        self.busy_label = QLabel()
+        self.busy_label.setObjectName("busy")
+        self.busy_label.hide()
+        self.other_device = QPushButton()
+        self.other_device.setObjectName("link")
+        self.other_device.setFlat(True)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("cancel")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.other_device)
+        buttons.addStretch(1)
+        buttons.addWidget(self.busy_label)
+        buttons.addWidget(self.cancel_button)
+        body = QVBoxLayout()
+        body.setContentsMargins(22, 16, 22, 16)
+        body.setSpacing(10)
+        body.addWidget(self.stack, 1)
+        body.addWidget(self.notice)
+        body.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.progress)
+        layout.addLayout(body, 1)
+        self.setMinimumSize(460, 430)
+        self.timer = QTimer(self)
+        self.timer.setInterval(250)
+
+    def _connect_signals(self) -> None:
+        self.machine.subscribe(self.show_state)
+        self.credentials.login_button.clicked.connect(self._login)
+        self.credentials.password.returnPressed.connect(self._login)
+        self.credentials.username.editingFinished.connect(self._restore_user_options)
+        self.credentials.language.currentIndexChanged.connect(self._language_chosen)
+        self.select_page.continue_button.clicked.connect(self._select_device)
+        self.message_page.start_over.clicked.connect(self._start_over)
+        self.other_device.clicked.connect(self.machine.choose_another_device)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.timer.timeout.connect(self._tick)
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_state(self, state: LoginState) -> None:
+        phase = state.phase
+        if phase is Phase.CREDENTIALS:
+            self.stack.setCurrentWidget(self.credentials)
+            if state.username and not self.credentials.username.text():
+                self.credentials.username.setText(state.username)
+            self.credentials.password.setFocus()
+        elif phase is Phase.SELECT_DEVICE:
+            combo = self.select_page.devices
+            combo.clear()
+            for device in state.devices:
+                combo.addItem(f"{device.label}", device.id)
+            if state.preferred_device_id is not None:
+                combo.setCurrentIndex(max(0, combo.findData(state.preferred_device_id)))
+            self.stack.setCurrentWidget(self.select_page)
+            combo.setFocus()
+        elif phase is Phase.RESPOND and state.device is not None and state.challenge is not None:
+            page = self.device_pages.get(state.device.kind)
+            if page is not None:
+                if page.challenge is not state.challenge:
+                    page.show_challenge(state.device, state.challenge)
+                self.stack.setCurrentWidget(page)
+                page.focus_input()
+        elif phase in (Phase.EXPIRED, Phase.LOCKED, Phase.RESTRICTED):
+            self._render_message(state)
+        elif phase is Phase.DONE:
+            self.stack.setCurrentWidget(self.message_page)
+        self._render_notice(state)
+        self.other_device.setVisible(state.can_switch_device)
+        self._update_timer()
+        self._tick_labels()
+
+    def _render_message(self, state: LoginState) -> None:
+        page = self.message_page
+        titles = {
+            Phase.EXPIRED: self.tr("Start over"),
+            Phase.LOCKED: self.tr("Please wait"),
+            Phase.RESTRICTED: self.tr("Login refused"),
+        }
+        page.title.setText(titles[state.phase])
+        page.text.setText(describe(state.notice) if state.notice else "")
+        page.start_over.setVisible(state.phase is not Phase.LOCKED)
+        self.stack.setCurrentWidget(page)
+
+    def _render_notice(self, state: LoginState) -> None:
+        notice: Notice | None = state.notice
+        show = notice is not None and state.phase not in (
+            Phase.EXPIRED,
+            Phase.LOCKED,
+            Phase.RESTRICTED,
+        )
+        if show and notice is not None:
+            self.notice.setText(describe(notice))
+            info = notice.code is None and notice.kind.value != "unreachable"
+            self.notice.setProperty("kind", "info" if info else "error")
+            self.notice.style().unpolish(self.notice)
+            self.notice.style().polish(self.notice)
+        self.notice.setVisible(show)
+
+    def _update_timer(self) -> None:
+        state = self.machine.state
+        needed = state.countdown_until is not None or (
+            state.phase is Phase.RESPOND and state.challenge_deadline is not None
+        )
+        if needed and not self.timer.isActive():
+            self.timer.start()
+        elif not needed:
+            self.timer.stop()
+
+    @Slot()
+    def _tick(self) -> None:
+        self.machine.tick()  # may change the state, which renders
+        self._tick_labels()
+
+    def _tick_labels(self) -> None:
+        state = self.machine.state
+        left = self.machine.seconds_left()
+        if state.phase is Phase.LOCKED and left is not None:
+            self.message_page.countdown.setText(wait_text(left))
+        else:
+            self.message_page.countdown.clear()
+        if state.phase is Phase.RESPOND and state.device is not None:
+            page = self.device_pages.get(state.device.kind)
+            if page is not None:
+                if left is not None:
+                    page.set_countdown(left)
+                else:
+                    page.set_countdown(self.machine.challenge_seconds_left())
+
+    # --- busy state ---------------------------------------------------------------------------
+
+    def _run(
+        self,
+        name: str,
+        func: Callable[..., object],
+        *args: object,
+        on_success: Callable[[Any], object],
+    ) -> None:
+        if self.task is not None:
+            return  # one call at a time
+        self.task = self.worker.submit(name, func, *args)
+        self.task.succeeded.connect(on_success)
+        self.task.failed.connect(self._failed)
+        self.task.finished.connect(self._task_finished)
+        self._set_busy(True)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.busy_label.setVisible(busy)
+        self.credentials.setEnabled(not busy)
+        self.select_page.setEnabled(not busy)
+        for page in set(self.device_pages.values()):
+            page.set_busy(busy)
+        self.message_page.setEnabled(not busy)
+        self.other_device.setEnabled(not busy)
+
+    @Slot()
+    def _task_finished(self) -> None:
+        self.task = None
+        self._set_busy(False)
+        self.show_state(self.machine.state)
+
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        self.machine.failed(error if isinstance(error, Exception) else RuntimeError(str(error)))
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    # --- user actions -------------------------------------------------------------------------
+
+    @Slot()
+    def _login(self) -> None:
+        username = self.credentials.username.text().strip()
+        password = self.credentials.password.text()
+        if not username or not password or self.busy:
+            return
+        platform = Platform(self.credentials.platform.currentData())
+        self.preferences.last_username = username
+        self.preferences.platform = platform
+        self.preferences.set_use_server_settings(
+            username, self.credentials.use_server_settings.isChecked()
+        )
+        self.machine.remembered_device_id = self.preferences.device(username)
+        self.machine.begin(username, platform)
+        self._run(
+            "start_login",
+            self.api.start_login,
+            username,
+            password,
+            platform,
+            on_success=self._started,
+        )
+        # The password lives on only in the worker's call; the field is cleared for safety.
+        self.credentials.password.clear()
+
+    @Slot(object)
+    def _started(self, start: LoginStart) -> None:
+        self.machine.started(start)
+
+    @Slot()
+    def _select_device(self) -> None:
+        state = self.machine.state
+        device_id = self.select_page.devices.currentData()
+        if state.login_id is None or device_id is None:
+            return
+        self._run(
+            "select_device",
+            self.api.select_device,
+            state.login_id,
+            str(device_id),
+            on_success=self._device_chosen,
+        )
+
+    @Slot(object)
+    def _device_chosen(self, step: ChallengeStep) -> None:
+        self.preferences.set_device(self.machine.state.username, step.device_id)
+        self.machine.device_chosen(step)
+
+    @Slot(str)
+    def _resend(self, channel: str) -> None:
+        login_id = self.machine.state.login_id
+        if login_id is not None:
+            self._run(
+                "resend", self.api.resend, login_id, channel, on_success=self.machine.code_resent
+            )
+
+    @Slot(str)
+    def _respond(self, response: str) -> None:
+        state = self.machine.state
+        if state.login_id is not None:
+            self._run(
+                "respond",
+                respond_and_cache_key,
+                self.api,
+                self.store,
+                state.username,
+                state.login_id,
+                response,
+                on_success=self._responded,
+            )
+
+    @Slot(object)
+    def _responded(self, outcome: tuple[Session, bool]) -> None:
+        session, cached = outcome
+        state = self.machine.state
+        if state.device is not None:
+            self.preferences.set_device(state.username, state.device.id)
+        self.machine.succeeded(session)
+        self.login_result = LoginResult(
+            username=state.username,
+            server=self.api.base_url,
+            session=session,
+            platform=state.platform,
+            use_server_settings=self.preferences.use_server_settings(state.username),
+            settings_key_cached=cached,
+        )
+        self.loggedIn.emit(self.login_result)
+        self.accept()
+
+    @Slot()
+    def _start_over(self) -> None:
+        self.machine.start_over()
+
+    @Slot()
+    def _cancel(self) -> None:
+        """Cancel always works: drop a running call; from step 1, close the window."""
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+            self._set_busy(False)
+            self.machine.cancel()
+            return
+        if self.machine.state.phase is Phase.CREDENTIALS:
+            self.reject()
+        else:
+            self.machine.cancel()
+
+    @Slot()
+    def _restore_user_options(self) -> None:
+        username = self.credentials.username.text()
+        self.credentials.use_server_settings.setChecked(
+            self.preferences.use_server_settings(username)
+        )
+        index = self.credentials.platform.findData(self.machine.state.platform.value)
+        self.credentials.platform.setCurrentIndex(max(0, index))
+
+    @Slot(int)
+    def _language_chosen(self, _index: int) -> None:
+        code = self.credentials.language.currentData()
+        if self.translations is not None and code and code != self.translations.language:
+            self.translations.apply(str(code))
+            self.preferences.set_language(str(code))
+
+    # --- Qt -----------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("TWS Companion Login"))
+        self.brand.setText(self.tr("TWS Companion"))
+        self.subtitle.setText(self.tr("Secure Login System"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.other_device.setText(self.tr("Use another device"))
+        self.busy_label.setText(self.tr("Contacting the server…"))
+        if self.translations is not None:
+            index = self.credentials.language.findData(self.translations.language)
+            self.credentials.language.blockSignals(True)
+            self.credentials.language.setCurrentIndex(max(0, index))
+            self.credentials.language.blockSignals(False)
+        self.show_state(self.machine.state)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Return belongs to the field that has focus (each page submits on it); QDialog would
+        otherwise press some other button. Escape is Cancel: it never loses a running login."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+        elif event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self._cancel()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        super().closeEvent(event)
