@@ -12,15 +12,18 @@ from platformdirs import user_data_path
 
 from tws_companion import __version__
 
-if TYPE_CHECKING:  # the server's modules load only for the commands that need them
+if TYPE_CHECKING:  # the server's and the GUI's modules load only for the commands that need them
+    from tws_companion.gui.app import DemoDevices
     from tws_companion.server.config import ServerConfig
     from tws_companion.server.context import ServerContext
+    from tws_companion.server.runner import EmbeddedServer
     from tws_companion.server.scenario import Scenario
 
 APP_NAME = "tws-companion"
 #: Shipped beside the package (repository layout: resources/ next to tws_companion/).
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_SCENARIO = RESOURCES / "scenarios" / "demo.toml"
+DEFAULT_SERVER = "http://127.0.0.1:8765"
 
 
 def default_data_dir(name: str) -> Path:
@@ -93,24 +96,61 @@ def _load(ctx: ServerContext, scenario: Scenario, out: TextIO) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    print(
-        "TWS Companion demo server (the login dialog arrives with the desktop GUI).\n"
-        f"  data folder: {args.data_dir}\n"
-        f"  SMS and voice codes are written to: {args.data_dir / 'outbox'}\n"
-        f"  demo users are in: {DEMO_SCENARIO}\n"
-        "  log in from another terminal with:\n"
-        "    tws-companion login --server <the URL below> --user demo\n"
-        "  Ctrl-C stops the server.",
-        file=out,
-        flush=True,
+    """The embedded server on loopback with the demo users, the login dialog and simulators."""
+    from tws_companion.gui import app as gui_app
+
+    if not gui_app.has_display():
+        print(gui_app.NO_DISPLAY.format(command="demo"), file=sys.stderr)
+        return 2
+    from tws_companion.server.config import ServerConfig
+    from tws_companion.server.runner import EmbeddedServer
+    from tws_companion.server.scenario import ScenarioError, load_scenario, read_scenario
+
+    try:
+        scenario = read_scenario(DEMO_SCENARIO)
+        server = EmbeddedServer(ServerConfig(data_dir=args.data_dir, policy=scenario.policy))
+        load_scenario(server.context, scenario)
+    except (ScenarioError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    url = server.start()
+    print(f"demo server listening on {url} (data in {args.data_dir})", file=out, flush=True)
+    try:
+        return gui_app.run(
+            url, demo=_demo_devices(server, scenario), language=args.language, command="demo"
+        )
+    finally:
+        server.stop()
+
+
+def _demo_devices(server: EmbeddedServer, scenario: Scenario) -> DemoDevices:
+    """The demo user's devices as the simulators need them (secrets come from the scenario)."""
+    from tws_companion.gui.app import DemoDevices
+    from tws_companion.gui.simulators import SimulatedOcraDevice
+    from tws_companion.server import accounts
+    from tws_companion.server.db import Device
+
+    demo = DemoDevices(
+        outbox=server.context.data_dir / "outbox" if server.context.data_dir else None
     )
-    args.scenario = DEMO_SCENARIO
-    args.db = None
-    args.gateway = "outbox"
-    args.clock_file = None
-    args.workers = 1
-    args.password_concurrency = 0
-    return _cmd_serve(args, out)
+    user = scenario.users[0]
+    demo.phone = user.get("phone")
+    for device in user.get("devices", []):
+        kind = device["kind"]
+        if kind in ("dsc_plus", "ib_key"):
+            simulated = SimulatedOcraDevice(
+                label=device.get("label", kind),
+                secret=bytes.fromhex(device["secret_hex"]),
+                pin=device["pin"],
+            )
+            setattr(demo, kind, simulated)
+        elif kind == "code_card" and "id" in device:
+            with server.context.db.transaction() as s:
+                row = s.get(Device, device["id"])
+                if row is not None:
+                    demo.card = accounts.device_card(server.context, row)
+                    demo.card_label = row.label
+    return demo
 
 
 # --- admin ------------------------------------------------------------------------------------
@@ -157,11 +197,23 @@ def _add_admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 # --- main -------------------------------------------------------------------------------------
 
 
+def _add_gui_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", default=DEFAULT_SERVER, help=f"default: {DEFAULT_SERVER}")
+    parser.add_argument("--language", choices=["en", "zh_CN"], help="default: the system's")
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from tws_companion.gui import app as gui_app
+
+    return gui_app.run(args.server, language=args.language)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tws_companion.client import terminal_login
 
     parser = argparse.ArgumentParser(prog=APP_NAME, description="TWS Companion")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_gui_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the Secure Login System server")
@@ -187,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=0)
     demo.add_argument("--data-dir", type=Path, default=default_data_dir("demo"))
+    demo.add_argument("--language", choices=["en", "zh_CN"], help="default: the system's")
+
+    gui = sub.add_parser("gui", help="the login dialog, then the workstation (the default)")
+    _add_gui_options(gui)
 
     _add_admin(sub)
 
@@ -212,9 +268,4 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return terminal_login.run(args, out=out)
     except KeyboardInterrupt:
         return 130
-    print(
-        "The desktop login dialog is not part of this build yet.\n"
-        "Run `tws-companion demo` for the demo server, or see `tws-companion --help`.",
-        file=sys.stderr,
-    )
-    return 2
+    return _cmd_gui(args)

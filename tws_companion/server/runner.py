@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import TextIO
 
 import uvicorn
@@ -64,3 +65,36 @@ def serve(
         Multiprocess(uv_config, sockets=[sock]).run()
     else:
         uvicorn.Server(uv_config).run(sockets=[sock])
+
+
+class EmbeddedServer:
+    """The server on a loopback port in a background thread of this process (the demo).
+
+    ``start()`` returns once the socket listens; ``stop()`` asks uvicorn to finish and waits.
+    """
+
+    def __init__(self, config: ServerConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.context = build_context(config)
+        self._config = uvicorn.Config(
+            create_app(self.context), host=host, port=port, log_level="warning",
+            server_header=False,
+        )  # fmt: skip
+        self._server = uvicorn.Server(self._config)
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    def start(self) -> str:
+        sock = self._config.bind_socket()
+        sock.listen(self._config.backlog)
+        self.url = url_for(self._config.host, sock.getsockname()[1])
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="sls-server", daemon=True
+        )
+        self._thread.start()
+        return self.url
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self.context.db.dispose()
