@@ -141,9 +141,10 @@ def login_steps(url: str, language: str, shoot: Shooter, outbox: Path) -> None:
 
 def simulators(shoot: Shooter, server: EmbeddedServer) -> None:
     from tws_companion.gui.simulators.code_card import CodeCardViewer
-    from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
     from tws_companion.gui.simulators.ib_key import IbKeySimulator
     from tws_companion.gui.simulators.phone import PhoneWindow
+
+    from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
     from tws_companion.server import accounts
     from tws_companion.server.db import Device
 
