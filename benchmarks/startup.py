@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +81,7 @@ def longest_stall_ms(env: dict[str, str]) -> float:
     from tests.support.demo import dsc_plus_response, write_scenario
     from tests.support.process_server import serve
     from tws_companion.client.api import ApiClient
+    from tws_companion.gui.device_pages import OcraPage
     from tws_companion.gui.login_dialog import LoginDialog
     from tws_companion.gui.worker import Worker
 
@@ -94,9 +96,9 @@ def longest_stall_ms(env: dict[str, str]) -> float:
 
     heartbeat.timeout.connect(beat)
 
-    def wait(condition: object, timeout: float = 60.0) -> None:
+    def wait(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
-        while not condition():  # type: ignore[operator]
+        while not condition():
             if time.monotonic() > deadline:
                 raise TimeoutError("login step did not finish")
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
@@ -122,9 +124,9 @@ def longest_stall_ms(env: dict[str, str]) -> float:
             dialog.select_page.continue_button.click()
             wait(lambda: not dialog.busy)
             page = dialog.stack.currentWidget()
-            challenge = page.challenge_code.text()  # type: ignore[attr-defined]
-            page.response_field.setText(dsc_plus_response(challenge))  # type: ignore[attr-defined]
-            page.submit_button.click()  # type: ignore[attr-defined]
+            assert isinstance(page, OcraPage)
+            page.response_field.setText(dsc_plus_response(page.challenge_code.text()))
+            page.submit_button.click()
             wait(lambda: bool(done))
             heartbeat.stop()
             worker.shutdown()

@@ -30,6 +30,7 @@ from tests.support.demo import (  # noqa: E402 - after the path is set
     write_scenario,
 )
 from tws_companion.client.api import ApiClient  # noqa: E402
+from tws_companion.gui.device_pages import OcraPage, SmsPage  # noqa: E402
 from tws_companion.gui.i18n import Translations  # noqa: E402
 from tws_companion.gui.login_dialog import LoginDialog  # noqa: E402
 from tws_companion.gui.preferences import LoginPreferences  # noqa: E402
@@ -109,16 +110,18 @@ def login_steps(url: str, language: str, shoot: Shooter, outbox: Path) -> None:
         dialog.other_device.click()
     choose(dialog, "sms")
     page = dialog.stack.currentWidget()
-    page.not_received.click()  # type: ignore[attr-defined]
+    assert isinstance(page, SmsPage)
+    page.not_received.click()
     shoot(dialog, "07-sms-request-new-code")
     dialog.close()
 
     dialog = fresh()
     log_in(dialog, "demo", "demo-pass-1")
     choose(dialog, "dsc_plus")
-    page = dialog.stack.currentWidget()
-    page.response_field.setText("00000000")  # type: ignore[attr-defined]
-    page.submit_button.click()  # type: ignore[attr-defined]
+    ocra_page = dialog.stack.currentWidget()
+    assert isinstance(ocra_page, OcraPage)
+    ocra_page.response_field.setText("00000000")
+    ocra_page.submit_button.click()
     wait_until(lambda: not dialog.busy)
     shoot(dialog, "08-wrong-response")
     dialog.close()

@@ -20,6 +20,7 @@ from tws_companion.server import accounts, login_flow, sessions
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, SessionToken, User
 from tws_companion.server.errors import ApiError, install_error_handlers
+from tws_companion.server.limits import RequestLimits
 from tws_companion.server.schemas import (
     ChallengeStep,
     DeviceOut,
@@ -43,7 +44,8 @@ T = TypeVar("T")
 #: a body that cannot be parsed at all (not UTF-8, JSON nested too deep); a parsed but invalid
 #: body is 422.
 ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 410, 422, 423, 429, 502)
+    status: {"model": ErrorOut}
+    for status in (400, 401, 403, 404, 409, 410, 413, 415, 422, 423, 429, 502)
 }
 
 
@@ -123,7 +125,7 @@ async def logout(ctx: Context, token: Bearer) -> Response:
 
 
 def _me(ctx: ServerContext, token: str | None) -> MeOut:
-    with ctx.db.transaction() as s:
+    with ctx.db.read() as s:
         row: SessionToken = sessions.find_session(s, token, ctx.clock.now())
         user = s.get(User, row.user_id)
         assert user is not None
@@ -147,7 +149,7 @@ async def me(ctx: Context, token: Bearer) -> MeOut:
 
 
 def _settings_key(ctx: ServerContext, token: str | None) -> SettingsKeyOut:
-    with ctx.db.transaction() as s:
+    with ctx.db.read() as s:
         row = sessions.find_session(s, token, ctx.clock.now())
         if row.scope != Scope.FULL.value:
             raise ApiError(
@@ -200,6 +202,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
         redoc_url=None,
     )
     app.state.context = ctx
+    app.add_middleware(RequestLimits)
     install_error_handlers(app)
     app.include_router(router)
     return app

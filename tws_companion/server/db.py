@@ -167,6 +167,10 @@ class SessionToken(Base):
     revoked_at: Mapped[datetime | None]
 
 
+#: Execution option marking a connection whose transactions only read.
+READ_ONLY = "tws_read_only"
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``: SQLite in WAL mode with write transactions begun IMMEDIATE (so
     concurrent workers queue instead of failing), or any other SQLAlchemy URL as given."""
@@ -184,7 +188,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Reads begin deferred (WAL readers never wait); writes take the lock up front.
+            read_only = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -202,10 +208,19 @@ class Database:
         self.engine = make_engine(url)
         create_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads: it never waits behind writers (SQLite WAL)."""
+        with self._read_sessions.begin() as session:
             yield session
 
     def dispose(self) -> None:

@@ -89,7 +89,7 @@ def check_throttles(
     exactly the answers (and the timing) of a wrong password.
     """
     name = accounts.normalize_username(username)
-    with ctx.db.transaction() as s:
+    with ctx.db.read() as s:
         verdict = lockout.check_source_allowed(
             _source_state(s.get(SourceFailure, source)), now, ctx.policy
         )
