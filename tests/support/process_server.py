@@ -46,8 +46,12 @@ def run_cli(
     )
 
 
+def first_line(process: subprocess.Popen[str], timeout: float) -> str:
+    """The first line of standard output, waiting at most ``timeout`` seconds."""
+    return _first_line(process, time.monotonic() + timeout)
+
+
 def _first_line(process: subprocess.Popen[str], deadline: float) -> str:
-    """The first line of standard output, waiting at most until ``deadline``."""
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
     stdout = process.stdout
