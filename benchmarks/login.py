@@ -1,10 +1,11 @@
 """Login throughput and latency of the real server, each figure beside its floor or ceiling.
 
-Run: ``.venv/bin/python benchmarks/login.py [--seconds N] [--concurrency N] [--tcp-nodelay]``
+Run: ``.venv/bin/python benchmarks/login.py [--seconds N] [--concurrency N]``
 (``--help`` lists the other bounds).
 
-Three servers run as subprocesses on 127.0.0.1, each started the same way (``--port 0``, the first
-line on standard output is ``listening on http://H:PORT``):
+Three servers run as subprocesses on 127.0.0.1, each started the same way (``--port 0``, bound
+with the product's ``tws_companion.server.runner.listening_socket``, the first line on standard
+output is ``listening on http://H:PORT``):
 
 * the real one, ``tws-companion serve`` on a temporary data folder with a generated scenario of
   benchmark users, real default Argon2id parameters;
@@ -18,9 +19,6 @@ Figures: (1) full logins per second (login, device, respond with a correct OCRA 
 floor; (2) ``respond`` requests per second on logins prepared in advance beside the ceiling;
 (3) ``respond`` latency from one client, idle and while ``/login`` floods keep every password-check
 slot busy. Every loop is bounded by a count and by a time; all subprocesses stop on exit.
-
-Without ``--tcp-nodelay`` a fourth server, the ceiling with TCP_NODELAY, shows what the missing
-TCP_NODELAY of ``tws-companion serve`` costs each kept-alive request (see ``enable_tcp_nodelay``).
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ import platform
 import queue
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,6 +49,7 @@ from pydantic import BaseModel
 
 from tws_companion.protocol import API_PREFIX
 from tws_companion.server.passwords import HashParameters, Passwords
+from tws_companion.server.runner import listening_socket
 from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
 from tws_companion.sls.ocra import compute_response
 
@@ -115,36 +113,12 @@ async def bare_app(
     await send({"type": "http.response.body", "body": BARE_BODY})
 
 
-def enable_tcp_nodelay() -> None:
-    """Make uvicorn's ``Config.bind_socket`` set TCP_NODELAY on the listening socket.
-
-    ``tws-companion serve`` binds its socket with ``bind_socket`` (to print the port before
-    serving). That socket is created with protocol 0, so asyncio does not set TCP_NODELAY on the
-    connections it accepts, and on a kept-alive connection uvicorn's separate writes of headers
-    and body meet Nagle's algorithm and the client's delayed ACK: about 40 ms per response on
-    Linux. ``--tcp-nodelay`` measures all three servers as they would be with that fixed (set on
-    the listening socket, accepted connections inherit it).
-    """
-    import uvicorn
-
-    original = uvicorn.Config.bind_socket
-
-    def bind_socket(self: uvicorn.Config) -> socket.socket:
-        sock = original(self)
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
-
-    setattr(uvicorn.Config, "bind_socket", bind_socket)  # noqa: B010  # a method, on purpose
-
-
-def serve_here(kind: str, password_concurrency: int, tcp_nodelay: bool) -> None:
+def serve_here(kind: str, password_concurrency: int) -> None:
     """Run the floor or the ceiling with uvicorn the way ``tws-companion serve`` runs the app
-    (``tws_companion.server.runner.serve``: bind, print the address, serve on that socket)."""
+    (``tws_companion.server.runner.serve``: bind with ``listening_socket``, print the address,
+    serve on that socket)."""
     import uvicorn
 
-    if tcp_nodelay:
-        enable_tcp_nodelay()
     app: Any = floor_app(password_concurrency) if kind == "floor" else bare_app
     config = uvicorn.Config(
         app,
@@ -154,17 +128,9 @@ def serve_here(kind: str, password_concurrency: int, tcp_nodelay: bool) -> None:
         server_header=False,
         lifespan="auto" if kind == "floor" else "off",
     )
-    sock = config.bind_socket()
+    sock = listening_socket(config)
     print(f"listening on http://{HOST}:{sock.getsockname()[1]}", flush=True)
     uvicorn.Server(config).run(sockets=[sock])
-
-
-def run_tws_companion(argv: Sequence[str]) -> int:
-    """``tws-companion`` itself, with TCP_NODELAY on its listening socket (``--tcp-nodelay``)."""
-    from tws_companion.cli import main as cli_main
-
-    enable_tcp_nodelay()
-    return cli_main(list(argv))
 
 
 # --- subprocesses -------------------------------------------------------------------------------
@@ -443,7 +409,7 @@ def format_table(rows: Sequence[Row]) -> str:
         lines.append(
             f"{row.label:<52} {rate:>12} {load.percentile(50) * 1000:7.1f} ms"
             f" {load.percentile(99) * 1000:7.1f} ms {len(load.latencies):>6} {load.errors:>4}"
-            f"  {row.note}"
+            f"  {row.note}".rstrip()
         )
     errors = [f"  {row.label.strip()}: {row.load.first_error}" for row in rows if row.load.errors]
     if errors:
@@ -461,7 +427,6 @@ class Options:
     flood: int
     prepare_seconds: float
     password_concurrency: int
-    tcp_nodelay: bool
 
 
 def parse_args(argv: Sequence[str] | None) -> tuple[Options, str | None]:
@@ -487,11 +452,6 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Options, str | None]:
         default=0,
         help="password checks at once, server and floor (default: one per core)",
     )
-    parser.add_argument(
-        "--tcp-nodelay",
-        action="store_true",
-        help="set TCP_NODELAY on every server's listening socket (see enable_tcp_nodelay)",
-    )
     parser.add_argument("--serve", choices=["floor", "bare"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
@@ -504,26 +464,20 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Options, str | None]:
         flood=args.flood or 4 * cores,
         prepare_seconds=args.prepare_seconds,
         password_concurrency=args.password_concurrency,
-        tcp_nodelay=args.tcp_nodelay,
     )
     return options, args.serve
 
 
 THIS = [sys.executable, str(Path(__file__).resolve())]
-#: Internal: the first argument that makes this script run ``tws-companion`` with TCP_NODELAY.
-AS_TWS_COMPANION = "--as-tws-companion"
 
 
-def tws_companion_command(tcp_nodelay: bool) -> list[str]:
-    if tcp_nodelay:
-        return [*THIS, AS_TWS_COMPANION]
+def tws_companion_command() -> list[str]:
     script = Path(sys.executable).parent / "tws-companion"
     return [str(script)] if script.exists() else [sys.executable, "-m", "tws_companion"]
 
 
-def serve_command(kind: str, options: Options, *, tcp_nodelay: bool) -> list[str]:
-    argv = [*THIS, "--serve", kind, "--password-concurrency", str(options.password_concurrency)]
-    return [*argv, "--tcp-nodelay"] if tcp_nodelay else argv
+def serve_command(kind: str, options: Options) -> list[str]:
+    return [*THIS, "--serve", kind, "--password-concurrency", str(options.password_concurrency)]
 
 
 @contextlib.contextmanager
@@ -533,24 +487,17 @@ def servers(options: Options, users: Sequence[BenchUser]) -> Iterator[dict[str, 
         work = Path(folder)
         scenario = work / "bench.toml"
         scenario.write_text(scenario_toml(users), encoding="utf-8")
-        nodelay = options.tcp_nodelay
         started: dict[str, Server] = {}
         try:
-            serve = [*tws_companion_command(nodelay), "serve", "--host", HOST, "--port", "0"]
+            serve = [*tws_companion_command(), "serve", "--host", HOST, "--port", "0"]
             serve += ["--data-dir", str(work / "data"), "--scenario", str(scenario)]
             serve += ["--password-concurrency", str(options.password_concurrency)]
             started["server"] = start_server(
                 "tws-companion serve", serve, work / "server.log", f"{API_PREFIX}/health"
             )
             for kind, health in (("floor", "/health"), ("bare", "/")):
-                command = serve_command(kind, options, tcp_nodelay=nodelay)
+                command = serve_command(kind, options)
                 started[kind] = start_server(kind, command, work / f"{kind}.log", health)
-            if not nodelay:
-                # Diagnostic: the ceiling once more, with the 40 ms Nagle stall taken out.
-                command = serve_command("bare", options, tcp_nodelay=True)
-                started["bare-nodelay"] = start_server(
-                    "bare-nodelay", command, work / "bare-nodelay.log", "/"
-                )
             yield started
         finally:
             for server in started.values():
@@ -695,14 +642,6 @@ def measure(options: Options) -> list[Row]:
         rows.append(
             Row("  ceiling: bare ASGI 200 JSON (uvicorn)", bare_load(running["bare"], options))
         )
-        if "bare-nodelay" in running:
-            rows.append(
-                Row(
-                    "  (diagnostic: the same with TCP_NODELAY)",
-                    bare_load(running["bare-nodelay"], options),
-                    note="vs the ceiling: the Nagle/delayed-ACK stall of each kept-alive response",
-                )
-            )
         extra = (("prepare", prepared_idle), ("prepare", prepared_flood), ("device", selected))
         for name, load in extra:
             if load.errors:
@@ -711,12 +650,9 @@ def measure(options: Options) -> list[Row]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = sys.argv[1:] if argv is None else list(argv)
-    if arguments[:1] == [AS_TWS_COMPANION]:
-        return run_tws_companion(arguments[1:])
-    options, serve = parse_args(arguments)
+    options, serve = parse_args(sys.argv[1:] if argv is None else argv)
     if serve is not None:
-        serve_here(serve, options.password_concurrency, options.tcp_nodelay)
+        serve_here(serve, options.password_concurrency)
         return 0
     params = HashParameters()
     cores = os.cpu_count() or 1
@@ -725,8 +661,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{platform.python_version()}, {cores} cores; Argon2id t={params.time_cost} "
         f"m={params.memory_cost} KiB p={params.parallelism}, password checks at once: "
         f"{options.password_concurrency or cores}; {options.users} users, "
-        f"{options.concurrency} client threads, {options.seconds:g} s per figure"
-        + (", TCP_NODELAY on every server" if options.tcp_nodelay else ""),
+        f"{options.concurrency} client threads, {options.seconds:g} s per figure",
         flush=True,
     )
     began = time.perf_counter()
