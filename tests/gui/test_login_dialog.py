@@ -293,14 +293,25 @@ def silent_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}"
 
 
-def test_escape_cancels_a_running_call_and_return_never_does(
-    qtbot: QtBot, silent_server: str, clock: Clock
-) -> None:
+@pytest.fixture
+def stuck_dialog(qtbot: QtBot, silent_server: str, clock: Clock) -> Iterator[LoginDialog]:
+    """A login dialog whose server never answers."""
     worker = Worker()
     api = ApiClient(silent_server, timeout=(3.0, 3.0))
     dialog = LoginDialog(api, worker, clock=clock)
     qtbot.addWidget(dialog)
     dialog.show()
+    yield dialog
+    # The late failure of an abandoned call is dropped, not shown.
+    assert worker.shutdown(10_000)
+    assert not dialog.notice.isVisible()
+    api.close()
+
+
+def test_escape_cancels_a_running_call_and_return_never_does(
+    qtbot: QtBot, stuck_dialog: LoginDialog
+) -> None:
+    dialog = stuck_dialog
     dialog.credentials.username.setText("demo")
     dialog.credentials.password.setText("demo-pass-1")
     qtbot.keyClick(dialog.credentials.password, Qt.Key.Key_Return)
@@ -310,16 +321,10 @@ def test_escape_cancels_a_running_call_and_return_never_does(
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.busy
     assert dialog.isVisible()
-    assert worker.shutdown(10_000)
-    api.close()
 
 
-def test_cancel_always_works(qtbot: QtBot, silent_server: str, clock: Clock) -> None:
-    worker = Worker()
-    api = ApiClient(silent_server, timeout=(3.0, 3.0))
-    dialog = LoginDialog(api, worker, clock=clock)
-    qtbot.addWidget(dialog)
-    dialog.show()
+def test_cancel_always_works(qtbot: QtBot, stuck_dialog: LoginDialog) -> None:
+    dialog = stuck_dialog
     dialog.credentials.username.setText("demo")
     dialog.credentials.password.setText("demo-pass-1")
     qtbot.mouseClick(dialog.credentials.login_button, Qt.MouseButton.LeftButton)
@@ -329,10 +334,6 @@ def test_cancel_always_works(qtbot: QtBot, silent_server: str, clock: Clock) -> 
     assert not dialog.busy
     assert dialog.credentials.isEnabled()
     assert dialog.stack.currentWidget() is dialog.credentials
-    # The late failure of the abandoned call is dropped, not shown.
-    assert worker.shutdown(10_000)
-    assert not dialog.notice.isVisible()
-    api.close()
 
 
 def test_unreachable_server_is_explained(qtbot: QtBot, clock: Clock) -> None:

@@ -7,7 +7,7 @@ the server. Signals of DevicePage: submitted(str) — the response; resendReques
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFont, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from tws_companion.client.models import Challenge, Device
+from tws_companion.gui.i18n import TranslatedWidget
+from tws_companion.gui.layouts import right_aligned
 from tws_companion.gui.messages import countdown_text
 
 
@@ -36,7 +38,7 @@ def _big(label: QLabel, size: int = 22) -> QLabel:
     return label
 
 
-class DevicePage(QWidget):
+class DevicePage(TranslatedWidget):
     submitted = Signal(str)
     resendRequested = Signal(str)
 
@@ -63,9 +65,7 @@ class DevicePage(QWidget):
         self.layout_.addWidget(self.instructions)
         self.layout_.addWidget(self.countdown)
         self.layout_.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.submit_button)
+        row = right_aligned(self.submit_button)
         self.layout_.addLayout(row)
         self.retranslate()
 
@@ -104,11 +104,6 @@ class DevicePage(QWidget):
         text = self.response()
         if text:
             self.submitted.emit(text)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.submit_button.setText(self.tr("Log In"))

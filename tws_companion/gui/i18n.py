@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QWidget
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
 #: Language code → its name in that language (shown in the language menu).
@@ -47,3 +48,15 @@ class Translations:
             self._installed.append(translator)
         self.language = language
         return True
+
+
+class TranslatedWidget(QWidget):
+    """A widget whose texts are set in ``retranslate()``, called again on every language change."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Set every visible text through ``tr()``."""

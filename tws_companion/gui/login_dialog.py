@@ -38,7 +38,8 @@ from tws_companion.client.errors import ClientError
 from tws_companion.client.login_machine import LoginMachine, LoginState, Notice, Phase
 from tws_companion.client.models import ChallengeStep, LoginStart, Session
 from tws_companion.gui.device_pages import PAGES, DevicePage
-from tws_companion.gui.i18n import LANGUAGES, Translations
+from tws_companion.gui.i18n import LANGUAGES, TranslatedWidget, Translations
+from tws_companion.gui.layouts import right_aligned
 from tws_companion.gui.messages import describe, wait_text
 from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
 from tws_companion.gui.preferences import LoginPreferences
@@ -97,7 +98,7 @@ def respond_and_cache_key(
     return session, True
 
 
-class CredentialsPage(QWidget):
+class CredentialsPage(TranslatedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         form = QFormLayout()
@@ -178,11 +179,6 @@ class CredentialsPage(QWidget):
     def _backspace(self) -> None:
         self._target().backspace()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.username_label.setText(self.tr("User Name"))
         self.password_label.setText(self.tr("Password"))
@@ -201,7 +197,7 @@ class CredentialsPage(QWidget):
         self.language_label.setText(self.tr("Language"))
 
 
-class SelectDevicePage(QWidget):
+class SelectDevicePage(TranslatedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel()
@@ -213,9 +209,7 @@ class SelectDevicePage(QWidget):
         self.continue_button = QPushButton()
         self.continue_button.setObjectName("primary")
         self.continue_button.setDefault(True)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.continue_button)
+        row = right_aligned(self.continue_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -225,11 +219,6 @@ class SelectDevicePage(QWidget):
         layout.addLayout(row)
         self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("Select second factor device"))
         self.hint.setText(
@@ -238,7 +227,7 @@ class SelectDevicePage(QWidget):
         self.continue_button.setText(self.tr("Continue"))
 
 
-class MessagePage(QWidget):
+class MessagePage(TranslatedWidget):
     """Expired, locked or restricted: what happened, and the way on."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -252,9 +241,7 @@ class MessagePage(QWidget):
         self.countdown.setObjectName("lockoutCountdown")
         self.start_over = QPushButton()
         self.start_over.setObjectName("primary")
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.start_over)
+        row = right_aligned(self.start_over)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -263,11 +250,6 @@ class MessagePage(QWidget):
         layout.addStretch(1)
         layout.addLayout(row)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.start_over.setText(self.tr("Start over"))

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import secrets
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
+
+from tws_companion.gui.i18n import TranslatedWidget
 
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 SYMBOLS = "-_.@!#$%&*+=?"
 
 
-class OnScreenKeyboard(QWidget):
+class OnScreenKeyboard(TranslatedWidget):
     keyPressed = Signal(str)
     backspacePressed = Signal()
     enterPressed = Signal()
@@ -54,11 +56,6 @@ class OnScreenKeyboard(QWidget):
         for button in self._keys:
             text = button.text()
             button.setText(text.upper() if on else text.lower())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.shift_button.setText(self.tr("Shift"))
