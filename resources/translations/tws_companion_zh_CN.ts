@@ -21,6 +21,46 @@
     </message>
 </context>
 <context>
+    <name>CodeCardViewer</name>
+    <message>
+        <source>Keep this card private. Type the two values asked for at login, without spaces.</source>
+        <extracomment>Index/value pairs per table row.</extracomment>
+        <translation>请妥善保管此卡。登录时输入所要求的两个代码,不要加空格。</translation>
+    </message>
+    <message>
+        <source>Print to PDF</source>
+        <translation>打印为PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>The card could not be saved: {reason}</source>
+        <translation>无法保存安全代码卡:{reason}</translation>
+    </message>
+    <message>
+        <source>Security Code Card - {label}</source>
+        <translation>安全代码卡 - {label}</translation>
+    </message>
+    <message>
+        <source>At login, find the two index numbers asked for and type both values.</source>
+        <translation>登录时,找到所要求的两个索引号,输入对应的两个代码。</translation>
+    </message>
+    <message>
+        <source>Print to PDF…</source>
+        <translation>打印为PDF…</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>索引号</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>代码</translation>
+    </message>
+</context>
+<context>
     <name>CredentialsPage</name>
     <message>
         <source>User Name</source>
@@ -95,7 +135,7 @@
     <message>
         <source>Digital Security Card+ - {label}</source>
         <extracomment>Digits of the PIN the card asks for. Digits of the challenge typed into the card (the suite's ``QN06``). Wrong PINs in a row that lock the card. How long "PIN ERR" stays on the display before ``PIN&gt;`` comes back.</extracomment>
-        <translation type="unfinished" />
+        <translation>数码安全卡+ - {label}</translation>
     </message>
     <message>
         <source>press</source>
@@ -123,19 +163,19 @@
     </message>
     <message>
         <source>Turn the card on or off (Space)</source>
-        <translation type="unfinished" />
+        <translation>打开或关闭安全卡(空格键)</translation>
     </message>
     <message>
         <source>Card display</source>
-        <translation type="unfinished" />
+        <translation>安全卡显示屏</translation>
     </message>
     <message>
         <source>Confirm (Enter)</source>
-        <translation type="unfinished" />
+        <translation>确认(回车键)</translation>
     </message>
     <message>
         <source>Clear (Backspace)</source>
-        <translation type="unfinished" />
+        <translation>清除(退格键)</translation>
     </message>
     <message>
         <source>ERROR</source>
@@ -172,6 +212,21 @@
     <message>
         <source>Open IBKR Mobile on your phone and select &lt;b&gt;Authenticate&lt;/b&gt;.&lt;ul&gt;&lt;li&gt;&lt;b&gt;Android:&lt;/b&gt; enter your PIN and the challenge code, then tap &lt;b&gt;Generate Passcode&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;&lt;b&gt;iOS:&lt;/b&gt; enter the challenge code, tap &lt;b&gt;Generate Passcode&lt;/b&gt; and use Touch ID or Face ID.&lt;/li&gt;&lt;/ul&gt;Enter the response string below and click &lt;b&gt;Log In&lt;/b&gt;.</source>
         <translation>在手机上打开移动IBKR,选择&lt;b&gt;验证&lt;/b&gt;。&lt;ul&gt;&lt;li&gt;&lt;b&gt;安卓:&lt;/b&gt;输入您的PIN码和挑战码,然后点击&lt;b&gt;生成通关码&lt;/b&gt;。&lt;/li&gt;&lt;li&gt;&lt;b&gt;iOS:&lt;/b&gt;输入挑战码,点击&lt;b&gt;生成通关码&lt;/b&gt;,然后使用Touch ID或Face ID。&lt;/li&gt;&lt;/ul&gt;在下方输入响应码,然后点击&lt;b&gt;登录&lt;/b&gt;。</translation>
+    </message>
+</context>
+<context>
+    <name>IbKeySimulator</name>
+    <message>
+        <source>Invalid PIN. Try again.</source>
+        <translation>PIN码无效。请重试。</translation>
+    </message>
+    <message>
+        <source>IB Key - {label}</source>
+        <translation>IB Key - {label}</translation>
+    </message>
+    <message>
+        <source>IBKR Mobile · Authenticate</source>
+        <translation>移动IBKR · 验证</translation>
     </message>
 </context>
 <context>
@@ -372,6 +427,38 @@
     </message>
 </context>
 <context>
+    <name>PhoneWindow</name>
+    <message>
+        <source>Incoming call to {phone}</source>
+        <extracomment>Players tried in order; each takes the WAV file as its only argument. Fallback polling, for a folder that does not exist yet or a file system without notifications.</extracomment>
+        <translation>来电:{phone}</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>No audio player on this system; transcript:</source>
+        <translation>此系统没有音频播放器;文字记录:</translation>
+    </message>
+    <message>
+        <source>The call could not be played; transcript:</source>
+        <translation>无法播放回呼;文字记录:</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Messages and calls</source>
+        <translation>短信和来电</translation>
+    </message>
+    <message>
+        <source>No messages yet.</source>
+        <translation>暂无短信。</translation>
+    </message>
+</context>
+<context>
     <name>SelectDevicePage</name>
     <message>
         <source>Select second factor device</source>
@@ -478,6 +565,47 @@ The workstation's panels and layout settings come with the next release.</source
     <message>
         <source>no</source>
         <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>_AndroidPage</name>
+    <message>
+        <source>Type the PIN you chose when you activated IB Key and the challenge code.</source>
+        <translation>输入您激活IB Key时设置的PIN码和挑战码。</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN码</translation>
+    </message>
+</context>
+<context>
+    <name>_IosPage</name>
+    <message>
+        <source>Type the challenge code, then use Touch ID or Face ID.</source>
+        <translation>输入挑战码,然后使用Touch ID或Face ID。</translation>
+    </message>
+    <message>
+        <source>Place your finger on the Home Button</source>
+        <translation>将手指放在主屏幕按钮上</translation>
+    </message>
+    <message>
+        <source>Touch ID</source>
+        <translation>Touch ID</translation>
+    </message>
+</context>
+<context>
+    <name>_PlatformPage</name>
+    <message>
+        <source>Enter the {digits}-digit challenge code shown at login.</source>
+        <translation>输入登录时显示的{digits}位数挑战码。</translation>
+    </message>
+    <message>
+        <source>Challenge Code</source>
+        <translation>挑战码</translation>
+    </message>
+    <message>
+        <source>Generate Passcode</source>
+        <translation>生成通关码</translation>
     </message>
 </context>
 </TS>

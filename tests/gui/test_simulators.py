@@ -1,0 +1,248 @@
+"""The device simulators: each gives exactly what the real device would, by the seeds' steps."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY
+from tws_companion.gui.simulators import SimulatedOcraDevice
+from tws_companion.gui.simulators.code_card import CodeCardViewer
+from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
+from tws_companion.gui.simulators.ib_key import IbKeySimulator
+from tws_companion.gui.simulators.phone import PhoneWindow
+from tws_companion.sls import ocra
+from tws_companion.sls.code_card import generate_card
+from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE, IB_KEY_OCRA_SUITE
+from tws_companion.storage.outbox import write_message
+
+pytestmark = pytest.mark.gui
+
+DSC = SimulatedOcraDevice("DSC+", DSC_PLUS_KEY, "1234")
+IB_KEY = SimulatedOcraDevice("IB Key", IB_KEY_KEY, "2580")
+
+
+# --- Digital Security Card+ ----------------------------------------------------------------
+
+
+def key(simulator: DscPlusSimulator, text: str) -> QPushButton:
+    for button in simulator.findChildren(QPushButton):
+        if button.text() == text:
+            return button
+    raise AssertionError(f"no key {text!r}")
+
+
+def press(qtbot: QtBot, simulator: DscPlusSimulator, keys: str) -> None:
+    for char in keys:
+        qtbot.mouseClick(key(simulator, char), Qt.MouseButton.LeftButton)
+
+
+def test_dsc_plus_follows_the_seed_sequence(qtbot: QtBot) -> None:
+    card = DscPlusSimulator(DSC)
+    qtbot.addWidget(card)
+    assert card.display_text == ""  # off until "press"
+    qtbot.mouseClick(key(card, "press"), Qt.MouseButton.LeftButton)
+    assert card.display_text == "PIN>"
+    press(qtbot, card, "1234")
+    assert "1234" not in card.display_text
+    qtbot.mouseClick(key(card, "OK"), Qt.MouseButton.LeftButton)
+    assert card.display_text == "CHALLNG>"
+    press(qtbot, card, "123456")
+    with qtbot.waitSignal(card.responseShown) as shown:
+        qtbot.mouseClick(key(card, "OK"), Qt.MouseButton.LeftButton)
+    expected = ocra.compute_response(DSC_PLUS_OCRA_SUITE, DSC_PLUS_KEY, "123456", pin="1234")
+    assert shown.args == [expected]
+    assert card.display_text == expected
+
+
+def test_dsc_plus_locks_after_three_wrong_pins(qtbot: QtBot) -> None:
+    card = DscPlusSimulator(DSC)
+    qtbot.addWidget(card)
+    qtbot.mouseClick(key(card, "press"), Qt.MouseButton.LeftButton)
+    for attempt in range(3):
+        qtbot.waitUntil(lambda: card.display_text == "PIN>")
+        press(qtbot, card, "9999")
+        qtbot.mouseClick(key(card, "OK"), Qt.MouseButton.LeftButton)
+        if attempt < 2:
+            assert card.display_text == "PIN ERR"
+    assert card.display_text == "LOCKED"
+    press(qtbot, card, "1234")
+    qtbot.mouseClick(key(card, "OK"), Qt.MouseButton.LeftButton)
+    assert card.display_text == "LOCKED"
+
+
+def test_dsc_plus_from_the_keyboard(qtbot: QtBot) -> None:
+    card = DscPlusSimulator(DSC)
+    qtbot.addWidget(card)
+    card.show()
+    qtbot.keyClick(card, Qt.Key.Key_Space)
+    qtbot.keyClicks(card, "1234")
+    qtbot.keyClick(card, Qt.Key.Key_Return)
+    qtbot.keyClicks(card, "654321")
+    with qtbot.waitSignal(card.responseShown) as shown:
+        qtbot.keyClick(card, Qt.Key.Key_Return)
+    assert shown.args == [
+        ocra.compute_response(DSC_PLUS_OCRA_SUITE, DSC_PLUS_KEY, "654321", pin="1234")
+    ]
+
+
+# --- IB Key ----------------------------------------------------------------------------------
+
+
+def test_ib_key_android_needs_the_right_pin(qtbot: QtBot) -> None:
+    phone = IbKeySimulator(IB_KEY)
+    qtbot.addWidget(phone)
+    page = phone.android
+    page.pin.setText("0000")
+    page.challenge.setText("12345678")
+    qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    assert page.problem.text() == "Invalid PIN. Try again."
+    assert page.response.text() == ""
+    page.pin.setText("2580")
+    with qtbot.waitSignal(phone.responseShown) as shown:
+        qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    expected = ocra.compute_response(IB_KEY_OCRA_SUITE, IB_KEY_KEY, "12345678", pin="2580")
+    assert shown.args == [expected]
+    assert page.response.text() == expected
+    assert page.pin.text() == ""  # the PIN is not left in the field
+
+
+def test_ib_key_ios_releases_the_stored_pin_with_touch_id(qtbot: QtBot) -> None:
+    phone = IbKeySimulator(IB_KEY)
+    qtbot.addWidget(phone)
+    phone.show()
+    phone.platforms.setCurrentWidget(phone.ios)
+    page = phone.ios
+    page.challenge.setText("87654321")
+    qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    assert page.touch_id.isVisible()
+    assert page.touch_prompt.text() == "Place your finger on the Home Button"
+    assert page.response.text() == ""
+    with qtbot.waitSignal(phone.responseShown) as shown:
+        qtbot.mouseClick(page.touch_id, Qt.MouseButton.LeftButton)
+    assert shown.args == [
+        ocra.compute_response(IB_KEY_OCRA_SUITE, IB_KEY_KEY, "87654321", pin="2580")
+    ]
+    assert not page.touch_id.isVisible()
+
+
+@pytest.mark.parametrize("challenge", ["1234", "1234567a", "abcdefgh", ""])
+def test_ib_key_explains_a_bad_challenge(qtbot: QtBot, challenge: str) -> None:
+    phone = IbKeySimulator(IB_KEY)
+    qtbot.addWidget(phone)
+    phone.android.pin.setText("2580")
+    phone.android.challenge.setText(challenge)
+    qtbot.mouseClick(phone.android.generate, Qt.MouseButton.LeftButton)
+    assert "8-digit challenge" in phone.android.problem.text()
+    assert phone.android.response.text() == ""
+
+
+# --- Security Code Card ---------------------------------------------------------------------
+
+
+def test_code_card_viewer_shows_every_value(qtbot: QtBot) -> None:
+    card = generate_card()
+    viewer = CodeCardViewer("Security Code Card", card)
+    qtbot.addWidget(viewer)
+    for index, value in card.values.items():
+        assert viewer.value_at(index) == value
+
+
+def test_code_card_prints_to_pdf(qtbot: QtBot, tmp_path: Path) -> None:
+    card = generate_card()
+    viewer = CodeCardViewer("My card", card)
+    qtbot.addWidget(viewer)
+    pdf = tmp_path / "card.pdf"
+    viewer.print_to_pdf(pdf)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(data) > 5_000
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert card.values[1] in text
+
+
+def test_code_card_print_to_a_missing_folder_is_an_error(qtbot: QtBot, tmp_path: Path) -> None:
+    viewer = CodeCardViewer("My card", generate_card())
+    qtbot.addWidget(viewer)
+    with pytest.raises(OSError, match="does not exist"):
+        viewer.print_to_pdf(tmp_path / "no-such-folder" / "card.pdf")
+
+
+# --- Phone -----------------------------------------------------------------------------------
+
+
+def test_phone_shows_an_sms_that_arrives_after_it_opened(qtbot: QtBot, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    phone = PhoneWindow(outbox, "+15555550100")
+    qtbot.addWidget(phone)
+    qtbot.waitUntil(lambda: not phone._reading)
+    assert phone.message_count() == 0
+    with qtbot.waitSignal(phone.messagesChanged, timeout=10_000) as changed:
+        write_message(outbox, "sms", "+15555550100", "Your security code is 123456.")
+    assert changed.args == [1]
+    write_message(outbox, "sms", "+15555550999", "Someone else's code 999999.")
+    write_message(outbox, "sms", "+15555550100", "Your security code is 654321.")
+    qtbot.waitUntil(lambda: phone.message_count() == 2, timeout=10_000)
+    texts = [card.message.text for card in phone.cards]
+    assert texts == ["Your security code is 654321.", "Your security code is 123456."]
+
+
+def fake_player(folder: Path) -> Path:
+    """A stand-in audio player that records what it was asked to play."""
+    script = folder / "play"
+    script.write_text(f'#!/bin/sh\necho "$1" > "{folder}/played"\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def voice_message(outbox: Path) -> Path:
+    outbox.mkdir(parents=True, exist_ok=True)
+    (outbox / "call.wav").write_bytes(b"RIFF")
+    write_message(outbox, "voice", "+15555550100", "Your code is 1, 2, 3.", audio_name="call.wav")
+    return outbox / "call.wav"
+
+
+def test_phone_plays_a_call_with_the_systems_player(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    player = fake_player(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}/usr/bin:/bin")
+    monkeypatch.setattr(
+        "tws_companion.gui.simulators.phone.AUDIO_PLAYERS", (player.name,), raising=True
+    )
+    wav = voice_message(tmp_path / "outbox")
+    phone = PhoneWindow(tmp_path / "outbox")
+    qtbot.addWidget(phone)
+    qtbot.waitUntil(lambda: phone.message_count() == 1, timeout=10_000)
+    qtbot.mouseClick(phone.cards[0].play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: (tmp_path / "played").exists(), timeout=10_000)
+    assert (tmp_path / "played").read_text().strip() == str(wav)
+    assert phone.cards[0].transcript.isHidden()
+
+
+def test_phone_shows_the_transcript_without_a_player(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tws_companion.gui.simulators.phone.AUDIO_PLAYERS", ("no-such-player",))
+    voice_message(tmp_path / "outbox")
+    phone = PhoneWindow(tmp_path / "outbox")
+    qtbot.addWidget(phone)
+    phone.show()
+    qtbot.waitUntil(lambda: phone.message_count() == 1, timeout=10_000)
+    qtbot.mouseClick(phone.cards[0].play, Qt.MouseButton.LeftButton)
+    transcript = phone.cards[0].transcript
+    assert not transcript.isHidden()
+    assert "No audio player on this system" in transcript.text()
+    assert "1, 2, 3" in transcript.text()

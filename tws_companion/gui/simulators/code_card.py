@@ -1,0 +1,156 @@
+"""A Security Code Card on screen, printable to PDF.
+
+The card is a grid of index numbers with their 3-character values; at login two index numbers
+are shown and the user types both values, without spaces.
+
+Printing runs on the GUI thread: QPrinter and QTextDocument must, and a one-page card renders in
+a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFontDatabase, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tws_companion.gui.i18n import TranslatedWidget
+from tws_companion.gui.layouts import right_aligned
+from tws_companion.sls.code_card import CodeCard
+
+__all__ = ["CodeCardViewer"]
+
+#: Index/value pairs per table row.
+PAIRS_PER_ROW = 4
+
+
+class CodeCardViewer(TranslatedWidget):
+    def __init__(self, label: str, card: CodeCard, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        self._card = card
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold; color: #14263b;")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        indices = sorted(card.values)
+        rows = (len(indices) + PAIRS_PER_ROW - 1) // PAIRS_PER_ROW
+        self.table = QTableWidget(rows, PAIRS_PER_ROW * 2)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().hide()
+        self.table.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for position, index in enumerate(indices):
+            row, pair = divmod(position, PAIRS_PER_ROW)
+            number = QTableWidgetItem(f"{index:03d}")
+            number.setForeground(self.palette().placeholderText())
+            self.table.setItem(row, pair * 2, number)
+            self.table.setItem(row, pair * 2 + 1, QTableWidgetItem(card.values[index]))
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self._print_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(right_aligned(self.print_button))
+        self.resize(460, 600)
+        self.retranslate()
+
+    def value_at(self, index: int) -> str | None:
+        """What the table shows next to ``index`` (what a user would read off the card)."""
+        for row in range(self.table.rowCount()):
+            for pair in range(PAIRS_PER_ROW):
+                number = self.table.item(row, pair * 2)
+                if number is not None and int(number.text()) == index:
+                    value = self.table.item(row, pair * 2 + 1)
+                    return value.text() if value is not None else None
+        return None
+
+    def _document(self) -> QTextDocument:
+        cells = []
+        indices = sorted(self._card.values)
+        for start in range(0, len(indices), PAIRS_PER_ROW * 2):
+            chunk = indices[start : start + PAIRS_PER_ROW * 2]
+            cells.append(
+                "<tr>"
+                + "".join(
+                    f"<td><span style='color:#777'>{i:03d}</span>&nbsp;"
+                    f"<b>{self._card.values[i]}</b></td>"
+                    for i in chunk
+                )
+                + "</tr>"
+            )
+        advice = self.tr(
+            "Keep this card private. Type the two values asked for at login, without spaces."
+        )
+        document = QTextDocument()
+        document.setHtml(
+            f"<h2>{html.escape(self.label)}</h2>"
+            f"<p>{html.escape(advice)}</p>"
+            "<table cellpadding='4' style='font-family: monospace; font-size: 10pt'>"
+            + "".join(cells)
+            + "</table>"
+        )
+        return document
+
+    def print_to_pdf(self, path: Path) -> None:
+        """Write the card to ``path`` as PDF; ``OSError`` if it cannot be written."""
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"the folder {path.parent} does not exist")
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                printer.pageLayout().margins(),
+            )
+        )
+        printer.setOutputFileName(str(path))
+        self._document().print_(printer)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise PermissionError(f"the PDF could not be written to {path}")
+
+    @Slot()
+    def _print_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Print to PDF"), f"{self.label}.pdf", self.tr("PDF files (*.pdf)")
+        )
+        if not name:
+            return
+        try:
+            self.print_to_pdf(Path(name))
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                self.tr("Print to PDF"),
+                self.tr("The card could not be saved: {reason}").format(reason=exc),
+            )
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Security Code Card - {label}").format(label=self.label))
+        self.heading.setText(self.label)
+        self.hint.setText(
+            self.tr("At login, find the two index numbers asked for and type both values.")
+        )
+        self.print_button.setText(self.tr("Print to PDF…"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Index") if column % 2 == 0 else self.tr("Value") for column in range(8)]
+        )

@@ -1,0 +1,356 @@
+"""A Digital Security Card+ on screen: an LCD, a keypad, "OK", "C" and the "press" power key.
+
+It follows the seeds' sequence: "press" until ``PIN>`` shows, the 4-digit PIN and "OK", then at
+``CHALLNG>`` the 6-digit challenge and "OK", and the 8-digit OCRA response appears
+(``DSC_PLUS_OCRA_SUITE``). Three wrong PINs in a row lock the card for the life of the window.
+"""
+
+from __future__ import annotations
+
+import hmac
+from enum import Enum, auto
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFontDatabase, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tws_companion.gui.simulators import SimulatedOcraDevice
+from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE
+from tws_companion.sls.ocra import challenge_digits, compute_response
+
+__all__ = ["DscPlusSimulator"]
+
+#: Digits of the PIN the card asks for.
+PIN_LENGTH = 4
+#: Digits of the challenge typed into the card (the suite's ``QN06``).
+CHALLENGE_LENGTH = challenge_digits(DSC_PLUS_OCRA_SUITE)
+#: Wrong PINs in a row that lock the card.
+MAX_WRONG_PINS = 3
+#: How long "PIN ERR" stays on the display before ``PIN>`` comes back.
+PIN_ERROR_DISPLAY_MS = 1500
+
+_DIGITS = "0123456789"
+_KEYPAD_ROWS = ("123", "456", "789")
+
+_STYLE = """
+QFrame#dscBody {
+    background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 #3a4250, stop:1 #1d222b);
+    border: 1px solid #10131a;
+    border-radius: 22px;
+}
+QLabel#dscBrand { color: #f2f4f7; font-weight: bold; font-size: 17px; }
+QLabel#dscModel { color: #9aa4b2; font-size: 11px; }
+QLabel#dscLabel { color: #9aa4b2; font-size: 11px; }
+QLabel#dscLcd {
+    background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 #0f1a14, stop:1 #182a20);
+    color: #8df0a8;
+    border: 3px solid #0a0d12;
+    border-radius: 8px;
+    padding: 6px 10px;
+}
+QPushButton#dscKey, QPushButton#dscOk, QPushButton#dscClear {
+    background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 #f4f6f8, stop:1 #d5dae0);
+    color: #1d222b;
+    border: 1px solid #0d1016;
+    border-bottom: 4px solid #7d8591;
+    border-radius: 10px;
+    font-size: 18px;
+    font-weight: bold;
+    min-width: 58px;
+    min-height: 40px;
+}
+QPushButton#dscOk { color: #1d6b34; }
+QPushButton#dscClear { color: #a23b17; }
+QPushButton#dscKey:pressed, QPushButton#dscOk:pressed, QPushButton#dscClear:pressed {
+    background: #c3c9d1;
+    border-bottom: 1px solid #7d8591;
+    padding-top: 3px;
+}
+QPushButton#dscPower {
+    background: qradialgradient(cx:0.5, cy:0.4, radius:0.7, stop:0 #e05a47, stop:1 #9c2a1c);
+    color: #ffffff;
+    border: 2px solid #5e150c;
+    border-radius: 23px;
+    font-size: 12px;
+    font-weight: bold;
+    min-width: 46px; max-width: 46px;
+    min-height: 46px; max-height: 46px;
+}
+QPushButton#dscPower:pressed { background: #7d1f14; }
+"""
+
+
+class _State(Enum):
+    OFF = auto()
+    PIN = auto()
+    PIN_ERROR = auto()
+    CHALLENGE = auto()
+    RESPONSE = auto()
+    LOCKED = auto()
+
+
+class DscPlusSimulator(QWidget):
+    """A Digital Security Card+ that computes real OCRA responses for ``device``.
+
+    Keyboard: the digits, Enter (OK), Backspace, Delete or Escape (C), Space ("press").
+
+    Signals: responseShown(str) - the response just put on the display;
+    displayChanged(str) - the new display text (PIN digits show as ``*``).
+    """
+
+    responseShown = Signal(str)
+    displayChanged = Signal(str)
+
+    def __init__(self, device: SimulatedOcraDevice, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._device = device
+        self._state = _State.OFF
+        self._entry = ""
+        self._pin_ok = ""
+        self._response = ""
+        self._wrong_pins = 0
+        self._display = ""
+        self._error_timer = QTimer(self)
+        self._error_timer.setSingleShot(True)
+        self._error_timer.setInterval(PIN_ERROR_DISPLAY_MS)
+
+        self.setWindowTitle(self.tr("Digital Security Card+ - {label}").format(label=device.label))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(_STYLE)
+
+        self.lcd = QLabel()
+        self.power_key = QPushButton(self.tr("press", "the power key printed on the DSC+"))
+        self.ok_key = QPushButton(self.tr("OK", "a key printed on the DSC+"))
+        self.clear_key = QPushButton(self.tr("C", "the clear key printed on the DSC+"))
+        self.digit_keys: dict[str, QPushButton] = {digit: QPushButton(digit) for digit in _DIGITS}
+        self._build()
+        self._connect_signals()
+        self._render()
+
+    # -- public API ----------------------------------------------------------------------------
+
+    @property
+    def display_text(self) -> str:
+        """What the LCD shows right now ("" when the card is off)."""
+        return self._display
+
+    @property
+    def locked(self) -> bool:
+        """Whether three wrong PINs locked the card (for the rest of this window's life)."""
+        return self._state is _State.LOCKED
+
+    @Slot()
+    def press_power(self) -> None:
+        """The "press" key: turns the card on (``PIN>``) or off."""
+        if self._state is _State.LOCKED:
+            return
+        self._error_timer.stop()
+        self._entry = ""
+        self._pin_ok = ""
+        self._response = ""
+        self._state = _State.PIN if self._state is _State.OFF else _State.OFF
+        self._render()
+
+    def press_digit(self, digit: str) -> None:
+        """A digit key."""
+        if digit not in _DIGITS or len(digit) != 1:
+            raise ValueError("a DSC+ key is a single digit")
+        if self._state is _State.PIN_ERROR:
+            self._leave_pin_error()
+        if self._state is _State.RESPONSE:
+            self._state = _State.CHALLENGE
+            self._response = ""
+        limit = {_State.PIN: PIN_LENGTH, _State.CHALLENGE: CHALLENGE_LENGTH}.get(self._state)
+        if limit is None or len(self._entry) >= limit:
+            return
+        self._entry += digit
+        self._render()
+
+    @Slot()
+    def press_ok(self) -> None:
+        """The "OK" key: checks the PIN, or answers the challenge."""
+        if self._state is _State.PIN and len(self._entry) == PIN_LENGTH:
+            self._check_pin()
+        elif self._state is _State.CHALLENGE and len(self._entry) == CHALLENGE_LENGTH:
+            self._answer_challenge()
+
+    @Slot()
+    def press_clear(self) -> None:
+        """The "C" key: clears what was typed; after a response, asks for a new challenge."""
+        if self._state is _State.PIN_ERROR:
+            self._leave_pin_error()
+            return
+        if self._state is _State.RESPONSE:
+            self._state = _State.CHALLENGE
+            self._response = ""
+        if self._state in (_State.PIN, _State.CHALLENGE):
+            self._entry = ""
+            self._render()
+
+    # -- Qt overrides --------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        text = event.text()
+        if len(text) == 1 and text in _DIGITS:
+            self.press_digit(text)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.press_ok()
+        elif key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Escape):
+            self.press_clear()
+        elif key == Qt.Key.Key_Space:
+            self.press_power()
+        else:
+            super().keyPressEvent(event)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        body = QFrame()
+        body.setObjectName("dscBody")
+
+        brand = QLabel(self.tr("DSC+", "the model name printed on the card"))
+        brand.setObjectName("dscBrand")
+        model = QLabel(self.tr("Digital Security Card+"))
+        model.setObjectName("dscModel")
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(brand)
+        titles.addWidget(model)
+        self.power_key.setObjectName("dscPower")
+        self.power_key.setToolTip(self.tr("Turn the card on or off (Space)"))
+        top = QHBoxLayout()
+        top.addLayout(titles)
+        top.addStretch(1)
+        top.addWidget(self.power_key)
+
+        self.lcd.setObjectName("dscLcd")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPixelSize(24)
+        font.setBold(True)
+        self.lcd.setFont(font)
+        self.lcd.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.lcd.setMinimumHeight(54)
+        self.lcd.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.lcd.setAccessibleName(self.tr("Card display"))
+
+        keypad = QGridLayout()
+        keypad.setHorizontalSpacing(12)
+        keypad.setVerticalSpacing(10)
+        for row, digits in enumerate(_KEYPAD_ROWS):
+            for column, digit in enumerate(digits):
+                keypad.addWidget(self.digit_keys[digit], row, column)
+        keypad.addWidget(self.clear_key, 3, 0)
+        keypad.addWidget(self.digit_keys["0"], 3, 1)
+        keypad.addWidget(self.ok_key, 3, 2)
+        for digit, key in self.digit_keys.items():
+            key.setObjectName("dscKey")
+            key.setAccessibleName(digit)
+        self.ok_key.setObjectName("dscOk")
+        self.ok_key.setToolTip(self.tr("Confirm (Enter)"))
+        self.clear_key.setObjectName("dscClear")
+        self.clear_key.setToolTip(self.tr("Clear (Backspace)"))
+        for key in (self.power_key, self.ok_key, self.clear_key, *self.digit_keys.values()):
+            # The card keeps the keyboard focus, so typing works whatever key was clicked last.
+            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            key.setCursor(Qt.CursorShape.PointingHandCursor)
+
+        label = QLabel(self._device.label)
+        label.setObjectName("dscLabel")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(22, 16, 22, 16)
+        inner.setSpacing(14)
+        inner.addLayout(top)
+        inner.addWidget(self.lcd)
+        inner.addSpacing(4)
+        inner.addLayout(keypad)
+        inner.addWidget(label)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 12, 12, 12)
+        outer.addWidget(body)
+        self.setFixedWidth(300)
+
+    def _connect_signals(self) -> None:
+        self.power_key.clicked.connect(self.press_power)
+        self.ok_key.clicked.connect(self.press_ok)
+        self.clear_key.clicked.connect(self.press_clear)
+        for digit, key in self.digit_keys.items():
+            key.clicked.connect(lambda _checked=False, d=digit: self.press_digit(d))
+        self._error_timer.timeout.connect(self._leave_pin_error)
+
+    def _check_pin(self) -> None:
+        entered = self._entry
+        self._entry = ""
+        if hmac.compare_digest(entered.encode(), self._device.pin.encode()):
+            self._wrong_pins = 0
+            self._pin_ok = entered
+            self._state = _State.CHALLENGE
+        else:
+            self._wrong_pins += 1
+            if self._wrong_pins >= MAX_WRONG_PINS:
+                self._state = _State.LOCKED
+            else:
+                self._state = _State.PIN_ERROR
+                self._error_timer.start()
+        self._render()
+
+    @Slot()
+    def _leave_pin_error(self) -> None:
+        self._error_timer.stop()
+        if self._state is _State.PIN_ERROR:
+            self._state = _State.PIN
+            self._entry = ""
+            self._render()
+
+    def _answer_challenge(self) -> None:
+        challenge = self._entry
+        self._entry = ""
+        try:
+            response = compute_response(
+                DSC_PLUS_OCRA_SUITE, self._device.secret, challenge, pin=self._pin_ok
+            )
+        except ValueError:
+            # A device set up with a bad PIN or key: the card shows an error, never the inputs.
+            self._state = _State.CHALLENGE
+            self._set_display(self.tr("ERROR", "LCD text of the DSC+"))
+            return
+        self._response = response
+        self._state = _State.RESPONSE
+        self._render()
+        self.responseShown.emit(response)
+
+    def _render(self) -> None:
+        state = self._state
+        if state is _State.OFF:
+            text = ""
+        elif state is _State.PIN:
+            text = self.tr("PIN>", "LCD text of the DSC+; keep as on the device") + "*" * len(
+                self._entry
+            )
+        elif state is _State.PIN_ERROR:
+            text = self.tr("PIN ERR", "LCD text of the DSC+; keep as on the device")
+        elif state is _State.CHALLENGE:
+            text = self.tr("CHALLNG>", "LCD text of the DSC+; keep as on the device") + self._entry
+        elif state is _State.RESPONSE:
+            text = self._response
+        else:
+            text = self.tr("LOCKED", "LCD text of the DSC+")
+        self._set_display(text)
+
+    def _set_display(self, text: str) -> None:
+        self.lcd.setText(text)
+        if text != self._display:
+            self._display = text
+            self.displayChanged.emit(text)

@@ -1,0 +1,222 @@
+"""IB Key in IBKR Mobile, on screen: Android (PIN + challenge) or iOS (challenge + Touch ID).
+
+The response is the real OCRA answer (``IB_KEY_OCRA_SUITE``) for the simulated device. On
+Android the user types the PIN chosen at activation; on iOS the PIN stays in the phone's secure
+store and Touch ID releases it.
+
+Signals of IbKeySimulator: responseShown(str) — the response string just generated.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tws_companion.gui.i18n import TranslatedWidget
+from tws_companion.gui.simulators import SimulatedOcraDevice
+from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
+from tws_companion.sls.ocra import challenge_digits, compute_response
+
+__all__ = ["IbKeySimulator"]
+
+CHALLENGE_LENGTH = challenge_digits(IB_KEY_OCRA_SUITE)
+
+_STYLE = """
+QFrame#phoneBody { background: #101418; border-radius: 28px; }
+QFrame#phoneScreen { background: #ffffff; border-radius: 10px; }
+QLabel#appTitle { color: #ffffff; background: #d81222; font-weight: bold; font-size: 15px;
+                  padding: 10px; border-top-left-radius: 10px; border-top-right-radius: 10px; }
+QLabel#response { font-size: 24px; font-weight: bold; color: #0b5cad; letter-spacing: 3px; }
+QLabel#problem { color: #b3261e; }
+QLineEdit { padding: 6px; border: 1px solid #b8c2cc; border-radius: 4px; font-size: 15px; }
+QPushButton#generate { background: #d81222; color: white; border: none; border-radius: 4px;
+                       padding: 8px; font-weight: bold; }
+QPushButton#touchId { background: #f2f4f7; border: 2px solid #d81222; border-radius: 34px;
+                      min-width: 68px; max-width: 68px; min-height: 68px; max-height: 68px;
+                      font-size: 28px; }
+"""
+
+
+def _mono(label: QLabel) -> QLabel:
+    label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    return label
+
+
+class _PlatformPage(TranslatedWidget):
+    """One platform's screen: fields, a Generate Passcode button, the response or a problem."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.challenge_caption = QLabel()
+        self.challenge = QLineEdit()
+        self.challenge.setMaxLength(CHALLENGE_LENGTH)
+        self.challenge.setObjectName("challenge")
+        self.generate = QPushButton()
+        self.generate.setObjectName("generate")
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.response = _mono(QLabel())
+        self.response.setObjectName("response")
+        self.response.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.response.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def challenge_problem(self) -> str | None:
+        text = self.challenge.text().strip()
+        if len(text) != CHALLENGE_LENGTH or not text.isdigit():
+            return self.tr("Enter the {digits}-digit challenge code shown at login.").format(
+                digits=CHALLENGE_LENGTH
+            )
+        return None
+
+    def show_problem(self, problem: str) -> None:
+        self.problem.setText(problem)
+        self.response.clear()
+
+    def show_response(self, response: str) -> None:
+        self.problem.clear()
+        self.response.setText(response)
+
+    def retranslate(self) -> None:
+        self.challenge_caption.setText(self.tr("Challenge Code"))
+        self.generate.setText(self.tr("Generate Passcode"))
+
+
+class _AndroidPage(_PlatformPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pin_caption = QLabel()
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        for widget in (self.heading, self.pin_caption, self.pin, self.challenge_caption,
+                       self.challenge, self.generate, self.problem, self.response):  # fmt: skip
+            self.layout_.addWidget(widget)
+        self.layout_.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.heading.setText(
+            self.tr("Type the PIN you chose when you activated IB Key and the challenge code.")
+        )
+        self.pin_caption.setText(self.tr("PIN"))
+
+
+class _IosPage(_PlatformPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.touch_prompt = QLabel()
+        self.touch_prompt.setWordWrap(True)
+        self.touch_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.touch_id = QPushButton("☝")
+        self.touch_id.setObjectName("touchId")
+        self.touch_prompt.hide()
+        self.touch_id.hide()
+        for widget in (self.heading, self.challenge_caption, self.challenge, self.generate,
+                       self.touch_prompt, self.problem, self.response):  # fmt: skip
+            self.layout_.addWidget(widget)
+        self.layout_.addWidget(self.touch_id, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.layout_.addStretch(1)
+        self.retranslate()
+
+    def ask_for_touch(self, waiting: bool) -> None:
+        self.touch_prompt.setVisible(waiting)
+        self.touch_id.setVisible(waiting)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.heading.setText(self.tr("Type the challenge code, then use Touch ID or Face ID."))
+        self.touch_prompt.setText(self.tr("Place your finger on the Home Button"))
+        self.touch_id.setToolTip(self.tr("Touch ID"))
+
+
+class IbKeySimulator(TranslatedWidget):
+    responseShown = Signal(str)
+
+    def __init__(self, device: SimulatedOcraDevice, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._device = device
+        self.setStyleSheet(_STYLE)
+        self.title = QLabel()
+        self.title.setObjectName("appTitle")
+        self.android = _AndroidPage()
+        self.ios = _IosPage()
+        self.platforms = QTabWidget()
+        self.platforms.addTab(self.android, "Android")
+        self.platforms.addTab(self.ios, "iOS")
+        screen = QFrame()
+        screen.setObjectName("phoneScreen")
+        screen_layout = QVBoxLayout(screen)
+        screen_layout.setContentsMargins(0, 0, 0, 8)
+        screen_layout.addWidget(self.title)
+        screen_layout.addWidget(self.platforms, 1)
+        body = QFrame()
+        body.setObjectName("phoneBody")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(14, 30, 14, 30)
+        body_layout.addWidget(screen)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(body)
+        self.setFixedSize(330, 560)
+        self.android.generate.clicked.connect(self._generate_android)
+        self.android.challenge.returnPressed.connect(self._generate_android)
+        self.ios.generate.clicked.connect(self._generate_ios)
+        self.ios.challenge.returnPressed.connect(self._generate_ios)
+        self.ios.touch_id.clicked.connect(self._touched)
+        self.retranslate()
+
+    def _respond(self, page: _PlatformPage, pin: str) -> None:
+        response = compute_response(
+            IB_KEY_OCRA_SUITE, self._device.secret, page.challenge.text().strip(), pin=pin
+        )
+        page.show_response(response)
+        self.responseShown.emit(response)
+
+    @Slot()
+    def _generate_android(self) -> None:
+        page = self.android
+        problem = page.challenge_problem()
+        if problem is not None:
+            page.show_problem(problem)
+        elif not hmac.compare_digest(page.pin.text().encode(), self._device.pin.encode()):
+            page.show_problem(self.tr("Invalid PIN. Try again."))
+        else:
+            self._respond(page, self._device.pin)
+        page.pin.clear()
+
+    @Slot()
+    def _generate_ios(self) -> None:
+        page = self.ios
+        problem = page.challenge_problem()
+        if problem is not None:
+            page.show_problem(problem)
+            page.ask_for_touch(False)
+            return
+        page.show_problem("")
+        page.ask_for_touch(True)
+
+    @Slot()
+    def _touched(self) -> None:
+        self.ios.ask_for_touch(False)
+        self._respond(self.ios, self._device.pin)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("IB Key - {label}").format(label=self._device.label))
+        self.title.setText(self.tr("IBKR Mobile · Authenticate"))
