@@ -82,10 +82,12 @@ def longest_stall_ms(env: dict[str, str]) -> float:
     from tests.support.process_server import serve
     from tws_companion.client.api import ApiClient
     from tws_companion.gui.device_pages import OcraPage
+    from tws_companion.gui.garbage import GuiThreadCollector
     from tws_companion.gui.login_dialog import LoginDialog
     from tws_companion.gui.worker import Worker
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    GuiThreadCollector(app).start()
     gaps: list[float] = []
     clock = QElapsedTimer()
     heartbeat = QTimer()

@@ -31,6 +31,7 @@ from tests.support.demo import (  # noqa: E402 - after the path is set
 )
 from tws_companion.client.api import ApiClient  # noqa: E402
 from tws_companion.gui.device_pages import OcraPage, SmsPage  # noqa: E402
+from tws_companion.gui.garbage import GuiThreadCollector  # noqa: E402
 from tws_companion.gui.i18n import Translations  # noqa: E402
 from tws_companion.gui.login_dialog import LoginDialog  # noqa: E402
 from tws_companion.gui.preferences import LoginPreferences  # noqa: E402
@@ -144,10 +145,9 @@ def login_steps(url: str, language: str, shoot: Shooter, outbox: Path) -> None:
 
 def simulators(shoot: Shooter, server: EmbeddedServer) -> None:
     from tws_companion.gui.simulators.code_card import CodeCardViewer
+    from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
     from tws_companion.gui.simulators.ib_key import IbKeySimulator
     from tws_companion.gui.simulators.phone import PhoneWindow
-
-    from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
     from tws_companion.server import accounts
     from tws_companion.server.db import Device
 
@@ -167,7 +167,7 @@ def simulators(shoot: Shooter, server: EmbeddedServer) -> None:
     assert server.context.data_dir is not None
     phone = PhoneWindow(server.context.data_dir / "outbox", "+15555550100")
     phone.show()
-    wait_until(lambda: phone.message_count() > 0, 10)  # type: ignore[attr-defined]
+    wait_until(lambda: phone.message_count() > 0, 10)
     shoot(phone, "23-phone")
     for window in (dsc, ib_key, viewer, phone):
         window.close()
@@ -183,6 +183,7 @@ def main() -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
     app = QApplication([sys.argv[0]])
     app.setStyle("Fusion")
+    GuiThreadCollector(app).start()
     try:
         for language in args.languages:
             scenario = read_scenario(write_scenario(work))

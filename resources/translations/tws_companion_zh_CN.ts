@@ -476,6 +476,10 @@
 <context>
     <name>SmsPage</name>
     <message>
+        <source>The code is valid for {time}</source>
+        <translation>代码有效时间:{time}</translation>
+    </message>
+    <message>
         <source>Expected call within {time}</source>
         <translation>预计回呼时间:{time}内</translation>
     </message>

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tws_companion.client.api import ApiClient
+from tws_companion.gui.garbage import GuiThreadCollector
 from tws_companion.gui.i18n import LANGUAGES, Translations, system_language
 from tws_companion.gui.login_dialog import LoginDialog, LoginResult
 from tws_companion.gui.preferences import APPLICATION, ORGANIZATION, LoginPreferences
@@ -142,6 +143,8 @@ def run(
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    collector = GuiThreadCollector(app)
+    collector.start()
     application = Application(api, translations)
     application.show_login()
     if demo is not None:
@@ -150,3 +153,4 @@ def run(
         return app.exec()
     finally:
         application.shutdown()
+        collector.stop()

@@ -83,6 +83,10 @@ class DevicePage(TranslatedWidget):
                 self.tr("Time left to respond: {time}").format(time=countdown_text(seconds))
             )
 
+    def set_call_countdown(self, seconds: int) -> None:
+        """A voice call is on its way (SMS page); other pages show the challenge's time."""
+        self.set_countdown(seconds)
+
     def set_busy(self, busy: bool) -> None:
         for child in self.findChildren(QLineEdit) + self.findChildren(QPushButton):
             child.setEnabled(not busy)
@@ -337,8 +341,13 @@ class SmsPage(DevicePage):
             self.countdown.clear()
         else:
             self.countdown.setText(
-                self.tr("Expected call within {time}").format(time=countdown_text(seconds))
+                self.tr("The code is valid for {time}").format(time=countdown_text(seconds))
             )
+
+    def set_call_countdown(self, seconds: int) -> None:
+        self.countdown.setText(
+            self.tr("Expected call within {time}").format(time=countdown_text(seconds))
+        )
 
     def response(self) -> str:
         text = self.code_field.text().strip()

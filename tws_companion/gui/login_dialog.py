@@ -459,7 +459,7 @@ class LoginDialog(QDialog):
             page = self.device_pages.get(state.device.kind)
             if page is not None:
                 if left is not None:
-                    page.set_countdown(left)
+                    page.set_call_countdown(left)
                 else:
                     page.set_countdown(self.machine.challenge_seconds_left())
 

@@ -71,9 +71,13 @@ class Worker(QObject):
     def submit(self, name: str, func: Callable[..., Any], *args: Any) -> Task:
         task = Task(name, self)
         self._tasks.add(task)
-        task.finished.connect(lambda: self._tasks.discard(task))
+        task.finished.connect(lambda: self._forget(task))
         self._pool.start(_Job(task, func, args))
         return task
+
+    def _forget(self, task: Task) -> None:
+        self._tasks.discard(task)
+        task.deleteLater()  # a child of the worker: without this, every task would stay alive
 
     @property
     def busy(self) -> bool:
