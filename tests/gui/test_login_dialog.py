@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.support.demo import (
@@ -370,7 +370,17 @@ def test_on_screen_keyboard_types_the_password(qtbot: QtBot, dialog: LoginDialog
     keyboard = dialog.credentials.keyboard
     assert keyboard.isVisible()
     dialog.credentials.password.setFocus()
-    for char in "ab1":
-        keyboard.keyPressed.emit(char)
-    keyboard.backspacePressed.emit()
-    assert dialog.credentials.password.text() == "ab"
+    keys = {
+        button.text().replace("&&", "&"): button for button in keyboard.findChildren(QPushButton)
+    }
+    for char in "ab1&@":
+        qtbot.mouseClick(keys[char], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keyboard.backspace_button, Qt.MouseButton.LeftButton)
+    assert dialog.credentials.password.text() == "ab1&"
+    # The user name too: the keys type into whichever field has the focus.
+    dialog.credentials.username.clear()
+    dialog.credentials.username.setFocus()
+    for char in "xy":
+        qtbot.mouseClick(keys[char], Qt.MouseButton.LeftButton)
+    assert dialog.credentials.username.text() == "xy"
+    assert dialog.credentials.password.text() == "ab1&"

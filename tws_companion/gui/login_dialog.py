@@ -68,6 +68,7 @@ QPushButton#primary { background: #0b5cad; color: white; border: none; border-ra
 QPushButton#primary:disabled { background: #9db7d3; }
 QPushButton#link { color: #0b5cad; border: none; text-decoration: underline; padding: 0; }
 QFrame#requestBox { background: white; border: 1px solid #d5dbe1; border-radius: 4px; }
+QWidget#onScreenKeyboard QPushButton { padding: 3px 2px; font-family: "DejaVu Sans Mono"; }
 """
 
 

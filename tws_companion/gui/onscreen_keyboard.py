@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import secrets
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
 from tws_companion.gui.i18n import TranslatedWidget
 
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 SYMBOLS = "-_.@!#$%&*+=?"
+
+
+def _label(char: str) -> str:
+    """A key's text: '&' is doubled, or Qt would take it for a mnemonic and show nothing."""
+    return "&&" if char == "&" else char
 
 
 class OnScreenKeyboard(TranslatedWidget):
@@ -33,9 +38,11 @@ class OnScreenKeyboard(TranslatedWidget):
         rows = (ROWS[0][offset:] + ROWS[0][:offset], *ROWS[1:], SYMBOLS)
         for row_number, row in enumerate(rows):
             for column, char in enumerate(row):
-                button = QPushButton(char)
+                button = QPushButton(_label(char))
                 button.setFixedWidth(30)
-                button.clicked.connect(lambda _=False, b=button: self.keyPressed.emit(b.text()))
+                button.clicked.connect(
+                    lambda _=False, b=button: self.keyPressed.emit(b.text().replace("&&", "&"))
+                )
                 grid.addWidget(button, row_number, column)
                 self._keys.append(button)
         self.shift_button = QPushButton()
@@ -45,6 +52,9 @@ class OnScreenKeyboard(TranslatedWidget):
         self.backspace_button.clicked.connect(self.backspacePressed.emit)
         self.enter_button = QPushButton("⏎")
         self.enter_button.clicked.connect(self.enterPressed.emit)
+        # Clicking a key must not take the focus from the field being typed into.
+        for button in (*self._keys, self.shift_button, self.backspace_button, self.enter_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         last = len(rows)
         grid.addWidget(self.shift_button, last, 0, 1, 3)
         grid.addWidget(self.backspace_button, last, 3, 1, 3)
