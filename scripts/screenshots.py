@@ -41,7 +41,6 @@ from tws_companion.server.config import ServerConfig  # noqa: E402
 from tws_companion.server.runner import EmbeddedServer  # noqa: E402
 from tws_companion.server.scenario import load_scenario, read_scenario  # noqa: E402
 
-
 #: Seconds between "Request new code" requests on the screenshot server.
 RESEND_INTERVAL = 1
 
