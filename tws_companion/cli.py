@@ -108,12 +108,14 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
     try:
         scenario = read_scenario(DEMO_SCENARIO)
-        server = EmbeddedServer(ServerConfig(data_dir=args.data_dir, policy=scenario.policy))
+        server = EmbeddedServer(
+            ServerConfig(data_dir=args.data_dir, policy=scenario.policy), args.host, args.port
+        )
         load_scenario(server.context, scenario)
+        url = server.start()
     except (ScenarioError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    url = server.start()
     print(f"demo server listening on {url} (data in {args.data_dir})", file=out, flush=True)
     try:
         return gui_app.run(
