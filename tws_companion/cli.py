@@ -55,6 +55,7 @@ def _add_server_options(parser: argparse.ArgumentParser, *, default_dir: str) ->
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from tws_companion.server.config import ServerConfig
+    from tws_companion.server.crypto import MasterKeyError
     from tws_companion.server.runner import serve
     from tws_companion.server.scenario import ScenarioError, read_scenario
 
@@ -80,9 +81,19 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         if code:
             return code
     try:
-        serve(config, host=args.host, port=args.port, workers=args.workers, out=out)
+        serve(
+            config,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            out=out,
+        )
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except (ValueError, MasterKeyError) as exc:  # a database of another version, a bad key
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
 
@@ -103,14 +114,24 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         print(gui_app.NO_DISPLAY.format(command="demo"), file=sys.stderr)
         return 2
     from tws_companion.server.config import ServerConfig
+    from tws_companion.server.db import SchemaMismatchError
     from tws_companion.server.runner import EmbeddedServer
     from tws_companion.server.scenario import ScenarioError, load_scenario, read_scenario
 
     try:
         scenario = read_scenario(DEMO_SCENARIO)
-        server = EmbeddedServer(
-            ServerConfig(data_dir=args.data_dir, policy=scenario.policy), args.host, args.port
-        )
+        config = ServerConfig(data_dir=args.data_dir, policy=scenario.policy)
+        try:
+            server = EmbeddedServer(config, args.host, args.port)
+        except SchemaMismatchError:
+            # The demo's database holds nothing but the demo users: start it afresh.
+            print(
+                "note: the demo database was made by an earlier version; starting afresh",
+                file=sys.stderr,
+            )
+            for stale in args.data_dir.glob("sls.db*"):
+                stale.unlink()
+            server = EmbeddedServer(config, args.host, args.port)
         load_scenario(server.context, scenario)
         url = server.start()
     except (ScenarioError, OSError, ValueError) as exc:
@@ -229,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="password checks at once per worker (default: one per core)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="behind a proxy: its addresses (comma-separated); only then is X-Forwarded-For "
+        "believed for IP restrictions and per-address limits",
     )
     serve.add_argument(
         "--clock-file",

@@ -15,9 +15,11 @@ import re
 import shutil
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.support import demo
 from tests.support.audio import wav_stats
@@ -295,3 +297,17 @@ def test_terminal_login_refuses_without_a_secure_keyring(server: RunningServer) 
     result = run_cli("login", "--server", server.url, "--user", "solo", stdin="x\n", env=env)
     assert result.returncode == 1
     assert "No secure keyring is available" in result.stderr
+
+
+def test_parallel_guesses_cannot_slip_past_the_limit(server: RunningServer) -> None:
+    """Every attempt is counted before its slow password check, so a burst of guesses in
+    parallel gets no more tries than guesses one after another."""
+    body = {"username": "locky", "password": "wrong", "platform": "tws"}
+
+    def guess(_: int) -> int:
+        with requests.Session() as session:
+            return session.post(f"{server.url}/api/v1/login", json=body, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = sorted(pool.map(guess, range(12)))
+    assert statuses == [401] * 3 + [429] * 9

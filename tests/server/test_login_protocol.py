@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from tws_companion.server.gateways.outbox import OutboxGateway
 from tws_companion.server.scenario import load_scenario, read_scenario
 from tws_companion.sls import code_card, ocra
 from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
+from tws_companion.sls.policy import Policy
 from tws_companion.storage.outbox import read_messages
 
 API = "/api/v1"
@@ -573,3 +575,101 @@ def test_no_secret_is_stored_in_plain(server: Server) -> None:
         assert secret not in raw
     card = server.card()
     assert code_card.card_to_json(card).encode() not in raw
+
+
+# --- fixes from review: limits that hold however the steps are combined ----------------------
+
+
+def test_selecting_the_device_again_does_not_reset_wrong_responses(server: Server) -> None:
+    login_id = server.start()["login_id"]
+    server.select(login_id, "demo-dscplus")
+    for left in (2, 1):
+        assert error(server.respond(login_id, "00000000"))["attempts_left"] == left
+    server.select(login_id, "demo-dscplus")  # a fresh challenge, the same login
+    assert error(server.respond(login_id, "00000000"))["code"] == "challenge_failed"
+
+
+def test_switching_back_to_sms_reuses_the_live_code(server: Server) -> None:
+    login_id = server.start()["login_id"]
+    server.select(login_id, "demo-sms")
+    for _ in range(4):
+        server.select(login_id, "demo-dscplus")
+        server.select(login_id, "demo-sms")
+    assert len(read_messages(server.outbox)) == 1
+    assert server.respond(login_id, server.latest_code()).status_code == 200
+
+
+@pytest.fixture
+def short_codes(tmp_path: Path) -> Iterator[Server]:
+    """A server whose SMS codes expire after 40 s, well within the 5-minute login."""
+    clock = ManualClock()
+    ctx = make_context(tmp_path / "short", clock, Policy(one_time_code_ttl=timedelta(seconds=40)))
+    load_scenario(ctx, read_scenario(DEMO))
+    with TestClient(
+        create_app(ctx), base_url="http://127.0.0.1", client=("127.0.0.1", 50000)
+    ) as client:
+        yield Server(ctx, clock, client)
+    ctx.db.dispose()
+
+
+def test_an_expired_sms_code_is_resent_only_within_the_limits(short_codes: Server) -> None:
+    server = short_codes
+    login_id = server.start()["login_id"]
+    server.select(login_id, "demo-sms")
+    for _ in range(5):
+        server.clock.advance(seconds=41)
+        server.select(login_id, "demo-dscplus")
+        assert server.select(login_id, "demo-sms").status_code == 200  # a new code each time
+    assert len(read_messages(server.outbox)) == 6
+    server.clock.advance(seconds=41)
+    server.select(login_id, "demo-dscplus")
+    # Selecting SMS again may not send past the limit any more than "Request new code" may.
+    assert error(server.select(login_id, "demo-sms"))["code"] == "resend_limit"
+
+
+def test_a_failed_send_is_taken_back_and_counts_against_no_one(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login_id = server.start()["login_id"]
+    server.select(login_id, "demo-sms")
+    server.clock.advance(seconds=30)
+    assert server.ctx.data_dir is not None
+    broken = OutboxGateway(server.ctx.data_dir / "outbox", espeak="espeak-ng-is-not-installed")
+    monkeypatch.setattr(server.ctx, "gateway", broken)
+    assert server.resend(login_id, "voice").status_code == 502
+    # Nothing to answer now: no wrong response is counted for trying.
+    waiting = error(server.respond(login_id, "123456"))
+    assert waiting["code"] == "challenge_expired"
+    assert "Request a new security code" in waiting["message"]
+    monkeypatch.undo()
+    for _ in range(5):  # the failed send did not use up one of the five
+        assert server.resend(login_id, "sms").status_code == 200
+        server.clock.advance(seconds=31)
+
+
+def test_a_spoofed_forwarded_for_header_does_not_pass_ip_restrictions(server: Server) -> None:
+    body = {"username": "restricted", "password": "restricted-pass-1", "platform": "tws"}
+    response = server.client.post(
+        f"{API}/login", json=body, headers={"X-Forwarded-For": "198.51.100.7"}
+    )
+    assert error(response)["code"] == "ip_restricted"
+
+
+def test_temporary_passcode_sessions_end_with_the_passcode_window(server: Server) -> None:
+    server.add_user("short", phone="+15555550199")
+    passcode = server.issue_temporary("short")
+    server.clock.advance(days=1, hours=23)
+    session = server.respond(server.start("short", "short-pass")["login_id"], passcode).json()
+    auth = {"Authorization": f"Bearer {session['session']['token']}"}
+    assert session["session"]["scope"] == "full"
+    server.clock.advance(hours=1)  # day 2: full access is over, whatever the session's 12 hours
+    assert error(server.client.get(f"{API}/me", headers=auth))["code"] == "unauthorized"
+
+    server.clock.advance(days=5, hours=23)  # day 7 and 23 hours: print-card session
+    portal = server.start("short", "short-pass", platform="portal")
+    token = server.respond(portal["login_id"], passcode).json()["session"]["token"]
+    server.clock.advance(hours=2)  # past day 8
+    refused = server.client.post(
+        f"{API}/me/online-card", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert error(refused)["code"] == "unauthorized"

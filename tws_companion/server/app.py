@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from tws_companion import __version__
-from tws_companion.protocol import API_PREFIX, ErrorCode, Scope
+from tws_companion.protocol import API_PREFIX, ErrorCode, Platform, Scope
 from tws_companion.server import accounts, login_flow, sessions
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, SessionToken, User
@@ -87,9 +87,10 @@ async def health() -> HealthOut:
 async def login(body: LoginRequest, request: Request, ctx: Context) -> LoginStarted:
     now = ctx.clock.now()
     source = _source(request)
-    target = await _db(login_flow.check_throttles, ctx, body.username, source, now)
+    target = await _db(login_flow.begin_password_check, ctx, body.username, source, now)
     if not await ctx.passwords.verify_async(target.password_hash, body.password):
-        raise await _db(login_flow.record_password_failure, ctx, body.username, source, now)
+        raise login_flow.invalid_credentials()
+    await _db(login_flow.forgive_password_check, ctx, target)
     assert target.user_id is not None
     return await _db(login_flow.open_login, ctx, target.user_id, body.platform, source, now)
 
@@ -180,6 +181,9 @@ def _online_card(ctx: ServerContext, token: str | None) -> OnlineCardOut:
                 ErrorCode.SCOPE_DENIED,
                 "The Online Security Code Card is printed after a login with a temporary passcode.",
             )
+        state = login_flow.usability(ctx, device, Platform.PORTAL, now)
+        if state is not login_flow.Usability.USABLE:
+            raise login_flow.unusable(state)  # revoked or past day 8 since the login
         card = accounts.issue_online_card(ctx, s, user)
         return OnlineCardOut(
             device_id=card.id,

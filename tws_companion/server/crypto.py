@@ -67,15 +67,23 @@ def load_or_create_master_key(path: Path, env: dict[str, str] | None = None) -> 
             return MasterKey(base64.urlsafe_b64decode(encoded.encode()))
         except (binascii.Error, ValueError):
             raise MasterKeyError(f"{ENV_VAR} must be URL-safe base64 of 32 bytes") from None
-    if path.exists():
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise MasterKeyError(
-                f"cannot read the master key file {path}: {exc.strerror}"
-            ) from None
-        return MasterKey(data)
-    key = secrets.token_bytes(KEY_BYTES)
+    if not path.exists():
+        _create_key_file(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MasterKeyError(f"cannot read the master key file {path}: {exc.strerror}") from None
+    return MasterKey(data)
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key unless another process got there first (then its key is the one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, key, mode=0o600)
-    return MasterKey(key)
+    staging = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    atomic_write_bytes(staging, secrets.token_bytes(KEY_BYTES), mode=0o600)
+    try:
+        os.link(staging, path)  # fails if the file exists: never replaces a key in use
+    except FileExistsError:
+        pass
+    finally:
+        staging.unlink(missing_ok=True)

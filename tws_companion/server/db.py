@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -133,16 +134,24 @@ class Login(Base):
     #: HMAC of the latest SMS/voice code, bound to this login; cleared once used.
     code_digest: Mapped[str | None] = mapped_column(String(128))
     code_channel: Mapped[str | None] = mapped_column(String(8))
+    #: The SMS device the code went to, and until when it may be answered.
+    code_device_id: Mapped[str | None] = mapped_column(String(32))
+    code_expires_at: Mapped[datetime | None]
     resends: Mapped[int] = mapped_column(default=0)
     last_send_at: Mapped[datetime | None]
-    #: Optimistic concurrency: every state change bumps it, so two workers never both accept.
+    #: Bumped by every change. Steps lock the row (FOR UPDATE; SQLite's IMMEDIATE write lock),
+    #: which is what keeps two workers from both accepting; the version makes a lost race loud.
     version: Mapped[int] = mapped_column(default=0)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy declares it)
 
 
 class UsedChallenge(Base):
-    """Challenges already answered, per device: never issued or accepted again."""
+    """Challenges answered in the last 24 hours, per device: not issued or accepted again.
+
+    Older ones are pruned, so after a day a challenge may come up again (one in a million for a
+    6-digit OCRA challenge; one in ~25,000 for a pair of code-card indices).
+    """
 
     __tablename__ = "used_challenges"
 
@@ -175,7 +184,11 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``: SQLite in WAL mode with write transactions begun IMMEDIATE (so
     concurrent workers queue instead of failing), or any other SQLAlchemy URL as given."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,  # never bound values (digests, user names) in error logs
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -193,11 +206,42 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+#: Bumped whenever a table changes; a database of another version is refused, not misread.
+SCHEMA_VERSION = 2
+
+
+class SchemaInfo(Base):
+    __tablename__ = "schema_info"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int]
+
+
+class SchemaMismatchError(ValueError):
+    """The database was made for another version of the server."""
 
 
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Create the tables of an empty database; refuse one made by another version."""
+    existing = set(inspect(engine).get_table_names())
+    with Session(engine) as session, session.begin():
+        if existing and "schema_info" not in existing:
+            raise SchemaMismatchError(
+                "the database was made by an earlier version of TWS Companion (schema 1); "
+                f"this server needs schema {SCHEMA_VERSION}: start with a new database"
+            )
+        Base.metadata.create_all(session.connection())
+        info = session.get(SchemaInfo, 1)
+        if info is None:
+            session.add(SchemaInfo(id=1, version=SCHEMA_VERSION))
+        elif info.version != SCHEMA_VERSION:
+            raise SchemaMismatchError(
+                f"the database has schema {info.version}; this server needs schema "
+                f"{SCHEMA_VERSION}: start with a new database"
+            )
 
 
 class Database:

@@ -18,8 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope, Step
@@ -40,6 +43,8 @@ from tws_companion.sls import code_card, lockout, ocra, one_time_codes, temporar
 from tws_companion.sls.devices import DeviceKind, spec
 from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
 
+T = TypeVar("T", LoginFailure, SourceFailure)
+
 LOGIN_ID_BYTES = 24
 #: How many fresh challenges to draw before accepting one a device has answered before.
 CHALLENGE_DRAWS = 32
@@ -59,10 +64,19 @@ def _seconds(delta: timedelta) -> int:
 
 @dataclass(frozen=True, slots=True)
 class PasswordTarget:
-    """What the password is checked against; ``password_hash`` is ``None`` for unknown users."""
+    """What the password is checked against; ``password_hash`` is ``None`` for unknown users.
+
+    The attempt was already counted as a failure (see :func:`begin_password_check`);
+    ``previous_last_failure`` lets a correct password take that back exactly.
+    """
 
     user_id: int | None
     password_hash: str | None
+    username: str
+    source: str
+    attempted_at: datetime
+    previous_last_failure: datetime | None
+    previous_first_failure: datetime | None
 
     def __repr__(self) -> str:
         return f"PasswordTarget(user_id={self.user_id!r})"
@@ -80,19 +94,39 @@ def _source_state(row: SourceFailure | None) -> lockout.SourceState:
     return lockout.SourceState(row.failures, row.window_start)
 
 
-def check_throttles(
+def _locked(s: Session, model: type[T], key: str) -> T:
+    """The row of ``model`` with primary key ``key``, created if missing, locked for this
+    transaction (PostgreSQL: FOR UPDATE; SQLite: the IMMEDIATE write lock already held), so two
+    workers counting failures at once never lose one."""
+    dialect = s.get_bind().dialect.name
+    column = inspect(model).primary_key[0].name
+    if dialect == "postgresql":
+        s.execute(pg_insert(model).values({column: key}).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        s.execute(sqlite_insert(model).values({column: key}).on_conflict_do_nothing())
+    row = s.get(model, key, with_for_update=True, populate_existing=True)
+    if row is None:  # another database: no upsert, but the unique key still guards the insert
+        row = model(**{column: key})
+        s.add(row)
+        s.flush()
+    return row
+
+
+def begin_password_check(
     ctx: ServerContext, username: str, source: str, now: datetime
 ) -> PasswordTarget:
-    """Refuse early when this source or this user name must wait; else what to verify against.
+    """Refuse when this source or this user name must wait; otherwise count the attempt as a
+    failure *before* the (slow) password check, all in one locked transaction.
 
-    The user-name throttle is kept for names that do not exist too, so an unknown user name gets
-    exactly the answers (and the timing) of a wrong password.
+    Counting first means parallel guesses cannot all slip in under the limit while their Argon2
+    checks run. A correct password takes the count back (:func:`forgive_password_check`). The
+    user-name count is kept for names that do not exist too, so an unknown user name gets exactly
+    the answers (and the timing) of a wrong password.
     """
     name = accounts.normalize_username(username)
-    with ctx.db.read() as s:
-        verdict = lockout.check_source_allowed(
-            _source_state(s.get(SourceFailure, source)), now, ctx.policy
-        )
+    with ctx.db.transaction() as s:
+        source_row = _locked(s, SourceFailure, source)
+        verdict = lockout.check_source_allowed(_source_state(source_row), now, ctx.policy)
         if not verdict.allowed:
             raise ApiError(
                 ErrorCode.SOURCE_THROTTLED,
@@ -100,9 +134,8 @@ def check_throttles(
                 f"{_seconds(verdict.retry_after)} seconds before trying again.",
                 retry_after=_seconds(verdict.retry_after),
             )
-        verdict = lockout.check_login_allowed(
-            _failure_state(s.get(LoginFailure, name)), now, ctx.policy
-        )
+        row = _locked(s, LoginFailure, name)
+        verdict = lockout.check_login_allowed(_failure_state(row), now, ctx.policy)
         if verdict.locked:
             raise ApiError(
                 ErrorCode.ACCOUNT_LOCKED,
@@ -115,38 +148,57 @@ def check_throttles(
                 lockout.throttle_message(verdict.retry_after),
                 retry_after=_seconds(verdict.retry_after),
             )
+        previous_first, previous_last = row.first_failure_at, row.last_failure_at
+        _count_failure(ctx, row, source_row, now)
         user = accounts.find_user(s, name)
-        if user is None:
-            return PasswordTarget(None, None)
-        return PasswordTarget(user.id, user.password_hash)
+        return PasswordTarget(
+            user_id=None if user is None else user.id,
+            password_hash=None if user is None else user.password_hash,
+            username=name,
+            source=source,
+            attempted_at=now,
+            previous_last_failure=previous_last,
+            previous_first_failure=previous_first,
+        )
+
+
+def _count_failure(
+    ctx: ServerContext, row: LoginFailure, source_row: SourceFailure, now: datetime
+) -> None:
+    state = lockout.record_failure(_failure_state(row), now, ctx.policy)
+    row.consecutive = state.consecutive
+    row.first_failure_at = state.first_failure_at
+    row.last_failure_at = state.last_failure_at
+    source_state = lockout.record_source_failure(_source_state(source_row), now, ctx.policy)
+    source_row.failures = source_state.failures
+    source_row.window_start = source_state.window_start
+
+
+def forgive_password_check(ctx: ServerContext, target: PasswordTarget) -> None:
+    """The password was right: take back the failure counted before the check."""
+    with ctx.db.transaction() as s:
+        row = _locked(s, LoginFailure, target.username)
+        row.consecutive = max(0, row.consecutive - 1)
+        if row.last_failure_at == target.attempted_at:  # nobody failed since: restore exactly
+            row.last_failure_at = target.previous_last_failure
+            row.first_failure_at = target.previous_first_failure
+        source_row = _locked(s, SourceFailure, target.source)
+        source_row.failures = max(0, source_row.failures - 1)
 
 
 def _record_failure(
     s: Session, ctx: ServerContext, username: str, source: str, now: datetime
 ) -> None:
-    name = accounts.normalize_username(username)
-    row = s.get(LoginFailure, name)
-    state = lockout.record_failure(_failure_state(row), now, ctx.policy)
-    if row is None:
-        row = LoginFailure(username=name)
-        s.add(row)
-    row.consecutive = state.consecutive
-    row.first_failure_at = state.first_failure_at
-    row.last_failure_at = state.last_failure_at
-    source_row = s.get(SourceFailure, source)
-    source_state = lockout.record_source_failure(_source_state(source_row), now, ctx.policy)
-    if source_row is None:
-        source_row = SourceFailure(source=source)
-        s.add(source_row)
-    source_row.failures = source_state.failures
-    source_row.window_start = source_state.window_start
+    """A failed login after the password step (three wrong responses, a device locked)."""
+    _count_failure(
+        ctx,
+        _locked(s, LoginFailure, accounts.normalize_username(username)),
+        _locked(s, SourceFailure, source),
+        now,
+    )
 
 
-def record_password_failure(
-    ctx: ServerContext, username: str, source: str, now: datetime
-) -> ApiError:
-    with ctx.db.transaction() as s:
-        _record_failure(s, ctx, username, source, now)
+def invalid_credentials() -> ApiError:
     return ApiError(ErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
 
 
@@ -180,26 +232,32 @@ def usability(ctx: ServerContext, device: Device, platform: str, now: datetime) 
     return Usability.USABLE
 
 
-_UNUSABLE_ERRORS: dict[Usability, ApiError] = {
-    Usability.PORTAL_ONLY: ApiError(
+_UNUSABLE: dict[Usability, tuple[ErrorCode, str]] = {
+    Usability.PORTAL_ONLY: (
         ErrorCode.PORTAL_ONLY,
         "Your temporary passcode is more than 2 days old: it now opens Client Portal only, to "
         "print your Online Security Code Card.",
     ),
-    Usability.LOCKED: ApiError(
+    Usability.LOCKED: (
         ErrorCode.DEVICE_LOCKED,
         "Your security device is locked after too many wrong responses. Contact Client Services "
         "to reset it.",
     ),
-    Usability.EXPIRED: ApiError(
+    Usability.EXPIRED: (
         ErrorCode.DEVICE_EXPIRED,
         "Your temporary security device has expired. Contact Client Services.",
     ),
+    Usability.REVOKED: (
+        ErrorCode.NO_ACTIVE_DEVICE,
+        "You have no active security device. Contact Client Services.",
+    ),
 }
-NO_ACTIVE_DEVICE = ApiError(
-    ErrorCode.NO_ACTIVE_DEVICE,
-    "You have no active security device. Contact Client Services.",
-)
+
+
+def unusable(state: Usability) -> ApiError:
+    """Why a device cannot be used now, as a fresh error to raise."""
+    code, message = _UNUSABLE.get(state, _UNUSABLE[Usability.REVOKED])
+    return ApiError(code, message)
 
 
 def _device_out(device: Device) -> DeviceOut:
@@ -217,6 +275,8 @@ class PendingSend:
     channel: Channel
     to: str
     text: str
+    #: Whether it counted as a resend (taken back if the send fails).
+    counted: bool = False
 
     def __repr__(self) -> str:
         return f"PendingSend(login_id={self.login_id!r}, channel={self.channel.value!r})"
@@ -246,30 +306,62 @@ def _parse_indices(text: str) -> tuple[int, int]:
     return int(first), int(second)
 
 
+def _check_send_allowed(ctx: ServerContext, login: Login, now: datetime) -> None:
+    """A code after the first: at most one per 30 s and 5 per login, however it is asked for
+    (Request new code, or selecting the SMS device again)."""
+    if login.resends >= ctx.policy.resend_max_per_login:
+        raise ApiError(
+            ErrorCode.RESEND_LIMIT,
+            "You have requested the maximum number of new codes for this login. "
+            "Start over from step 1.",
+        )
+    wait = _resend_wait(ctx, login, now)
+    if wait > 0:
+        raise ApiError(
+            ErrorCode.RESEND_TOO_SOON,
+            f"Please wait {wait} seconds before requesting a new code.",
+            retry_after=wait,
+        )
+
+
+def _resend_wait(ctx: ServerContext, login: Login, now: datetime) -> int:
+    """Whole seconds until another code may be sent (0: now)."""
+    if login.last_send_at is None:
+        return 0
+    left = (login.last_send_at + ctx.policy.resend_min_interval - now).total_seconds()
+    return max(0, math.ceil(left))
+
+
 def _new_code(
     ctx: ServerContext, login: Login, device: Device, channel: Channel, now: datetime
 ) -> PendingSend:
+    counted = login.last_send_at is not None  # the first code of a login is not a resend
+    if counted:
+        _check_send_allowed(ctx, login, now)
+        login.resends += 1
     code = one_time_codes.new_code(ctx.policy.one_time_code_digits)
     login.code_digest = one_time_codes.code_digest(ctx.code_key, login.id, code)
     login.code_channel = channel.value
-    login.challenge_expires_at = min(now + ctx.policy.one_time_code_ttl, login.expires_at)
+    login.code_device_id = device.id
+    login.code_expires_at = min(now + ctx.policy.one_time_code_ttl, login.expires_at)
+    login.challenge_expires_at = login.code_expires_at
     login.last_send_at = now
     assert device.phone is not None
     if channel is Channel.VOICE:
         text = one_time_codes.voice_script(code, ctx.policy.voice_code_repeats)
     else:
         text = one_time_codes.sms_text(code, ctx.policy.one_time_code_ttl)
-    return PendingSend(login.id, channel, device.phone, text)
+    return PendingSend(login.id, channel, device.phone, text, counted)
 
 
 def _issue_challenge(
     ctx: ServerContext, s: Session, login: Login, device: Device, now: datetime
 ) -> PendingSend | None:
+    """The device's challenge for this login. Wrong responses keep counting across challenges:
+    three in one login end it, however often the device is selected again."""
     device_spec = spec(device.kind)
-    same_device = login.device_id == device.id
     login.device_id = device.id
     login.state = Step.RESPOND.value
-    login.wrong_responses = 0
     if device_spec.challenge is ChallengeType.OCRA:
         assert device_spec.ocra_suite is not None
         digits = ocra.challenge_digits(device_spec.ocra_suite)
@@ -285,13 +377,14 @@ def _issue_challenge(
     elif device_spec.challenge is ChallengeType.OOB:
         login.challenge = None
         live = (
-            same_device
+            login.code_device_id == device.id
             and login.code_digest is not None
-            and login.challenge_expires_at is not None
-            and login.challenge_expires_at > now
+            and login.code_expires_at is not None
+            and login.code_expires_at > now
         )
         if not live:
             return _new_code(ctx, login, device, Channel.SMS, now)
+        login.challenge_expires_at = login.code_expires_at
     else:
         login.challenge = None
         login.challenge_expires_at = login.expires_at
@@ -312,10 +405,7 @@ def _challenge_body(
             expires_at=login.challenge_expires_at,
         )
     if kind is ChallengeType.OOB:
-        resend_after = 0
-        if login.last_send_at is not None:
-            wait = login.last_send_at + ctx.policy.resend_min_interval - now
-            resend_after = max(0, math.ceil(wait.total_seconds()))
+        resend_after = _resend_wait(ctx, login, now)
         return ChallengeOut(
             type=kind,
             channel=Channel(login.code_channel or Channel.SMS.value),
@@ -350,6 +440,8 @@ def _deliver(ctx: ServerContext, pending: PendingSend | None) -> None:
             if login is not None:
                 login.last_send_at = None
                 login.code_digest = None
+                if pending.counted:
+                    login.resends = max(0, login.resends - 1)
         raise ApiError(ErrorCode.GATEWAY_UNAVAILABLE, str(exc)) from None
 
 
@@ -377,8 +469,8 @@ def open_login(
         if not usable:
             for reason in (Usability.PORTAL_ONLY, Usability.LOCKED, Usability.EXPIRED):
                 if reason in states.values():
-                    raise _UNUSABLE_ERRORS[reason]
-            raise NO_ACTIVE_DEVICE
+                    raise unusable(reason)
+            raise unusable(Usability.REVOKED)
         login = Login(
             id=secrets.token_urlsafe(LOGIN_ID_BYTES),
             user_id=user.id,
@@ -443,7 +535,7 @@ def select_device(
             if state is Usability.REVOKED:
                 raise ApiError(ErrorCode.DEVICE_NOT_FOUND, "That device is not one of yours.")
             if state is not Usability.USABLE:
-                raise _UNUSABLE_ERRORS[state]
+                raise unusable(state)
             pending = _issue_challenge(ctx, s, login, device, now)
             step = ChallengeStep(
                 device_id=device.id, challenge=_challenge_out(ctx, login, device, now)
@@ -468,22 +560,6 @@ def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -
                     ErrorCode.RESEND_NOT_AVAILABLE,
                     "Only SMS security codes can be requested again; this device shows its own.",
                 )
-            if login.resends >= ctx.policy.resend_max_per_login:
-                raise ApiError(
-                    ErrorCode.RESEND_LIMIT,
-                    "You have requested the maximum number of new codes for this login. "
-                    "Start over from step 1.",
-                )
-            if login.last_send_at is not None:
-                wait = login.last_send_at + ctx.policy.resend_min_interval - now
-                if wait > timedelta(0):
-                    raise ApiError(
-                        ErrorCode.RESEND_TOO_SOON,
-                        f"Please wait {_seconds(wait)} seconds before requesting a new code.",
-                        retry_after=_seconds(wait),
-                    )
-            login.resends += 1
-            login.wrong_responses = 0
             pending = _new_code(ctx, login, device, channel, now)
             step = ChallengeStep(
                 device_id=device.id, challenge=_challenge_out(ctx, login, device, now)
@@ -515,8 +591,7 @@ def _response_ok(ctx: ServerContext, login: Login, device: Device, response: str
             accounts.device_card(ctx, device), _parse_indices(login.challenge), response
         )
     if device_spec.challenge is ChallengeType.OOB:
-        if login.code_digest is None:
-            return False
+        assert login.code_digest is not None  # checked by the caller
         return one_time_codes.verify_code(ctx.code_key, login.id, response, login.code_digest)
     expected = accounts.device_secret(ctx, device).decode()
     given = accounts.passcode_digest(ctx, temporary.normalize_passcode(response))
@@ -538,7 +613,8 @@ def respond(ctx: ServerContext, login_id: str, response: str, now: datetime) -> 
 def _respond_in(
     ctx: ServerContext, s: Session, login: Login, response: str, now: datetime
 ) -> tuple[ApiError | None, LoginDone]:
-    device = s.get(Device, login.device_id) if login.device_id else None
+    # Locked: its failure count may be changed by another login of the same user at once.
+    device = s.get(Device, login.device_id, with_for_update=True) if login.device_id else None
     if device is None or login.state != Step.RESPOND.value:
         raise ApiError(ErrorCode.WRONG_STEP, "Select a security device first.")
     user = s.get(User, login.user_id)
@@ -546,7 +622,7 @@ def _respond_in(
     state = usability(ctx, device, login.platform, now)
     if state is not Usability.USABLE:
         login.state = "failed"
-        return _UNUSABLE_ERRORS.get(state, NO_ACTIVE_DEVICE), _NOTHING
+        return unusable(state), _NOTHING
     device_spec = spec(device.kind)
     if login.challenge_expires_at is not None and now >= login.challenge_expires_at:
         if device_spec.challenge is ChallengeType.OOB:
@@ -560,6 +636,11 @@ def _respond_in(
             "The challenge has expired. Start over from step 1.",
         ), _NOTHING
 
+    if device_spec.challenge is ChallengeType.OOB and login.code_digest is None:
+        # The last send failed or was used up: nothing to answer yet, and no one is at fault.
+        return ApiError(
+            ErrorCode.CHALLENGE_EXPIRED, "No security code is waiting. Request a new security code."
+        ), _NOTHING
     if not _response_ok(ctx, login, device, response):
         return _wrong_response(ctx, s, login, device, user, now), _NOTHING
 
@@ -577,11 +658,16 @@ def _respond_in(
     s.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     user.preferred_device_id = device.id
     scope = Scope.FULL
+    not_after: datetime | None = None
     if device_spec.kind is DeviceKind.TEMPORARY:
         access = temporary.temporary_passcode_access(device.issued_at, now, ctx.policy)
+        not_after = device.issued_at + ctx.policy.temporary_full_access
         if access is temporary.TemporaryAccess.PORTAL_PRINT_CARD:
             scope = Scope.PRINT_ONLINE_CARD
-    elif not device_spec.temporary:
+            not_after = device.issued_at + ctx.policy.temporary_portal_access
+    elif device_spec.kind is DeviceKind.ONLINE_CARD:
+        not_after = device.issued_at + ctx.policy.online_card_validity
+    else:
         user.last_permanent_login_at = now
     token, row = sessions.create_session(
         s,
@@ -591,6 +677,7 @@ def _respond_in(
         platform=login.platform,
         now=now,
         policy=ctx.policy,
+        not_after=not_after,
     )
     return None, LoginDone(session=SessionOut(token=token, expires_at=row.expires_at, scope=scope))
 
@@ -607,7 +694,7 @@ def _wrong_response(
         device.status = "locked"
         login.state = "failed"
         _record_failure(s, ctx, user.username, login.source, now)
-        return _UNUSABLE_ERRORS[Usability.LOCKED]
+        return unusable(Usability.LOCKED)
     attempts_left = ctx.policy.max_wrong_responses - login.wrong_responses
     if attempts_left <= 0:
         login.state = "failed"
@@ -625,8 +712,21 @@ def _wrong_response(
 
 
 def prune(s: Session, ctx: ServerContext, now: datetime) -> None:
-    """Forget finished logins and challenges old enough that nothing can answer them again."""
+    """Forget what no rule needs any more: finished logins, challenges answered over a day ago
+    (they may be issued again after that), failure counts past every wait, expired sessions."""
     horizon = now - max(ctx.policy.login_transaction_ttl, ctx.policy.lockout_window)
     s.execute(delete(Login).where(Login.expires_at < horizon))
     s.execute(delete(UsedChallenge).where(UsedChallenge.used_at < now - ctx.policy.lockout_window))
+    forgotten = now - (ctx.policy.lockout_window + ctx.policy.lockout_duration)
+    s.execute(
+        delete(LoginFailure).where(
+            (LoginFailure.consecutive == 0) | (LoginFailure.last_failure_at < forgotten)
+        )
+    )
+    s.execute(
+        delete(SourceFailure).where(
+            (SourceFailure.failures == 0)
+            | (SourceFailure.window_start < now - ctx.policy.source_window)
+        )
+    )
     sessions.prune(s, now)

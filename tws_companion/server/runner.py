@@ -10,7 +10,7 @@ import os
 import socket
 import sys
 import threading
-from typing import TextIO
+from typing import Any, TextIO
 
 import uvicorn
 from fastapi import FastAPI
@@ -50,9 +50,18 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8765,
     workers: int = 1,
+    forwarded_allow_ips: str | None = None,
     out: TextIO = sys.stdout,
 ) -> None:
+    """Serve until stopped. Client addresses come from the connection; forwarding headers
+    (X-Forwarded-For) are believed only from the proxies in ``forwarded_allow_ips``, else anyone
+    could claim an allowed address and pass IP restrictions."""
+    proxies: dict[str, Any] = {"proxy_headers": bool(forwarded_allow_ips)}
+    if forwarded_allow_ips:
+        proxies["forwarded_allow_ips"] = forwarded_allow_ips
     if workers > 1:
+        # Create the master key and the tables once, here, before the workers race to.
+        build_context(config).db.dispose()
         os.environ[CONFIG_ENV_VAR] = config.to_json()
         uv_config = uvicorn.Config(
             "tws_companion.server.runner:app_from_environment",
@@ -62,6 +71,7 @@ def serve(
             workers=workers,
             log_level="warning",
             server_header=False,
+            **proxies,
         )
     else:
         uv_config = uvicorn.Config(
@@ -70,6 +80,7 @@ def serve(
             port=port,
             log_level="warning",
             server_header=False,
+            **proxies,
         )
     sock = listening_socket(uv_config)
     bound_port = sock.getsockname()[1]
@@ -90,7 +101,7 @@ class EmbeddedServer:
         self.context = build_context(config)
         self._config = uvicorn.Config(
             create_app(self.context), host=host, port=port, log_level="warning",
-            server_header=False,
+            server_header=False, proxy_headers=False,
         )  # fmt: skip
         self._server = uvicorn.Server(self._config)
         self._thread: threading.Thread | None = None

@@ -28,8 +28,14 @@ def create_session(
     platform: str,
     now: datetime,
     policy: Policy,
+    not_after: datetime | None = None,
 ) -> tuple[str, SessionToken]:
+    """A new session token; it ends after the policy's session time, or at ``not_after`` if that
+    comes first (a temporary passcode's session never outlives what the passcode allows)."""
     token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+    expires_at = now + policy.session_ttl
+    if not_after is not None:
+        expires_at = min(expires_at, not_after)
     row = SessionToken(
         token_hash=token_hash(token),
         user_id=user_id,
@@ -37,22 +43,23 @@ def create_session(
         scope=scope.value,
         platform=platform,
         created_at=now,
-        expires_at=now + policy.session_ttl,
+        expires_at=expires_at,
     )
     session.add(row)
     return token, row
 
 
-UNAUTHORIZED = ApiError(ErrorCode.UNAUTHORIZED, "Your session has ended. Log in again.")
+def unauthorized() -> ApiError:
+    return ApiError(ErrorCode.UNAUTHORIZED, "Your session has ended. Log in again.")
 
 
 def find_session(session: Session, token: str | None, now: datetime) -> SessionToken:
-    """The live session for a bearer token; ``UNAUTHORIZED`` for anything else."""
+    """The live session for a bearer token; ``unauthorized()`` for anything else."""
     if not token or len(token) > 128:
-        raise UNAUTHORIZED
+        raise unauthorized()
     row = session.get(SessionToken, token_hash(token))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise UNAUTHORIZED
+        raise unauthorized()
     return row
 
 
