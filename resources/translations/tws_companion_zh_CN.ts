@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -134,12 +134,12 @@
     <name>DscPlusSimulator</name>
     <message>
         <source>Digital Security Card+ - {label}</source>
-        <extracomment>Digits of the PIN the card asks for. Digits of the challenge typed into the card (the suite's ``QN06``). Wrong PINs in a row that lock the card. How long "PIN ERR" stays on the display before ``PIN&gt;`` comes back.</extracomment>
         <translation>数码安全卡+ - {label}</translation>
     </message>
     <message>
         <source>press</source>
         <comment>the power key printed on the DSC+</comment>
+        <extracomment>Digits of the PIN the card asks for. Digits of the challenge typed into the card (the suite&apos;s ``QN06``). Wrong PINs in a row that lock the card. How long &quot;PIN ERR&quot; stays on the display before ``PIN&gt;`` comes back.</extracomment>
         <translation>press</translation>
     </message>
     <message>
@@ -301,6 +301,22 @@
         <translation>请等待{seconds}秒</translation>
     </message>
     <message>
+        <source>The server&apos;s certificate could not be verified, so the connection is not trusted. Nothing was sent.</source>
+        <translation>无法验证服务器的证书,因此该连接不受信任。未发送任何内容。</translation>
+    </message>
+    <message>
+        <source>A secure connection to the server could not be established.</source>
+        <translation>无法与服务器建立安全连接。</translation>
+    </message>
+    <message>
+        <source>Refusing to send your password over an unencrypted connection to {host}. Use an https:// server address.</source>
+        <translation>拒绝通过未加密的连接向{host}发送您的密码。请使用https://开头的服务器地址。</translation>
+    </message>
+    <message>
+        <source>The server gave an answer this app does not understand.</source>
+        <translation>服务器返回了本应用无法识别的应答。</translation>
+    </message>
+    <message>
         <source>The server cannot be reached. Check your connection and try again.</source>
         <translation>无法连接服务器。请检查网络连接后重试。</translation>
     </message>
@@ -311,6 +327,10 @@
     <message>
         <source>You will receive a call within one minute. Wait for the call and be ready to write down the code it gives you.</source>
         <translation>您会在一分钟内接到回呼。请等待回呼,准备好记下回呼将提供给您的代码。</translation>
+    </message>
+    <message>
+        <source>The security code has expired. Request a new security code.</source>
+        <translation>安全代码已过期。请再请求一个新的安全代码。</translation>
     </message>
     <message>
         <source>The response is not correct. 1 attempt left.</source>
@@ -504,7 +524,7 @@
         <translation>输入安全代码,然后点击&lt;b&gt;登录&lt;/b&gt;。</translation>
     </message>
     <message>
-        <source>Didn't receive a security code?</source>
+        <source>Didn&apos;t receive a security code?</source>
         <translation>没收到安全代码?</translation>
     </message>
     <message>
@@ -555,7 +575,7 @@
 Session: {scope}
 Settings on server: {server_settings}
 
-The workstation's panels and layout settings come with the next release.</source>
+The workstation&apos;s panels and layout settings come with the next release.</source>
         <translation>服务器:{server}
 会话:{scope}
 服务器上的设置:{server_settings}

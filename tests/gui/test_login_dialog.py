@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,11 +30,12 @@ from tests.support.memory_keyring import MemoryKeyring
 from tests.support.process_server import RunningServer, serve
 from tws_companion.client.api import ApiClient
 from tws_companion.client.login_machine import Phase
+from tws_companion.client.models import LoginStart
 from tws_companion.gui.device_pages import CodeCardPage, OcraPage, PasscodePage, SmsPage
 from tws_companion.gui.login_dialog import LoginDialog, LoginResult
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.worker import Worker
-from tws_companion.protocol import Scope
+from tws_companion.protocol import Platform, Scope
 
 pytestmark = pytest.mark.gui
 
@@ -334,6 +336,66 @@ def test_cancel_always_works(qtbot: QtBot, stuck_dialog: LoginDialog) -> None:
     assert not dialog.busy
     assert dialog.credentials.isEnabled()
     assert dialog.stack.currentWidget() is dialog.credentials
+
+
+class GatedApi(ApiClient):
+    """Each user's login waits at its own gate, so a test decides which call ends first."""
+
+    def __init__(self, base_url: str, *users: str) -> None:
+        super().__init__(base_url)
+        self.gates = {user: threading.Event() for user in users}
+
+    def start_login(
+        self, username: str, password: str, platform: Platform | str = Platform.TWS
+    ) -> LoginStart:
+        self.gates[username].wait(WAIT_MS / 1000)
+        return super().start_login(username, password, platform)
+
+    def open_all(self) -> None:
+        for gate in self.gates.values():
+            gate.set()
+
+
+def test_a_cancelled_call_ending_late_leaves_the_next_call_busy(
+    qtbot: QtBot, server: RunningServer, clock: Clock
+) -> None:
+    worker = Worker()
+    api = GatedApi(server.url, "solo", "demo")
+    dialog = LoginDialog(api, worker, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    try:
+        dialog.credentials.username.setText("solo")
+        dialog.credentials.password.setText("solo-pass-1")
+        qtbot.mouseClick(dialog.credentials.login_button, Qt.MouseButton.LeftButton)
+        first = dialog.task
+        assert first is not None
+        ended: list[str] = []  # not waitSignal: a finished task is deleted
+        first.finished.connect(lambda: ended.append("first"))
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        assert not dialog.busy
+        dialog.credentials.username.setText("demo")
+        dialog.credentials.password.setText("demo-pass-1")
+        qtbot.mouseClick(dialog.credentials.login_button, Qt.MouseButton.LeftButton)
+        second = dialog.task
+        assert second is not None
+        assert second is not first
+        api.gates["solo"].set()
+        qtbot.waitUntil(lambda: ended == ["first"], timeout=WAIT_MS)
+        # The cancelled call ended: the newer one still runs, and the window still says so.
+        assert dialog.busy
+        assert dialog.task is second
+        assert dialog.progress.isVisible()
+        assert not dialog.credentials.isEnabled()
+        api.gates["demo"].set()
+        wait_idle(qtbot, dialog)
+        # Only the newer call's answer is shown: demo has several devices, solo has one.
+        assert dialog.stack.currentWidget() is dialog.select_page
+        assert dialog.machine.state.username == "demo"
+    finally:
+        api.open_all()
+        assert worker.shutdown(WAIT_MS)
+        api.close()
 
 
 def test_unreachable_server_is_explained(qtbot: QtBot, clock: Clock) -> None:

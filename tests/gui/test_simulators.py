@@ -232,6 +232,31 @@ def test_phone_plays_a_call_with_the_systems_player(
     assert phone.cards[0].transcript.isHidden()
 
 
+def test_phone_plays_a_call_again_after_the_first_play_ended(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    player = fake_player(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}/usr/bin:/bin")
+    monkeypatch.setattr("tws_companion.gui.simulators.phone.AUDIO_PLAYERS", (player.name,))
+    wav = voice_message(tmp_path / "outbox")
+    phone = PhoneWindow(tmp_path / "outbox")
+    qtbot.addWidget(phone)
+    qtbot.waitUntil(lambda: phone.message_count() == 1, timeout=10_000)
+    played = tmp_path / "played"
+    qtbot.mouseClick(phone.cards[0].play, Qt.MouseButton.LeftButton)
+    first = phone.player
+    assert first is not None
+    gone: list[bool] = []
+    first.destroyed.connect(lambda: gone.append(True))
+    qtbot.waitUntil(lambda: bool(gone), timeout=10_000)  # ended, then deleted
+    assert phone.player is None
+    assert played.read_text().strip() == str(wav)
+    played.unlink()
+    qtbot.mouseClick(phone.cards[0].play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(played.exists, timeout=10_000)
+    assert played.read_text().strip() == str(wav)
+
+
 def test_phone_shows_the_transcript_without_a_player(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

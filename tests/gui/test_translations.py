@@ -13,11 +13,16 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from tests.support.demo import DSC_PLUS_KEY
 from tws_companion.client.api import ApiClient
 from tws_companion.gui.device_pages import SmsPage
 from tws_companion.gui.i18n import TRANSLATIONS, Translations
 from tws_companion.gui.login_dialog import LoginDialog
+from tws_companion.gui.simulators import SimulatedOcraDevice
+from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
+from tws_companion.gui.simulators.phone import PhoneWindow
 from tws_companion.gui.worker import Worker
+from tws_companion.storage.outbox import write_message
 
 pytestmark = pytest.mark.gui
 
@@ -49,7 +54,16 @@ def test_every_string_has_a_chinese_translation() -> None:
 
 def test_placeholders_survive_translation() -> None:
     for context, source, translation in messages(TS):
-        for placeholder in ("{time}", "{phone}", "{index}", "{seconds}", "{minutes}", "{left}"):
+        for placeholder in (
+            "{time}",
+            "{phone}",
+            "{index}",
+            "{seconds}",
+            "{minutes}",
+            "{left}",
+            "{host}",
+            "{label}",
+        ):
             if placeholder in source:
                 assert placeholder in (translation.text or ""), f"{context}: {source}"
 
@@ -125,3 +139,41 @@ def test_a_missing_translation_falls_back_to_english() -> None:
     translations = Translations()
     assert not translations.apply("xx_XX")
     assert translations.language == "en"
+
+
+def test_the_simulators_switch_language_while_open(qtbot: QtBot, tmp_path: Path) -> None:
+    card = DscPlusSimulator(SimulatedOcraDevice("My DSC+", DSC_PLUS_KEY, "1234"))
+    qtbot.addWidget(card)
+    card.press_power()
+    outbox = tmp_path / "outbox"
+    write_message(outbox, "voice", "+15555550100", "Your code is 1, 2, 3.")
+    phone = PhoneWindow(outbox)
+    qtbot.addWidget(phone)
+    qtbot.waitUntil(lambda: phone.message_count() == 1, timeout=10_000)
+    call = phone.cards[0]
+    call.play.click()  # a call without audio: the transcript shows
+    assert call.transcript.text().startswith("No audio player on this system")
+    translations = Translations()
+    try:
+        assert translations.apply("zh_CN")
+        qtbot.waitUntil(lambda: card.windowTitle() == "数码安全卡+ - My DSC+")
+        assert card.model.text() == "数码安全卡+"
+        assert card.power_key.toolTip() == "打开或关闭安全卡(空格键)"
+        assert card.ok_key.toolTip() == "确认(回车键)"
+        assert card.clear_key.toolTip() == "清除(退格键)"
+        # What is printed on the card and shown on its display stays as on the device.
+        assert [card.power_key.text(), card.ok_key.text(), card.clear_key.text()] == [
+            "press",
+            "OK",
+            "C",
+        ]
+        assert card.display_text == "PIN>"
+        qtbot.waitUntil(lambda: call.play.text() == "播放")
+        assert call.title.text() == "来电:+15555550100"
+        assert call.transcript.text() == "此系统没有音频播放器;文字记录:\nYour code is 1, 2, 3."
+        assert phone.heading.text() == "短信和来电"
+    finally:
+        translations.apply("en")
+    qtbot.waitUntil(lambda: call.play.text() == "Play")
+    assert card.windowTitle() == "Digital Security Card+ - My DSC+"
+    assert call.title.text() == "Incoming call to +15555550100"

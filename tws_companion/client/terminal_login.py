@@ -5,7 +5,9 @@ prompt ends in ``": "``), shows the challenge in plain words, and on success cac
 settings key in the OS keyring. Exit codes: 0 logged in, 1 refused or failed (one line on
 standard error), 2 bad server URL, 130 interrupted (Ctrl-C or end of input).
 
-The password and the response are never printed, echoed back or logged.
+The password and the response are never printed, echoed back or logged: both are read without
+echo, whatever the challenge (a temporary passcode stays valid for 8 days; the words ``sms`` and
+``voice`` that ask for a new code can be typed at the hidden prompt just as well).
 """
 
 from __future__ import annotations
@@ -31,7 +33,15 @@ from tws_companion.client.models import Challenge, ChallengeStep, Device, Sessio
 from tws_companion.protocol import ChallengeType, Channel, Platform, Scope
 from tws_companion.storage.secret_store import SecretStore, SecretStoreError
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "add_arguments", "run"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "add_arguments",
+    "hidden_input",
+    "run",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +54,17 @@ Prompt = Callable[[str], str]
 
 #: Errors of a resend request after which the code already sent may still be typed.
 _RESEND_NOTES = (ResendTooSoon, ResendLimit, ResendNotAvailable, GatewayUnavailable)
-#: Errors of a response after which the same challenge may be answered again.
-_RETRY_RESPONSE = (WrongResponse, ResponseReused)
+#: Errors of a response after which the same challenge may be answered again. (Not
+#: ResponseReused: the server has already ended that login.)
+_RETRY_RESPONSE = (WrongResponse,)
 #: Typed at the Response prompt of an SMS code: send a new code by that channel.
 _CHANNEL_WORDS = frozenset(channel.value for channel in Channel)
+
+
+def hidden_input(prompt: str) -> str:
+    """Read a secret without echoing it, the prompt on standard output like every other one
+    (plain getpass puts it on standard error when there is no terminal)."""
+    return getpass.getpass(prompt, stream=sys.stdout)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +88,7 @@ def run(
     args: argparse.Namespace,
     *,
     prompt: Prompt = input,
-    secret_prompt: Prompt = getpass.getpass,
+    secret_prompt: Prompt = hidden_input,
     out: TextIO | None = None,
     store: SecretStore | None = None,
 ) -> int:
@@ -90,6 +107,9 @@ def run(
             return login.run(args.user, Platform(args.platform))
     except (KeyboardInterrupt, EOFError):
         return EXIT_INTERRUPTED
+    except ResponseReused:
+        _fail("That response was already used once, and the server ended this login. Start over.")
+        return EXIT_FAILED
     except (ClientError, SecretStoreError) as exc:
         _fail(str(exc))
         return EXIT_FAILED
@@ -141,22 +161,21 @@ class _TerminalLogin:
             print(line, file=self._out)
         self._out.flush()
 
-    def _ask(self, label: str, *, secret: bool = False) -> str:
-        """Ask until the answer is not blank; a password is kept exactly as typed."""
+    def _ask(self, label: str, *, secret: bool = False, exact: bool = False) -> str:
+        """Ask until the answer is not blank; ``secret`` hides what is typed, ``exact`` keeps the
+        answer as typed (a password), otherwise it is stripped."""
+        ask = self._secret_prompt if secret else self._prompt
         while True:
-            if secret:
-                answer = self._secret_prompt(f"{label}: ")
-            else:
-                answer = self._prompt(f"{label}: ").strip()
+            answer = ask(f"{label}: ")
             if answer.strip():
-                return answer
+                return answer if exact else answer.strip()
 
     def run(self, username: str | None, platform: Platform) -> int:
         # Before asking for the password: refuse what would fail after it anyway.
         self._client.require_secure()
         self._store.check()  # no point logging in if the settings key cannot be kept
         username = (username or "").strip() or self._ask("User name")
-        password = self._ask("Password", secret=True)
+        password = self._ask("Password", secret=True, exact=True)
         start = self._client.start_login(username, password, platform)
         if start.challenge is not None and start.device_id is not None:
             device = _find(start.devices, start.device_id)
@@ -190,7 +209,7 @@ class _TerminalLogin:
     def _answer(self, login_id: str, challenge: Challenge) -> Session:
         self._say(*describe_challenge(challenge))
         while True:
-            response = self._ask("Response")
+            response = self._ask("Response", secret=True)
             if challenge.type is ChallengeType.OOB and response.lower() in _CHANNEL_WORDS:
                 try:
                     step = self._client.resend(login_id, Channel(response.lower()))
@@ -229,8 +248,8 @@ def _device_text(device: Device) -> str:
     return f"{device.label or device.id} ({device.kind})"
 
 
-def _retry_text(exc: WrongResponse | ResponseReused) -> str:
-    if isinstance(exc, WrongResponse) and exc.attempts_left is not None:
+def _retry_text(exc: WrongResponse) -> str:
+    if exc.attempts_left is not None:
         tries = "attempt" if exc.attempts_left == 1 else "attempts"
         return f"Wrong response: {exc.attempts_left} {tries} left."
     return str(exc)

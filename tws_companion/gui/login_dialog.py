@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from tws_companion.client.api import ApiClient
-from tws_companion.client.errors import ClientError
-from tws_companion.client.login_machine import LoginMachine, LoginState, Notice, Phase
+from tws_companion.client.errors import ApiError, ClientError
+from tws_companion.client.login_machine import LoginMachine, LoginState, NoticeKind, Phase
 from tws_companion.client.models import ChallengeStep, LoginStart, Session
 from tws_companion.gui.device_pages import PAGES, DevicePage
 from tws_companion.gui.i18n import LANGUAGES, TranslatedWidget, Translations
 from tws_companion.gui.layouts import right_aligned
-from tws_companion.gui.messages import describe, wait_text
+from tws_companion.gui.messages import describe, describe_failure, wait_text
 from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.worker import Task, Worker
@@ -280,6 +280,8 @@ class LoginDialog(QDialog):
         self.translations = translations
         self.machine = LoginMachine(platform=self.preferences.platform, clock=clock)
         self.task: Task | None = None
+        # The last failure that was not the server's answer: the machine keeps only its text.
+        self._failure: Exception | None = None
         self.login_result: LoginResult | None = None
         self._build()
         self._connect_signals()
@@ -415,19 +417,32 @@ class LoginDialog(QDialog):
             Phase.RESTRICTED: self.tr("Login refused"),
         }
         page.title.setText(titles[state.phase])
-        page.text.setText(describe(state.notice) if state.notice else "")
+        page.text.setText(self._describe(state))
         page.start_over.setVisible(state.phase is not Phase.LOCKED)
         self.stack.setCurrentWidget(page)
 
+    def _describe(self, state: LoginState) -> str:
+        notice = state.notice
+        if notice is None:
+            return ""
+        failure = self._failure
+        if (
+            notice.kind is NoticeKind.UNREACHABLE
+            and failure is not None
+            and notice.text == str(failure)
+        ):
+            return describe_failure(failure)
+        return describe(notice, state.challenge.type if state.challenge is not None else None)
+
     def _render_notice(self, state: LoginState) -> None:
-        notice: Notice | None = state.notice
+        notice = state.notice
         show = notice is not None and state.phase not in (
             Phase.EXPIRED,
             Phase.LOCKED,
             Phase.RESTRICTED,
         )
         if show and notice is not None:
-            self.notice.setText(describe(notice))
+            self.notice.setText(self._describe(state))
             info = notice.code is None and notice.kind.value != "unreachable"
             self.notice.setProperty("kind", "info" if info else "error")
             self.notice.style().unpolish(self.notice)
@@ -499,7 +514,9 @@ class LoginDialog(QDialog):
 
     @Slot(object)
     def _failed(self, error: object) -> None:
-        self.machine.failed(error if isinstance(error, Exception) else RuntimeError(str(error)))
+        failure = error if isinstance(error, Exception) else RuntimeError(str(error))
+        self._failure = None if isinstance(failure, ApiError) else failure
+        self.machine.failed(failure)
 
     @property
     def busy(self) -> bool:
@@ -604,7 +621,10 @@ class LoginDialog(QDialog):
     def _cancel(self) -> None:
         """Cancel always works: drop a running call; from step 1, close the window."""
         if self.task is not None:
+            # A cancelled task emits no result, but still ``finished`` when its call ends: that
+            # must not end the busy state of a newer call started meanwhile.
             self.task.cancel()
+            self.task.finished.disconnect(self._task_finished)
             self.task = None
             self._set_busy(False)
             self.machine.cancel()

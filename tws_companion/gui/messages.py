@@ -2,14 +2,19 @@
 
 The server answers in English with a stable error code; the dialog shows its own translated
 sentence for every code it knows and falls back to the server's words for a code it does not.
+A failure that is not the server's answer (no connection, a certificate, plain HTTP, a garbled
+answer) is described by the class of the client's error (:func:`describe_failure`).
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from PySide6.QtCore import QCoreApplication
 
+from tws_companion.client.errors import CertificateError, InsecureTransport, ProtocolError, TlsError
 from tws_companion.client.login_machine import Notice, NoticeKind
-from tws_companion.protocol import ErrorCode
+from tws_companion.protocol import ChallengeType, ErrorCode
 
 
 def wait_text(seconds: int) -> str:
@@ -32,11 +37,45 @@ def countdown_text(seconds: int) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def describe(notice: Notice) -> str:
-    if notice.kind is NoticeKind.UNREACHABLE:
+def describe_failure(error: Exception) -> str:
+    """A failure without an answer from the server, by the class of the client's error: no
+    connection or no answer in time, an untrusted certificate, plain HTTP to another machine, or
+    an answer this app does not understand."""
+    if isinstance(error, CertificateError):
         return QCoreApplication.translate(
-            "Messages", "The server cannot be reached. Check your connection and try again."
+            "Messages",
+            "The server's certificate could not be verified, so the connection is not trusted. "
+            "Nothing was sent.",
         )
+    if isinstance(error, TlsError):
+        return QCoreApplication.translate(
+            "Messages", "A secure connection to the server could not be established."
+        )
+    if isinstance(error, InsecureTransport):
+        host = urlsplit(error.url).hostname or error.url
+        return QCoreApplication.translate(
+            "Messages",
+            "Refusing to send your password over an unencrypted connection to {host}. Use an "
+            "https:// server address.",
+        ).format(host=host)
+    if isinstance(error, ProtocolError):
+        return QCoreApplication.translate(
+            "Messages", "The server gave an answer this app does not understand."
+        )
+    return _unreachable()
+
+
+def _unreachable() -> str:
+    return QCoreApplication.translate(
+        "Messages", "The server cannot be reached. Check your connection and try again."
+    )
+
+
+def describe(notice: Notice, challenge_type: ChallengeType | None = None) -> str:
+    """``notice`` in the user's language; ``challenge_type`` is that of the challenge being
+    answered, if any (an expired SMS or voice code leaves the login alive)."""
+    if notice.kind is NoticeKind.UNREACHABLE:
+        return _unreachable()
     if notice.kind is NoticeKind.CODE_SENT:
         return QCoreApplication.translate("Messages", "A new security code has been sent by SMS.")
     if notice.kind is NoticeKind.VOICE_CALL_COMING:
@@ -46,6 +85,10 @@ def describe(notice: Notice) -> str:
             "write down the code it gives you.",
         )
     code = notice.code
+    if code is ErrorCode.CHALLENGE_EXPIRED and challenge_type is ChallengeType.OOB:
+        return QCoreApplication.translate(
+            "Messages", "The security code has expired. Request a new security code."
+        )
     if code is ErrorCode.WRONG_RESPONSE:
         left = notice.attempts_left or 0
         if left == 1:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import getpass
 import io
 import logging
+import sys
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TextIO
 
 import keyring
 import pytest
@@ -18,6 +21,7 @@ from tests.support.memory_keyring import MemoryKeyring
 from tests.unit.client.stand_in_server import Reply, StandInServer, closed_port, error
 from tws_companion.client import terminal_login
 from tws_companion.client.models import Challenge
+from tws_companion.client.terminal_login import EXIT_INTERRUPTED
 from tws_companion.protocol import API_PREFIX, ChallengeType, Channel
 from tws_companion.storage.secret_store import SecretStore
 
@@ -71,14 +75,20 @@ def api(path: str) -> str:
 
 
 class Prompter:
-    """Answers prompts from a script and records them; an unscripted prompt fails the test."""
+    """Answers prompts from a script and records them; an unscripted prompt fails the test.
+
+    ``prompts`` is shared by the typed and the secret prompter (every prompt, in order);
+    ``asked`` holds this prompter's own.
+    """
 
     def __init__(self, prompts: list[str], answers: list[str | BaseException]) -> None:
         self._prompts = prompts
         self._answers: deque[str | BaseException] = deque(answers)
+        self.asked: list[str] = []
 
     def __call__(self, text: str) -> str:
         self._prompts.append(text)
+        self.asked.append(text)
         if not self._answers:
             raise AssertionError(f"unexpected prompt {text!r}")
         answer = self._answers.popleft()
@@ -135,6 +145,9 @@ def login(
     )
     captured = capsys.readouterr()
     assert captured.out == ""  # everything goes to `out`, errors to stderr
+    if code != EXIT_INTERRUPTED:
+        assert typed_prompter.unused == []
+        assert secret_prompter.unused == []
     return Result(code, out.getvalue(), captured.err, prompts, typed_prompter, secret_prompter)
 
 
@@ -168,10 +181,11 @@ def test_ocra_login(
     server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
     server.add("POST", api("/login/L1/respond"), session())
 
-    result = login(capsys, ["--server", server.url], ["alice", "", RESPONSE])
+    result = login(capsys, ["--server", server.url], ["alice", ""], [PASSWORD, RESPONSE])
 
     assert result.code == 0, result.err
     assert result.prompts == ["User name: ", "Password: ", "Device [1-3]: ", "Response: "]
+    assert result.secret.asked == ["Password: ", "Response: "]  # neither is echoed
     assert result.out.splitlines() == [
         "Devices:",
         "  1. My DSC+ (dsc_plus)  (default)",
@@ -214,7 +228,8 @@ def test_wrong_response_then_success(
     result = login(
         capsys,
         ["--server", server.url, "--user", "alice", "--platform", "mobile"],
-        ["x", "2", "A1B2C3", RESPONSE],
+        ["x", "2"],
+        [PASSWORD, "A1B2C3", RESPONSE],
     )
 
     assert result.code == 0, result.err
@@ -283,9 +298,15 @@ def test_sms_code_with_a_new_code_by_voice(
     )
     server.add("POST", api("/login/L1/respond"), session())
 
-    result = login(capsys, ["--server", server.url, "--user", "alice"], ["sms", "Voice", "482913"])
+    result = login(
+        capsys,
+        ["--server", server.url, "--user", "alice"],
+        [],
+        [PASSWORD, "sms", "Voice", "482913"],
+    )
 
     assert result.code == 0, result.err
+    assert result.typed.asked == []  # the words sms and voice are typed at the hidden prompt
     lines = result.out.splitlines()
     assert lines[0] == "Device: Phone (sms)"
     assert "A security code was sent by SMS to *** 1234" in lines
@@ -309,10 +330,12 @@ def test_temporary_passcode_after_two_days_fetches_no_key(
     result = login(
         capsys,
         ["--server", server.url, "--user", "alice", "--platform", "portal"],
-        ["1", "TEMPPASS"],
+        ["1"],
+        [PASSWORD, "TEMPPASS"],
     )
 
     assert result.code == 0, result.err
+    assert result.secret.asked == ["Password: ", "Response: "]  # valid for 8 days: never echoed
     assert "Enter your temporary passcode" in result.out.splitlines()
     assert "Logged in as alice (scope print_online_card)." in result.out.splitlines()
     assert server.hits_to("GET", api("/me/settings-key")) == []
@@ -327,9 +350,30 @@ def test_challenge_failed_ends_the_login(
     server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
     server.add("POST", api("/login/L1/respond"), error("challenge_failed", 401, message))
 
-    result = login(capsys, ["--server", server.url, "--user", "alice"], ["", "11111111"])
+    result = login(
+        capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, "11111111"]
+    )
 
     assert (result.code, result.err) == (1, message + "\n")
+    assert memory_keyring.secrets == {}
+
+
+def test_a_reused_response_ends_the_login(
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server has already ended that login: asking for another response would be in vain."""
+    message = "That response was already used once. Start over from step 1."
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
+    server.add("POST", api("/login/L1/respond"), error("response_reused", 401, message))
+
+    result = login(capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, RESPONSE])
+
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert "Start over." in result.err
+    assert result.prompts == ["Password: ", "Device [1-3]: ", "Response: "]
+    assert len(server.hits_to("POST", api("/login/L1/respond"))) == 1
     assert memory_keyring.secrets == {}
 
 
@@ -391,9 +435,25 @@ def test_interrupted_at_the_response(
 ) -> None:
     server.add("POST", api("/login"), SELECT_DEVICE)
     server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
-    result = login(capsys, ["--server", server.url, "--user", "alice"], ["", KeyboardInterrupt()])
+    result = login(
+        capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, KeyboardInterrupt()]
+    )
     assert (result.code, result.err) == (130, "")
     assert server.hits_to("POST", api("/login/L1/respond")) == []
+
+
+def test_the_hidden_prompt_is_on_standard_output_like_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, object]] = []
+
+    def fake_getpass(prompt: str = "Password: ", stream: TextIO | None = None) -> str:
+        calls.append((prompt, stream))
+        return "typed"
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    assert terminal_login.hidden_input("Response: ") == "typed"
+    assert calls == [("Response: ", sys.stdout)]
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE
 from tws_companion.sls.ocra import challenge_digits, compute_response
@@ -98,10 +99,12 @@ class _State(Enum):
     LOCKED = auto()
 
 
-class DscPlusSimulator(QWidget):
+class DscPlusSimulator(TranslatedWidget):
     """A Digital Security Card+ that computes real OCRA responses for ``device``.
 
     Keyboard: the digits, Enter (OK), Backspace, Delete or Escape (C), Space ("press").
+    The title and tooltips follow the app's language; what is printed on the card and shown on
+    its display ("press", "OK", "C", ``PIN>``, ``CHALLNG>``) stays as on the device.
 
     Signals: responseShown(str) - the response just put on the display;
     displayChanged(str) - the new display text (PIN digits show as ``*``).
@@ -123,17 +126,18 @@ class DscPlusSimulator(QWidget):
         self._error_timer.setSingleShot(True)
         self._error_timer.setInterval(PIN_ERROR_DISPLAY_MS)
 
-        self.setWindowTitle(self.tr("Digital Security Card+ - {label}").format(label=device.label))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setStyleSheet(_STYLE)
 
         self.lcd = QLabel()
+        self.model = QLabel()
         self.power_key = QPushButton(self.tr("press", "the power key printed on the DSC+"))
         self.ok_key = QPushButton(self.tr("OK", "a key printed on the DSC+"))
         self.clear_key = QPushButton(self.tr("C", "the clear key printed on the DSC+"))
         self.digit_keys: dict[str, QPushButton] = {digit: QPushButton(digit) for digit in _DIGITS}
         self._build()
         self._connect_signals()
+        self.retranslate()
         self._render()
 
     # -- public API ----------------------------------------------------------------------------
@@ -220,14 +224,12 @@ class DscPlusSimulator(QWidget):
 
         brand = QLabel(self.tr("DSC+", "the model name printed on the card"))
         brand.setObjectName("dscBrand")
-        model = QLabel(self.tr("Digital Security Card+"))
-        model.setObjectName("dscModel")
+        self.model.setObjectName("dscModel")
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(brand)
-        titles.addWidget(model)
+        titles.addWidget(self.model)
         self.power_key.setObjectName("dscPower")
-        self.power_key.setToolTip(self.tr("Turn the card on or off (Space)"))
         top = QHBoxLayout()
         top.addLayout(titles)
         top.addStretch(1)
@@ -241,7 +243,6 @@ class DscPlusSimulator(QWidget):
         self.lcd.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.lcd.setMinimumHeight(54)
         self.lcd.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.lcd.setAccessibleName(self.tr("Card display"))
 
         keypad = QGridLayout()
         keypad.setHorizontalSpacing(12)
@@ -256,9 +257,7 @@ class DscPlusSimulator(QWidget):
             key.setObjectName("dscKey")
             key.setAccessibleName(digit)
         self.ok_key.setObjectName("dscOk")
-        self.ok_key.setToolTip(self.tr("Confirm (Enter)"))
         self.clear_key.setObjectName("dscClear")
-        self.clear_key.setToolTip(self.tr("Clear (Backspace)"))
         for key in (self.power_key, self.ok_key, self.clear_key, *self.digit_keys.values()):
             # The card keeps the keyboard focus, so typing works whatever key was clicked last.
             key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -281,6 +280,16 @@ class DscPlusSimulator(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         outer.addWidget(body)
         self.setFixedWidth(300)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(
+            self.tr("Digital Security Card+ - {label}").format(label=self._device.label)
+        )
+        self.model.setText(self.tr("Digital Security Card+"))
+        self.power_key.setToolTip(self.tr("Turn the card on or off (Space)"))
+        self.lcd.setAccessibleName(self.tr("Card display"))
+        self.ok_key.setToolTip(self.tr("Confirm (Enter)"))
+        self.clear_key.setToolTip(self.tr("Clear (Backspace)"))
 
     def _connect_signals(self) -> None:
         self.power_key.clicked.connect(self.press_power)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QProcess, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -31,6 +32,8 @@ from tws_companion.storage.outbox import OutboxMessage, read_messages
 
 __all__ = ["AUDIO_PLAYERS", "PhoneWindow"]
 
+# Why a call is shown as text: no player on the system, or the player failed to start.
+TranscriptReason = Literal["no player", "failed"]
 #: Players tried in order; each takes the WAV file as its only argument.
 AUDIO_PLAYERS = ("paplay", "aplay", "play")
 #: Fallback polling, for a folder that does not exist yet or a file system without notifications.
@@ -55,26 +58,26 @@ def find_player() -> str | None:
 
 
 class _MessageCard(QFrame):
+    """One SMS or call; its texts are set again by :meth:`PhoneWindow.retranslate`."""
+
     def __init__(self, message: OutboxMessage, window: PhoneWindow) -> None:
         super().__init__()
         self.message = message
-        voice = message.channel == "voice"
-        self.setObjectName("call" if voice else "bubble")
+        self.voice = message.channel == "voice"
+        self.setObjectName("call" if self.voice else "bubble")
         layout = QVBoxLayout(self)
         when = QLabel(message.created_at.astimezone().strftime("%H:%M:%S"))
         when.setObjectName("when")
         layout.addWidget(when)
-        if voice:
-            title = QLabel(
-                QCoreApplication.translate("PhoneWindow", "Incoming call to {phone}").format(
-                    phone=message.to
-                )
-            )
-            title.setWordWrap(True)
-            self.play = QPushButton(QCoreApplication.translate("PhoneWindow", "Play"))
+        # Why the transcript shows, once it does.
+        self._why: TranscriptReason | None = None
+        if self.voice:
+            self.title = QLabel()
+            self.title.setWordWrap(True)
+            self.play = QPushButton()
             self.play.clicked.connect(lambda: window.play(self))
             row = QHBoxLayout()
-            row.addWidget(title, 1)
+            row.addWidget(self.title, 1)
             row.addWidget(self.play)
             layout.addLayout(row)
             self.transcript = QLabel()
@@ -87,9 +90,33 @@ class _MessageCard(QFrame):
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(text)
+        self.retranslate()
 
-    def show_transcript(self, note: str) -> None:
+    def retranslate(self) -> None:
+        if not self.voice:
+            return  # an SMS shows the message as it came
+        self.title.setText(
+            QCoreApplication.translate("PhoneWindow", "Incoming call to {phone}").format(
+                phone=self.message.to
+            )
+        )
+        self.play.setText(QCoreApplication.translate("PhoneWindow", "Play"))
+        if self._why == "no player":
+            note = QCoreApplication.translate(
+                "PhoneWindow", "No audio player on this system; transcript:"
+            )
+        elif self._why == "failed":
+            note = QCoreApplication.translate(
+                "PhoneWindow", "The call could not be played; transcript:"
+            )
+        else:
+            return
         self.transcript.setText(f"{note}\n{self.message.text}")
+
+    def show_transcript(self, why: TranscriptReason) -> None:
+        """Show the call as text, since it cannot be played."""
+        self._why = why
+        self.retranslate()
         self.transcript.show()
 
 
@@ -178,18 +205,25 @@ class PhoneWindow(TranslatedWidget):
         audio = card.message.audio
         player = find_player()
         if audio is None or player is None:
-            card.show_transcript(self.tr("No audio player on this system; transcript:"))
+            card.show_transcript("no player")
             return
         if self.player is not None:
             self.player.kill()  # one call at a time
         process = QProcess(self)
 
+        def done() -> None:
+            # Deleted once it ends; forgotten too, unless a newer call already replaced it.
+            if self.player is process:
+                self.player = None
+            process.deleteLater()
+
         def failed(error: QProcess.ProcessError) -> None:
-            if error == QProcess.ProcessError.FailedToStart:
-                card.show_transcript(self.tr("The call could not be played; transcript:"))
+            if error == QProcess.ProcessError.FailedToStart:  # no ``finished`` will follow
+                card.show_transcript("failed")
+                done()
 
         process.errorOccurred.connect(failed)
-        process.finished.connect(process.deleteLater)
+        process.finished.connect(done)
         self.player = process
         process.start(player, [str(audio)])
 
@@ -198,3 +232,5 @@ class PhoneWindow(TranslatedWidget):
         self.setWindowTitle(f"{title} {self.phone_number}" if self.phone_number else title)
         self.heading.setText(self.tr("Messages and calls"))
         self.empty.setText(self.tr("No messages yet."))
+        for card in self.cards:
+            card.retranslate()
