@@ -271,3 +271,27 @@ def test_phone_shows_the_transcript_without_a_player(
     assert not transcript.isHidden()
     assert "No audio player on this system" in transcript.text()
     assert "1, 2, 3" in transcript.text()
+
+
+def test_print_button_saves_off_the_gui_thread_and_reports_failure(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = CodeCardViewer("My card", generate_card())
+    qtbot.addWidget(viewer)
+    chosen = [str(tmp_path / "card.pdf"), str(tmp_path / "gone" / "card.pdf")]
+    monkeypatch.setattr(
+        "tws_companion.gui.simulators.code_card.QFileDialog.getSaveFileName",
+        lambda *args: (chosen.pop(0), ""),
+    )
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "tws_companion.gui.simulators.code_card.QMessageBox.warning",
+        lambda parent, title, text: warnings.append(text),
+    )
+    qtbot.mouseClick(viewer.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: (tmp_path / "card.pdf").exists(), timeout=10_000)
+    assert (tmp_path / "card.pdf").read_bytes().startswith(b"%PDF")
+    qtbot.mouseClick(viewer.print_button, Qt.MouseButton.LeftButton)  # the stick was pulled
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
+    assert "could not be saved" in warnings[0]
+    assert "does not exist" in warnings[0]

@@ -91,7 +91,7 @@ class Application(QObject):
         if devices.ib_key is not None:
             windows.append(IbKeySimulator(devices.ib_key))
         if devices.card is not None:
-            windows.append(CodeCardViewer(devices.card_label, devices.card))
+            windows.append(CodeCardViewer(devices.card_label, devices.card, worker=self.worker))
         if devices.outbox is not None:
             windows.append(PhoneWindow(devices.outbox, devices.phone, self.worker))
         x = 540

@@ -3,13 +3,15 @@
 The card is a grid of index numbers with their 3-character values; at login two index numbers
 are shown and the user types both values, without spaces.
 
-Printing runs on the GUI thread: QPrinter and QTextDocument must, and a one-page card renders in
-a few milliseconds.
+Qt paints the PDF on the GUI thread (QPrinter and QTextDocument must), into a local temporary
+file, in a few milliseconds; writing it to the chosen place (maybe a USB stick or a network drive)
+runs on the worker, atomically.
 """
 
 from __future__ import annotations
 
 import html
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
@@ -30,7 +32,9 @@ from PySide6.QtWidgets import (
 
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.layouts import right_aligned
+from tws_companion.gui.worker import Worker
 from tws_companion.sls.code_card import CodeCard
+from tws_companion.storage.atomic import atomic_write_bytes
 
 __all__ = ["CodeCardViewer"]
 
@@ -38,9 +42,23 @@ __all__ = ["CodeCardViewer"]
 PAIRS_PER_ROW = 4
 
 
+def save_pdf(path: Path, data: bytes) -> None:
+    """Write a PDF atomically; the previous file (if any) survives a failure."""
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"the folder {path.parent} does not exist")
+    atomic_write_bytes(path, data, mode=0o600)
+
+
 class CodeCardViewer(TranslatedWidget):
-    def __init__(self, label: str, card: CodeCard, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        card: CodeCard,
+        parent: QWidget | None = None,
+        worker: Worker | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.worker = worker or Worker(self)
         self.label = label
         self._card = card
         self.heading = QLabel()
@@ -109,24 +127,27 @@ class CodeCardViewer(TranslatedWidget):
         )
         return document
 
-    def print_to_pdf(self, path: Path) -> None:
-        """Write the card to ``path`` as PDF; ``OSError`` if it cannot be written."""
-        path = Path(path)
-        if not path.parent.is_dir():
-            raise FileNotFoundError(f"the folder {path.parent} does not exist")
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setPageLayout(
-            QPageLayout(
-                QPageSize(QPageSize.PageSizeId.A4),
-                QPageLayout.Orientation.Portrait,
-                printer.pageLayout().margins(),
+    def render_pdf(self) -> bytes:
+        """The card as a PDF document. Qt paints on this (GUI) thread, into a private temporary
+        file on the local disk; the bytes then go wherever the user chose, off this thread."""
+        with tempfile.TemporaryDirectory(prefix="tws-card-") as folder:
+            target = Path(folder) / "card.pdf"
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setPageLayout(
+                QPageLayout(
+                    QPageSize(QPageSize.PageSizeId.A4),
+                    QPageLayout.Orientation.Portrait,
+                    printer.pageLayout().margins(),
+                )
             )
-        )
-        printer.setOutputFileName(str(path))
-        self._document().print_(printer)
-        if not path.is_file() or path.stat().st_size == 0:
-            raise PermissionError(f"the PDF could not be written to {path}")
+            printer.setOutputFileName(str(target))
+            self._document().print_(printer)
+            return target.read_bytes()
+
+    def print_to_pdf(self, path: Path) -> None:
+        """Write the card to ``path`` as PDF (atomically); ``OSError`` if that cannot be done."""
+        save_pdf(Path(path), self.render_pdf())
 
     @Slot()
     def _print_clicked(self) -> None:
@@ -135,14 +156,17 @@ class CodeCardViewer(TranslatedWidget):
         )
         if not name:
             return
-        try:
-            self.print_to_pdf(Path(name))
-        except OSError as exc:
-            QMessageBox.warning(
-                self,
-                self.tr("Print to PDF"),
-                self.tr("The card could not be saved: {reason}").format(reason=exc),
-            )
+        # A USB stick or a network drive may be slow or gone: the write runs on the worker.
+        task = self.worker.submit("save card", save_pdf, Path(name), self.render_pdf())
+        task.failed.connect(self._print_failed)
+
+    @Slot(object)
+    def _print_failed(self, error: object) -> None:
+        QMessageBox.warning(
+            self,
+            self.tr("Print to PDF"),
+            self.tr("The card could not be saved: {reason}").format(reason=error),
+        )
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Security Code Card - {label}").format(label=self.label))
