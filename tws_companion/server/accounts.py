@@ -166,7 +166,7 @@ def add_device(
             raise AccountError("an OCRA secret must be at least 16 bytes (32 hex digits)")
         device.secret_enc = ctx.master_key.encrypt(key, f"device-secret:{device.id}")
         if device_spec.uses_pin:
-            if pin is None or not (pin.isdigit() and len(pin) == PIN_DIGITS):
+            if pin is None or not (pin.isascii() and pin.isdigit() and len(pin) == PIN_DIGITS):
                 raise AccountError(
                     f"a {device_spec.kind.value} device needs a {PIN_DIGITS}-digit PIN"
                 )
