@@ -21,17 +21,21 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
+        self._was_enabled = gc.isenabled()
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self.check)
 
     def start(self) -> None:
+        self._was_enabled = gc.isenabled()
         gc.disable()
         self.timer.start()
 
     def stop(self) -> None:
+        """Stop collecting; automatic collection comes back only if it was on before."""
         self.timer.stop()
-        gc.enable()
+        if self._was_enabled:
+            gc.enable()
 
     @Slot()
     def check(self) -> None:
