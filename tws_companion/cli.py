@@ -140,7 +140,11 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     print(f"demo server listening on {url} (data in {args.data_dir})", file=out, flush=True)
     try:
         return gui_app.run(
-            url, demo=_demo_devices(server, scenario), language=args.language, command="demo"
+            url,
+            demo=_demo_devices(server, scenario),
+            language=args.language,
+            command="demo",
+            home=args.home,
         )
     finally:
         server.stop()
@@ -221,17 +225,21 @@ def _add_admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _add_gui_options(parser: argparse.ArgumentParser) -> None:
+    from tws_companion import settings_command
+
     parser.add_argument("--server", default=DEFAULT_SERVER, help=f"default: {DEFAULT_SERVER}")
     parser.add_argument("--language", choices=["en", "zh_CN"], help="default: the system's")
+    settings_command.add_home_argument(parser)
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
     from tws_companion.gui import app as gui_app
 
-    return gui_app.run(args.server, language=args.language)
+    return gui_app.run(args.server, language=args.language, home=args.home)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tws_companion import settings_command
     from tws_companion.client import terminal_login
 
     parser = argparse.ArgumentParser(prog=APP_NAME, description="TWS Companion")
@@ -269,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=0)
     demo.add_argument("--data-dir", type=Path, default=default_data_dir("demo"))
     demo.add_argument("--language", choices=["en", "zh_CN"], help="default: the system's")
+    settings_command.add_home_argument(demo)
 
     gui = sub.add_parser("gui", help="the login dialog, then the workstation (the default)")
     _add_gui_options(gui)
@@ -277,6 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     login = sub.add_parser("login", help="log in from the terminal (for scripts and support)")
     terminal_login.add_arguments(login)
+
+    settings = sub.add_parser("settings", help="a user's layout settings: show, save, recover")
+    settings_command.add_arguments(settings)
     return parser
 
 
@@ -295,6 +307,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             from tws_companion.client import terminal_login
 
             return terminal_login.run(args, out=out)
+        if args.command == "settings":
+            from tws_companion import settings_command
+
+            return settings_command.run(args, out=out)
     except KeyboardInterrupt:
         return 130
     return _cmd_gui(args)
