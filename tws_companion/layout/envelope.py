@@ -31,6 +31,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -38,6 +39,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from tws_companion.layout import xml_format
 from tws_companion.layout.errors import (
     CorruptSettingsFile,
+    LayoutError,
     NewerVersionFile,
     OtherUsersFile,
     SettingsFileTooLarge,
@@ -66,6 +68,14 @@ KEY_BYTES = 32
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
 _BASE64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}\Z")
+_SPACE = b" \t\r\n"  # XML white space
+_ATTRIBUTE = rb"""[ \t\r\n]+[^ \t\r\n=<>/"']+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*')"""
+#: The root start tag as :func:`seal` writes it (quoted attributes), found in the first bytes.
+_START_TAG = re.compile(
+    b"<" + re.escape(ENVELOPE_TAG.encode()) + b"(?:" + _ATTRIBUTE + rb")*[ \t\r\n]*>"
+)
+_HEADER_LIMIT = 4096
+_END_TAG = f"</{ENVELOPE_TAG}>".encode()
 
 
 @dataclass(frozen=True)
@@ -146,8 +156,36 @@ def _decode(text: str, what: str) -> bytes:
         raise CorruptSettingsFile(f"the {what} of the encrypted settings is not base64") from None
 
 
+def _as_written(data: bytes) -> tuple[Element, bytes] | None:
+    """The root element (attributes only) and the ciphertext of an envelope shaped as
+    :func:`seal` writes it, without parsing the ciphertext as XML text; ``None`` for any other
+    shape, which the full parse then reads or refuses.
+
+    The header (prolog and root start tag) is parsed whole, as a document of its own closed right
+    after the start tag: :func:`~tws_companion.layout.xml_format.parse_untrusted` refuses in it
+    what it refuses anywhere. After it come only XML white space, strict base64 and the end tag:
+    character data without markup, so the whole file is the same well-formed document, whose text
+    is that base64.
+    """
+    start_tag = _START_TAG.search(data, 0, _HEADER_LIMIT)
+    end = data.rfind(_END_TAG)
+    if start_tag is None or end < start_tag.end() or data[end + len(_END_TAG) :].strip(_SPACE):
+        return None
+    try:
+        root = xml_format.parse_untrusted(data[: start_tag.end()] + _END_TAG, ENVELOPE_TAG)
+        ciphertext = binascii.a2b_base64(
+            data[start_tag.end() : end].strip(_SPACE), strict_mode=True
+        )
+    except (LayoutError, binascii.Error):
+        return None
+    return root, ciphertext
+
+
 def _parse(data: bytes) -> _Envelope:
-    root = xml_format.parse_untrusted(data, ENVELOPE_TAG)
+    if len(data) > xml_format.MAX_FILE_BYTES:
+        raise SettingsFileTooLarge(len(data), xml_format.MAX_FILE_BYTES)
+    quick = _as_written(data)
+    root = xml_format.parse_untrusted(data, ENVELOPE_TAG) if quick is None else quick[0]
     where = f"<{ENVELOPE_TAG}>"
     version = root.get("format")
     if version is None or not (version.isascii() and version.isdigit() and len(version) < 10):
@@ -168,7 +206,7 @@ def _parse(data: bytes) -> _Envelope:
         raise CorruptSettingsFile(
             f"the nonce of the encrypted settings is not {_NONCE_BYTES} bytes"
         )
-    ciphertext = _decode(root.text or "", "content")
+    ciphertext = _decode(root.text or "", "content") if quick is None else quick[1]
     if len(ciphertext) < _TAG_BYTES:
         raise CorruptSettingsFile("the encrypted settings are cut short")
     return _Envelope(owner=owner, nonce=nonce, ciphertext=ciphertext)

@@ -46,12 +46,19 @@ them is layout). They are written back inside the same node, after its known chi
 
 Refusals (see :mod:`tws_companion.layout.errors`): a file larger than :data:`MAX_FILE_BYTES`
 (checked before parsing); not XML, a document type declaration (so no entity expansion and no
-external reference, ever), or another root element → ``NotASettingsFile``; our root element but
-broken XML (cut short by a crash or a full disk), elements nested deeper than :data:`MAX_DEPTH`,
-more than :data:`MAX_ELEMENTS` elements, or a value that does not fit its field →
-``CorruptSettingsFile`` naming the element; a format newer than :data:`FORMAT_VERSION` →
+external reference, ever), UTF-16 or UTF-32, or another root element → ``NotASettingsFile``;
+our root element but broken XML (cut short by a crash or a full disk), a declared encoding other
+than UTF-8 (or US-ASCII), elements nested deeper than :data:`MAX_DEPTH`, more than
+:data:`MAX_ELEMENTS` elements, or a value that does not fit its field → ``CorruptSettingsFile``
+naming the element; a format newer than :data:`FORMAT_VERSION` →
 ``NewerVersionFile``, whatever its shape: a newer format is never read in part, even when it only
 adds what this version would keep as unknown (that needs no new format number).
+
+How a file is parsed (:func:`parse_untrusted`): defusedxml's parser, which is pure Python and slow,
+reads only the prolog, up to the root element's start tag, and refuses a document type
+declaration there, the only place one can be (so nothing after the root start tag can declare an
+entity); the C-accelerated ElementTree parser then reads the same bytes, in the same encoding, and
+the depth limit is checked on the tree it built.
 
 Older formats are migrated on the element tree, one step per version (:data:`MIGRATIONS`).
 Format 1, the earlier shape, differed in three ways:
@@ -76,8 +83,17 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import TypeVar
-from xml.etree.ElementTree import Element, ParseError, SubElement, TreeBuilder, tostring
+from itertools import chain
+from operator import attrgetter
+from typing import TypeVar, cast
+from xml.etree.ElementTree import (
+    Element,
+    ParseError,
+    SubElement,
+    TreeBuilder,
+    XMLParser,
+    tostring,
+)
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
@@ -154,25 +170,48 @@ class _LimitExceededError(Exception):
     pass
 
 
+class _RootFound(Exception):  # noqa: N818  (not an error: it ends the check of the prolog)
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag)
+        self.tag = tag
+
+
+class _EncodingRefusedError(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class _RootSpotter:
+    """The target of the prolog check: it stops the parser at the root element's start tag."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        raise _RootFound(tag)
+
+    def close(self) -> None:
+        return None
+
+
 class _LimitedBuilder:
-    """An ElementTree builder that stops at :data:`MAX_DEPTH` levels and :data:`MAX_ELEMENTS`."""
+    """An ElementTree builder that stops at :data:`MAX_DEPTH` levels and :data:`MAX_ELEMENTS`.
+
+    Only for documents that might hold more elements than the limit (see :func:`parse_untrusted`):
+    it costs a Python call per element, which the plain C builder does not.
+    """
 
     def __init__(self) -> None:
         self._builder = TreeBuilder()
         self.data: Callable[[str], None] = self._builder.data
         self.depth = 0
         self.count = 0
-        self.root_tag: str | None = None
 
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
         self.depth += 1
         self.count += 1
-        if self.root_tag is None:
-            self.root_tag = tag
         if self.depth > MAX_DEPTH:
-            raise _LimitExceededError(f"elements are nested more than {MAX_DEPTH} levels deep")
+            raise _LimitExceededError(_TOO_DEEP)
         if self.count > MAX_ELEMENTS:
-            raise _LimitExceededError(f"it holds more than {MAX_ELEMENTS:,} elements")
+            raise _LimitExceededError(_TOO_MANY)
         return self._builder.start(tag, attrs)
 
     def end(self, tag: str) -> Element:
@@ -183,6 +222,14 @@ class _LimitedBuilder:
         return self._builder.close()
 
 
+_TOO_DEEP = f"elements are nested more than {MAX_DEPTH} levels deep"
+_TOO_MANY = f"it holds more than {MAX_ELEMENTS:,} elements"
+#: The smallest element, ``<a/>``, takes 4 bytes: a shorter document cannot exceed the count.
+_MIN_ELEMENT_BYTES = 4
+#: The prolog check feeds defusedxml this many bytes first, then 16 times more each round.
+_PROLOG_CHUNK = 4096
+#: Encodings read (as named in an XML declaration, casefolded); undeclared is UTF-8.
+_ENCODINGS = frozenset({"utf-8", "us-ascii"})
 _PROLOG = re.compile(
     rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--(?:[^-]|-(?!->)){0,1000}-->\s*)*"
 )
@@ -218,35 +265,103 @@ def _shown(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
+def _check_declared_encoding(version: str | None, encoding: str | None, standalone: int) -> None:
+    """The XML declaration handler of the prolog check: only UTF-8 (or its ASCII subset)."""
+    if encoding is not None and encoding.casefold() not in _ENCODINGS:
+        raise _EncodingRefusedError(encoding)
+
+
+def _root_after_safe_prolog(data: bytes) -> str | None:
+    """The root element's tag, once defusedxml has read everything before its start tag.
+
+    A document type declaration (the only place entities can be declared) can come only before
+    the root element: defusedxml refuses one (``DefusedXmlException``), and once it has seen the
+    root element start, the rest of the document cannot declare one. Also raises
+    ``_EncodingRefusedError`` for a declared encoding other than UTF-8 or US-ASCII, and
+    ``ParseError`` for what is not XML before or in the root start tag. ``None``: the document
+    ended without an element (the parser says so first).
+    """
+    parser = DefusedXMLParser(
+        target=_RootSpotter(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    parser.parser.XmlDeclHandler = _check_declared_encoding
+    start, size = 0, _PROLOG_CHUNK
+    try:
+        while start < len(data):
+            parser.feed(data[start : start + size])
+            start += size
+            size *= 16
+        parser.close()
+    except _RootFound as found:
+        return found.tag
+    return None
+
+
+def _check_depth(root: Element) -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH`.
+
+    One level at a time, keeping only the elements that have children, each level a list made
+    in C: a few milliseconds for a large layout, and at most :data:`MAX_DEPTH` levels are made.
+    """
+    parents = [root] if len(root) else []
+    depth = 1
+    while parents:
+        depth += 1  # the children of ``parents`` are this deep
+        if depth > MAX_DEPTH:
+            raise _LimitExceededError(_TOO_DEEP)
+        parents = list(filter(len, chain.from_iterable(parents)))
+
+
 def parse_untrusted(data: bytes, root_tag: str, *, limit: int = MAX_FILE_BYTES) -> Element:
     """Parse ``data`` safely (defusedxml, no DTD, depth and size limits) and check its root.
 
-    Raises ``SettingsFileTooLarge`` above ``limit`` bytes, ``NotASettingsFile`` for what is not
-    XML or has another root element, ``CorruptSettingsFile`` for a broken document that begins
-    with ``root_tag`` (a file cut short) or exceeds :data:`MAX_DEPTH` or :data:`MAX_ELEMENTS`.
+    Only UTF-8 (or US-ASCII) is read: a UTF-16 or UTF-32 file (a byte order mark or a zero byte
+    at the start) and another declared encoding are refused. Raises ``SettingsFileTooLarge``
+    above ``limit`` bytes, ``NotASettingsFile`` for what is not XML, has another root element or
+    a document type declaration, ``CorruptSettingsFile`` for a broken document that begins with
+    ``root_tag`` (a file cut short) or exceeds :data:`MAX_DEPTH` or :data:`MAX_ELEMENTS`.
+
+    How: defusedxml (the pure-Python parser, slow) reads only the prolog, up to the root start
+    tag (:func:`_root_after_safe_prolog`); the C-accelerated parser then reads the whole
+    document, the same bytes in the same encoding, which can no longer declare an entity.
     """
     if len(data) > limit:
         raise SettingsFileTooLarge(len(data), limit)
-    builder = _LimitedBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        raise NotASettingsFile("it is not UTF-8 text: settings files are UTF-8")
     try:
-        parser.feed(data)
-        root = parser.close()
+        tag = _root_after_safe_prolog(data)
     except DefusedXmlException:
         raise NotASettingsFile(
             "it has a document type declaration, which settings files never have"
         ) from None
+    except _EncodingRefusedError as refused:
+        problem = f"its declared encoding {_shown(refused.name)} is not UTF-8"
+        if begins_like(data, root_tag):
+            raise CorruptSettingsFile(problem) from None
+        raise NotASettingsFile(problem) from None
+    except (ParseError, LookupError, ValueError) as exc:
+        if begins_like(data, root_tag):
+            raise CorruptSettingsFile(_parse_problem(data, exc)) from None
+        raise NotASettingsFile("it is not XML") from None
+    if tag != root_tag:
+        raise NotASettingsFile(
+            "it is not XML" if tag is None else f"its root element is <{_shown(tag)[1:-1]}>"
+        )
+    # Counting elements as they are made costs a Python call each: only where the size allows
+    # more than the limit and the "<" do not rule it out.
+    limited = len(data) > _MIN_ELEMENT_BYTES * MAX_ELEMENTS and data.count(b"<") > MAX_ELEMENTS
+    # The prolog has passed defusedxml: no DTD, so no entity can be declared from here on.
+    parser = XMLParser(target=_LimitedBuilder() if limited else TreeBuilder())  # noqa: S314
+    try:
+        parser.feed(data)
+        root: Element = parser.close()
+        if not limited:  # then the size rules out more elements than the limit
+            _check_depth(root)
     except _LimitExceededError as exc:
         raise CorruptSettingsFile(str(exc)) from None
     except (ParseError, LookupError, ValueError) as exc:
-        # LookupError and ValueError: a declared encoding that is unknown or not supported.
-        if builder.root_tag == root_tag or (
-            builder.root_tag is None and begins_like(data, root_tag)
-        ):
-            raise CorruptSettingsFile(_parse_problem(data, exc)) from None
-        raise NotASettingsFile("it is not XML" if builder.root_tag is None else "") from None
-    if root.tag != root_tag:
-        raise NotASettingsFile(f"its root element is <{_shown(str(root.tag))[1:-1]}>")
+        raise CorruptSettingsFile(_parse_problem(data, exc)) from None
     return root
 
 
@@ -266,16 +381,24 @@ def _parse_problem(data: bytes, exc: Exception) -> str:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of objects are made.
+    """Pause the cyclic garbage collector while tens of thousands of objects are made, then file
+    them with the old objects.
 
     Nothing made here forms a cycle; without the pause, the collector would walk the growing heap
-    over and over and take about half the time of a large load.
+    over and over and take about half the time of a large load. Back on, its first collection
+    would still walk everything made meanwhile (a fifth of a large load, or a stall of the GUI
+    thread, which collects for the whole app): so what was made moves straight to the oldest
+    generation, in constant time (``gc.freeze`` then ``gc.unfreeze``), when nothing else is
+    frozen. It is then walked only by full collections, like the rest of a long-lived heap.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -283,12 +406,18 @@ def _collector_paused() -> Iterator[None]:
 def loads(data: bytes) -> Layout:
     """The layout held by a plain settings file (format 1 or 2). See the module for refusals."""
     with _collector_paused():
-        root = parse_untrusted(data, ROOT_TAG)
-        version = _format_version(root)
-        while version < FORMAT_VERSION:
-            MIGRATIONS[version](root)
-            version += 1
-        return _read_layout(root)
+        # The element tree is gone when _layout_in returns: the collector, back on, never walks
+        # it, only what the layout is made of.
+        return _layout_in(data)
+
+
+def _layout_in(data: bytes) -> Layout:
+    root = parse_untrusted(data, ROOT_TAG)
+    version = _format_version(root)
+    while version < FORMAT_VERSION:
+        MIGRATIONS[version](root)
+        version += 1
+    return _read_layout(root)
 
 
 def _format_version(root: Element) -> int:
@@ -387,6 +516,9 @@ def _enum(el: Element, name: str, kind: type[E], default: E | None, where: str) 
         if default is None:
             raise _corrupt(el, where, f"the {name} attribute is missing")
         return default
+    member = kind._value2member_map_.get(text)  # what kind(text) looks up first, without a call
+    if member is not None:
+        return cast(E, member)
     try:
         return kind(text)
     except ValueError:
@@ -583,28 +715,50 @@ def _read_panel(el: Element, where: str) -> Panel:
 
 
 def _read_watchlist(el: Element, where: str) -> Watchlist:
-    rows: list[WatchlistRow] = []
+    found = el[:]
+    rows = _plain_rows(found)
     children: list[str] = []
-    append = rows.append
-    known = _ROW_ATTRS
-    for child in el:
-        if child.tag != "row":
-            children.append(_fragment(child))
-            continue
-        attrib = child.attrib
-        symbol = attrib.get("symbol")
-        if symbol is None:
-            raise _corrupt(child, f" number {len(rows) + 1}{where}", "the symbol is missing")
-        if len(child) or not attrib.keys() <= known:
+    if rows is None:
+        rows = []
+        append = rows.append
+        known = _ROW_ATTRS
+        for child in found:
+            if child.tag != "row":
+                children.append(_fragment(child))
+                continue
+            attrib = child.attrib
+            symbol = attrib.get("symbol")
+            if symbol is None:
+                raise _corrupt(child, f" number {len(rows) + 1}{where}", "the symbol is missing")
             extra = Extra(_unknown_attributes(child, known), [_fragment(c) for c in child])
             append(WatchlistRow(symbol, attrib.get("exchange", "SMART"), extra))
-        else:
-            append(WatchlistRow(symbol, attrib.get("exchange", "SMART")))
+    columns = el.get("columns")
     return Watchlist(
-        columns=_names(el, "columns", Watchlist().columns),
+        columns=Watchlist().columns if columns is None else columns.split(),
         rows=rows,
         extra=Extra(_unknown_attributes(el, _WATCHLIST_ATTRS), children),
     )
+
+
+_TAG = attrgetter("tag")
+_ATTRIB = attrgetter("attrib")
+
+
+def _plain_rows(elements: list[Element]) -> list[WatchlistRow] | None:
+    """The rows of a watchlist whose elements are all ``<row symbol="…" exchange="…"/>`` (what
+    this version writes), checked a whole watchlist at a time; ``None`` for any other content."""
+    attribs = list(map(_ATTRIB, elements))
+    if (
+        set(map(_TAG, elements)) - {"row"}
+        or any(map(len, elements))  # a row with elements inside
+        or set(map(len, attribs)) - {2}
+    ):
+        return None
+    try:
+        # Two attributes, both of these: no unknown one.
+        return [WatchlistRow(attrib["symbol"], attrib["exchange"]) for attrib in attribs]
+    except KeyError:
+        return None
 
 
 def _read_order_entry(el: Element, where: str) -> OrderEntry:
@@ -720,14 +874,15 @@ def dumps(layout: Layout) -> bytes:
     _write_children(out, layout.extra, 1)
     out.append(f"</{ROOT_TAG}>\n")
     try:
-        data = "".join(out).encode("utf-8")
+        # Part by part: most parts are ASCII (a copy each), and no twice-as-wide text of the
+        # whole file is made because a note holds Chinese.
+        data = b"".join([part.encode("utf-8") for part in out])
     except UnicodeEncodeError:  # an unpaired surrogate
         raise ValueError(_locate_unwritable(layout)) from None
-    # Faster on bytes than a search of the text: C0 controls, then U+FFFE and U+FFFF in UTF-8.
-    if (
-        len(data.translate(None, _C0_NOT_XML)) != len(data)
-        or b"\xef\xbf\xbe" in data
-        or b"\xef\xbf\xbf" in data
+    # C0 controls: faster on the bytes than a search of the text. U+FFFE and U+FFFF: only in
+    # the parts that are not ASCII.
+    if len(data.translate(None, _C0_NOT_XML)) != len(data) or any(
+        "\ufffe" in part or "\uffff" in part for part in out if not part.isascii()
     ):
         raise ValueError(_locate_unwritable(layout))
     return data
@@ -781,30 +936,47 @@ def _minutes(value: int | None, field: str) -> str:
     return _NEVER if value is None else _number(value, field)
 
 
-def _number(value: int, field: str, minimum: int = 0) -> str:
+# The field names below are templates, formatted with ``args`` only for an error message: a large
+# layout is written without making the messages it does not need.
+
+
+def _number(value: int, field: str, *args: object, minimum: int = 0) -> str:
+    if value.__class__ is int and minimum <= value <= _MAX_INT:
+        return str(value)
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= _MAX_INT:
-        raise ValueError(f"{field} must be a whole number from {minimum} to {_MAX_INT:,}")
+        raise ValueError(
+            f"{field.format(*args)} must be a whole number from {minimum} to {_MAX_INT:,}"
+        )
     return str(value)
 
 
-def _checked(value: str, pattern: re.Pattern[str], field: str) -> str:
+def _checked(value: str, pattern: re.Pattern[str], field: str, *args: object) -> str:
     if not pattern.match(value):
-        raise ValueError(f"{field} {value!r} is not {'HH:MM' if pattern is _TIME else '#rrggbb'}")
+        expected = "HH:MM" if pattern is _TIME else "#rrggbb"
+        raise ValueError(f"{field.format(*args)} {value!r} is not {expected}")
     return value
 
 
-def _member(value: E, kind: type[E], field: str) -> str:
+def _member(value: E, kind: type[E], field: str, *args: object) -> str:
+    if value.__class__ is kind:
+        return value  # a member of a StrEnum is the text of its value
     try:
         return kind(value).value
     except ValueError:
-        raise ValueError(f"{field} {value!r} is not one of {[m.value for m in kind]}") from None
+        choices = [m.value for m in kind]
+        raise ValueError(f"{field.format(*args)} {value!r} is not one of {choices}") from None
 
 
-def _name_list(values: list[str], field: str) -> str:
-    for value in values:
-        if not value or any(c.isspace() for c in value):
-            raise ValueError(f"{field} entry {value!r} is empty or holds white space")
-    return _attr(" ".join(values))
+def _name_list(values: list[str], field: str, *args: object) -> str:
+    joined = " ".join(values)
+    # Split back into the same list exactly when no entry is empty or holds white space.
+    if joined.split() != values:
+        for value in values:
+            if value.split() != [value]:
+                raise ValueError(
+                    f"{field.format(*args)} entry {value!r} is empty or holds white space"
+                )
+    return _attr(joined)
 
 
 def _write_global(out: list[str], config: GlobalConfig) -> None:
@@ -825,7 +997,7 @@ def _write_global(out: list[str], config: GlobalConfig) -> None:
         _LOCK_ATTRS,
     )
     theme = _member(display.theme, Theme, "Display: theme")
-    font_size = _number(display.font_size, "Display: font size", 1)
+    font_size = _number(display.font_size, "Display: font size", minimum=1)
     _write_leaf(
         out,
         2,
@@ -850,7 +1022,7 @@ def _write_workstation(out: list[str], station: Workstation) -> None:
         f"{_extra_attributes(station.extra, _WORKSTATION_ATTRS)}>\n"
     )
     for group in station.color_groups:
-        color = _checked(group.color, _COLOR, f"the color of color group {group.name!r}")
+        color = _checked(group.color, _COLOR, "the color of color group {!r}", group.name)
         _write_leaf(
             out,
             2,
@@ -875,27 +1047,26 @@ def _write_workstation(out: list[str], station: Workstation) -> None:
 
 
 def _write_panel(out: list[str], panel: Panel) -> None:
-    state = panel.state
-    kind = _member(state.kind, PanelKind, f"the kind of panel {panel.title!r}")
-    area = _member(panel.area, DockArea, f"the area of panel {panel.title!r}")
+    state, title, extra = panel.state, panel.title, panel.extra
+    kind = _member(state.kind, PanelKind, "the kind of panel {!r}", title)
+    area = _member(panel.area, DockArea, "the area of panel {!r}", title)
     group = "" if panel.color_group is None else f' color-group="{_attr(panel.color_group)}"'
     out.append(
-        f'      <panel id="{_attr(panel.id)}" kind="{kind}" title="{_attr(panel.title)}"'
-        f' area="{area}"{group}'
-        f"{_extra_attributes(panel.extra, _PANEL_ATTRS)}>\n"
+        f'      <panel id="{_attr(panel.id)}" kind="{kind}" title="{_attr(title)}"'
+        f' area="{area}"{group}{_extra_attributes(extra, _PANEL_ATTRS)}>\n'
     )
-    where = f"panel {panel.title!r}:"
     if isinstance(state, Watchlist):
-        _write_watchlist(out, state, where)
+        _write_watchlist(out, state, title)
     elif isinstance(state, OrderEntry):
+        action = _member(state.action, OrderAction, "panel {!r}: action", title)
+        order_type = _member(state.order_type, OrderType, "panel {!r}: order type", title)
+        quantity = _number(state.quantity, "panel {!r}: quantity", title)
+        tif = _member(state.time_in_force, TimeInForce, "panel {!r}: TIF", title)
         _write_leaf(
             out,
             4,
-            f'<order-entry symbol="{_attr(state.symbol)}"'
-            f' action="{_member(state.action, OrderAction, f"{where} action")}"'
-            f' order-type="{_member(state.order_type, OrderType, f"{where} order type")}"'
-            f' quantity="{_number(state.quantity, f"{where} quantity")}"'
-            f' time-in-force="{_member(state.time_in_force, TimeInForce, f"{where} TIF")}"'
+            f'<order-entry symbol="{_attr(state.symbol)}" action="{action}"'
+            f' order-type="{order_type}" quantity="{quantity}" time-in-force="{tif}"'
             f' outside-rth="{_flag(state.outside_rth)}"',
             state.extra,
             _ORDER_ATTRS,
@@ -912,7 +1083,7 @@ def _write_panel(out: list[str], panel: Panel) -> None:
         _write_leaf(
             out,
             4,
-            f'<portfolio columns="{_name_list(state.columns, f"{where} column")}"'
+            f'<portfolio columns="{_name_list(state.columns, "panel {!r}: column", title)}"'
             f' show-zero-positions="{_flag(state.show_zero_positions)}"',
             state.extra,
             _PORTFOLIO_ATTRS,
@@ -921,46 +1092,64 @@ def _write_panel(out: list[str], panel: Panel) -> None:
         _write_leaf(
             out,
             4,
-            f'<news sources="{_name_list(state.sources, f"{where} news source")}"'
+            f'<news sources="{_name_list(state.sources, "panel {!r}: news source", title)}"'
             f' keyword="{_attr(state.keyword)}"',
             state.extra,
             _NEWS_ATTRS,
         )
     else:
-        attributes = _extra_attributes(state.extra, _NO_ATTRS)
+        notes_attributes = _extra_attributes(state.extra, _NO_ATTRS)
         if not state.text and not state.extra.children:
-            out.append(f"        <notes{attributes}/>\n")
+            out.append(f"        <notes{notes_attributes}/>\n")
         else:
-            out.append(f"        <notes{attributes}>{_text(state.text)}")
+            out.append(f"        <notes{notes_attributes}>{_text(state.text)}")
             out.extend(state.extra.children)
             out.append("</notes>\n")
-    _write_children(out, panel.extra, 4)
+    _write_children(out, extra, 4)
     out.append("      </panel>\n")
 
 
-def _write_watchlist(out: list[str], state: Watchlist, where: str) -> None:
-    start = f'        <watchlist columns="{_name_list(state.columns, f"{where} column")}"'
+#: The characters a row's values would need escaped, and how many a row without them holds.
+_ROW_MARKUP = b'&<>"\n\r\t'
+_ROW_MARKUP_COUNT = 7  # 4 quotes, "<", ">", and the line feed
+
+
+def _write_watchlist(out: list[str], state: Watchlist, title: str) -> None:
+    columns = _name_list(state.columns, "panel {!r}: column", title)
+    start = f'        <watchlist columns="{columns}"'
     attributes = _extra_attributes(state.extra, _WATCHLIST_ATTRS)
-    if not state.rows and not state.extra.children:
+    rows = state.rows
+    if not rows and not state.extra.children:
         out.append(f"{start}{attributes}/>\n")
         return
     out.append(f"{start}{attributes}>\n")
-    append = out.append
-    indent = _INDENT[5]
-    for row in state.rows:
-        # The hot loop of a large layout: most symbols and exchanges need no escaping.
-        symbol, exchange, extra = row.symbol, row.exchange, row.extra
-        if not symbol.isalnum():
-            symbol = _attr(symbol)
-        if not exchange.isalnum():
-            exchange = _attr(exchange)
-        if extra.attributes or extra.children:
-            start = f'<row symbol="{symbol}" exchange="{exchange}"'
-            _write_leaf(out, 5, start, extra, _ROW_ATTRS)
-        else:
-            append(f'{indent}<row symbol="{symbol}" exchange="{exchange}"/>\n')
+    # The hot loop of a large layout. Most rows have no unknown data and nothing to escape:
+    # write them all at once, then check that the markup is only the rows' own (each of
+    # "&<>\"\n\r\t" in a value would add one); otherwise, row by row.
+    lines = [
+        f'          <row symbol="{row.symbol}" exchange="{row.exchange}"/>\n'
+        for row in rows
+        if not ((extra := row.extra).attributes or extra.children)
+    ]
+    block = "".join(lines)
+    encoded = block.encode("utf-8", "surrogatepass")
+    if len(lines) == len(rows) and len(encoded) - len(
+        encoded.translate(None, _ROW_MARKUP)
+    ) == _ROW_MARKUP_COUNT * len(rows):
+        out.append(block)
+    else:
+        _write_rows(out, rows)
     _write_children(out, state.extra, 5)
     out.append("        </watchlist>\n")
+
+
+def _write_rows(out: list[str], rows: list[WatchlistRow]) -> None:
+    for row in rows:
+        symbol, exchange, extra = _attr(row.symbol), _attr(row.exchange), row.extra
+        if extra.attributes or extra.children:
+            _write_leaf(out, 5, f'<row symbol="{symbol}" exchange="{exchange}"', extra, _ROW_ATTRS)
+        else:
+            out.append(f'          <row symbol="{symbol}" exchange="{exchange}"/>\n')
 
 
 def _locate_unwritable(layout: Layout) -> str:

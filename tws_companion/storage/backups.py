@@ -12,6 +12,7 @@ import builtins
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -65,6 +66,25 @@ def _backup_name(moment: datetime) -> str:
     return f"{BACKUP_PREFIX}{moment.strftime(_STAMP_FORMAT)}Z{BACKUP_SUFFIX}"
 
 
+def _parse_stamp(stamp: str) -> datetime | None:
+    """The UTC time of a stamp ``YYYYmmddTHHMMSS.ffffff`` (as :data:`_NAME_RE` matched it);
+    ``None`` when those digits are no time. The same as ``strptime`` with :data:`_STAMP_FORMAT`,
+    in a fraction of its time (a save lists the backups)."""
+    try:
+        return datetime(
+            int(stamp[0:4]),
+            int(stamp[4:6]),
+            int(stamp[6:8]),
+            int(stamp[9:11]),
+            int(stamp[11:13]),
+            int(stamp[13:15]),
+            int(stamp[16:22]),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return None
+
+
 class BackupSet:
     """The backups in one folder (created, mode 0700, on the first :meth:`add`)."""
 
@@ -74,15 +94,20 @@ class BackupSet:
     def __repr__(self) -> str:
         return f"BackupSet({str(self.folder)!r})"
 
-    def add(self, data: bytes, now: datetime) -> Backup:
+    def add(
+        self, data: bytes, now: datetime, *, existing: builtins.list[Backup] | None = None
+    ) -> Backup:
         """Keep ``data`` as a new backup saved at ``now`` (timezone-aware) and return it.
 
         The new backup always sorts as the newest: should the clock have gone back since the
-        newest existing backup, it is stamped one microsecond after that one. Raises a
-        :class:`~tws_companion.storage.errors.StorageError` when the file cannot be written.
+        newest existing backup, it is stamped one microsecond after that one. ``existing`` is
+        what :meth:`list` just returned, when the caller has it (else the folder is listed).
+        Raises a :class:`~tws_companion.storage.errors.StorageError` when the file cannot be
+        written.
         """
         moment = require_utc(now)
-        existing = self.list()
+        if existing is None:
+            existing = self.list()
         if existing and moment <= existing[0].saved_at:
             moment = existing[0].saved_at + _TICK
         path = self.folder / _backup_name(moment)
@@ -106,13 +131,15 @@ class BackupSet:
             match = _NAME_RE.fullmatch(name)
             if match is None:
                 continue
-            saved_at = datetime.strptime(match.group(1), _STAMP_FORMAT).replace(tzinfo=UTC)
+            saved_at = _parse_stamp(match.group(1))
+            if saved_at is None:
+                continue  # a name of the right shape, but no time (a month 13): not ours
             path = self.folder / name
             try:
-                info = path.stat()
+                info = os.stat(path)
             except OSError:
                 continue  # removed meanwhile (pruned by another save)
-            if not path.is_file():
+            if not stat.S_ISREG(info.st_mode):
                 continue
             backups.append(Backup(path=path, saved_at=saved_at, size=info.st_size))
         backups.sort(key=lambda backup: backup.saved_at, reverse=True)
@@ -130,16 +157,19 @@ class BackupSet:
         except OSError as exc:
             raise from_os_error(exc, backup.path, writing=False) from exc
 
-    def prune(self, now: datetime) -> builtins.list[Backup]:
+    def prune(
+        self, now: datetime, *, backups: builtins.list[Backup] | None = None
+    ) -> builtins.list[Backup]:
         """Delete backups beyond the newest :data:`MAX_BACKUPS` or older than
         :data:`MAX_BACKUP_AGE` at ``now``; the newest backup is never deleted.
 
-        Returns the backups deleted. A backup that cannot be deleted is logged and kept: pruning
-        is housekeeping and never fails a save.
+        ``backups`` is the current list, newest first, when the caller has it (else the folder
+        is listed). Returns the backups deleted. A backup that cannot be deleted is logged and
+        kept: pruning is housekeeping and never fails a save.
         """
         moment = require_utc(now)
         deleted: builtins.list[Backup] = []
-        for index, backup in enumerate(self.list()):
+        for index, backup in enumerate(self.list() if backups is None else backups):
             if index == 0:
                 continue
             if index < MAX_BACKUPS and moment - backup.saved_at <= MAX_BACKUP_AGE:

@@ -33,8 +33,6 @@ __all__ = ["DEFAULT_EXPORT_MODE", "read_back_matches", "read_user_file", "write_
 #: to another user or machine. An existing file keeps its own bits.
 DEFAULT_EXPORT_MODE: Final = 0o644
 
-_CHUNK: Final = 1 << 20
-
 
 def _drop_cached_pages(fd: int) -> None:
     """Ask the kernel to forget its cached copy, so the next read comes from the drive itself."""
@@ -45,21 +43,31 @@ def _drop_cached_pages(fd: int) -> None:
             fadvise(fd, 0, 0, dontneed)
 
 
-def read_back_matches(path: Path, data: bytes) -> bool:
-    """Whether ``path`` (already fsynced) holds exactly ``data``, read back from the drive.
+def read_back_matches(path: Path, data: bytes, *, from_drive: bool = True) -> bool:
+    """Whether ``path`` (already fsynced) holds exactly ``data``, read back through a new
+    file descriptor.
 
-    On Linux the page cache of the file is dropped first, so the bytes compared are the ones the
-    drive returns. Raises :class:`OSError` when the file cannot be read.
+    With ``from_drive`` (the default, for drives the user chose: a USB stick, a network share),
+    the page cache of the file is dropped first on Linux, so the bytes compared are the ones the
+    drive returns. Without it (the app's own folder, where it costs as much as the write), the
+    bytes come from the cache the kernel fills from the write: the check catches a file that
+    another process changed or cut, or a file system that did not keep what it was given, but not
+    a drive that loses data after accepting the fsync. Raises :class:`OSError` when the file
+    cannot be read.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        _drop_cached_pages(handle.fileno())
-        offset = 0
-        while chunk := handle.read(_CHUNK):
-            if chunk != data[offset : offset + len(chunk)]:
-                return False
-            offset += len(chunk)
-    return offset == len(data)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        if from_drive:
+            _drop_cached_pages(handle.fileno())
+        wanted = len(data) + 1  # one byte more than expected: a longer file does not match
+        parts: list[bytes] = []
+        while wanted > 0:
+            chunk = handle.read(wanted)
+            if not chunk:
+                break
+            parts.append(chunk)
+            wanted -= len(chunk)
+    return (parts[0] if len(parts) == 1 else b"".join(parts)) == data
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -8,10 +8,11 @@
     profile.json                       small facts about the user, e.g. the last server URL
     .lock                              the instance lock (see instance_lock.py)
 
-A save writes atomically, reads the file back from the drive and compares, then keeps a backup
-and prunes old ones. A load that finds the settings damaged sets the file aside (never deletes it)
-and falls back to the newest backup that parses, and says so in :attr:`Loaded.problem`: the
-caller shows that message; it never falls back to defaults silently.
+A save writes atomically, reads the file back through a new file descriptor and compares, then
+keeps a backup (a copy with its own fsync) and prunes old ones. A load that finds the settings
+damaged sets the file aside (never deletes it) and falls back to the newest backup that parses,
+and says so in :attr:`Loaded.problem`: the caller shows that message; it never falls back to
+defaults silently.
 """
 
 from __future__ import annotations
@@ -111,10 +112,12 @@ class UserSettingsFiles:
 
         The write is atomic: on failure the previous settings are intact and a
         :class:`~tws_companion.storage.errors.StorageError` subclass says why (a full drive...).
-        The file is then read back from the drive; a difference raises :class:`VerifyFailed`
-        (the backups still hold the previous saves). Then ``data`` is kept as a backup (unless
-        the newest backup already holds exactly these bytes, so repeated auto-saves of unchanged
-        settings do not push older backups out) and old backups are pruned.
+        The file is then read back through a new file descriptor (from the page cache: see
+        :func:`~tws_companion.storage.export.read_back_matches`); a difference raises
+        :class:`VerifyFailed` (the backups still hold the previous saves). Then ``data`` is kept
+        as a backup (unless the newest backup already holds exactly these bytes, so repeated
+        auto-saves of unchanged settings do not push older backups out) and old backups are
+        pruned.
         """
         moment = datetime.now(UTC) if now is None else require_utc(now)
         path = self.settings_path
@@ -126,15 +129,18 @@ class UserSettingsFiles:
         except OSError as exc:
             raise from_os_error(exc, path, writing=True, previous_kept=previous_kept) from exc
         try:
-            matches = read_back_matches(path, data)
+            # From the page cache: dropping it to read from the drive would cost as much as the
+            # write itself, for the app's own folder (exports to other drives do drop it).
+            matches = read_back_matches(path, data, from_drive=False)
         except OSError as exc:
             raise from_os_error(exc, path, writing=False) from exc
         if not matches:
             raise VerifyFailed(path, previous_kept=False)
-        newest = self.backups.newest()
+        backups = self.backups.list()
+        newest = backups[0] if backups else None
         if newest is None or newest.size != len(data) or self.backups.read(newest) != data:
-            self.backups.add(data, moment)
-        self.backups.prune(moment)
+            backups.insert(0, self.backups.add(data, moment, existing=backups))
+        self.backups.prune(moment, backups=backups)
 
     def load(
         self,

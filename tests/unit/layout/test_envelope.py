@@ -295,6 +295,72 @@ def test_the_key_never_shows_in_messages_or_reprs() -> None:
             assert form not in text
 
 
+def test_an_envelope_as_written_is_opened_without_parsing_its_text_as_xml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[int] = []
+    parse = xml_format.parse_untrusted
+
+    def recording(data: bytes, root_tag: str) -> object:
+        parsed.append(len(data))
+        return parse(data, root_tag)
+
+    monkeypatch.setattr(xml_format, "parse_untrusted", recording)
+    large = xml_format.dumps(layout_with_note("plan " * 50_000))
+    data = sealed(plain=large)
+    assert open_envelope(data, username="alice", key=KEY) == large
+    # Only the header was parsed (the prolog and the start tag, closed), not 300 kB of base64.
+    assert parsed == [data.index(b'">') + 2 + len(f"</{ENVELOPE_TAG}>")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b'">', b'">\r\n  \t'),
+        (b"</tws-companion-encrypted-settings>\n", b"\n</tws-companion-encrypted-settings>\n\n"),
+        (b"</tws-companion-encrypted-settings>\n", b"</tws-companion-encrypted-settings >"),
+        (b"</tws-companion-encrypted-settings>\n", b"</tws-companion-encrypted-settings><!--c-->"),
+        (b'">', b'"><![CDATA['),
+        (b'">', b'"><!-- a comment before the text -->'),
+        (b'format="1"', b"format = '1'"),
+        (b'<?xml version="1.0" encoding="UTF-8"?>\n', b"<!-- saved on a USB stick -->"),
+    ],
+)
+def test_an_envelope_written_otherwise_opens_all_the_same(old: bytes, new: bytes) -> None:
+    data = sealed().replace(old, new, 1)
+    if b"CDATA" in data:
+        data = data.replace(b"</tws-", b"]]></tws-")
+    assert open_envelope(data, username="alice", key=KEY) == PLAIN
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "refusal"),
+    [
+        (
+            b"</tws-companion-encrypted-settings>",
+            b"<x/></tws-companion-encrypted-settings>",
+            "holds",
+        ),
+        (
+            b"</tws-companion-encrypted-settings>",
+            b"</tws-companion-encrypted-settings><x/>",
+            "junk",
+        ),
+        (b'">', b'">&#65;', "not base64"),
+        (b'">', b'">A', "not base64"),
+        (b'">', b'">A\nB', "not base64"),
+        (b'">', b'">\x00', "malformed"),
+    ],
+)
+def test_an_envelope_body_of_another_shape_is_refused_by_the_full_parse(
+    old: bytes, new: bytes, refusal: str
+) -> None:
+    data = sealed().replace(old, new, 1)
+    with pytest.raises((CorruptSettingsFile, NotASettingsFile)) as refused:
+        open_envelope(data, username="alice", key=KEY)
+    assert refusal in str(refused.value)
+
+
 def test_the_envelope_tag_is_the_documented_one() -> None:
     assert ENVELOPE_TAG == "tws-companion-encrypted-settings"
     assert xml_format.peek_root(sealed()) == ENVELOPE_TAG

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from xml.etree import ElementTree
@@ -576,6 +577,125 @@ def test_an_undeclared_entity_is_damage() -> None:
     data = b'<tws-companion-settings format="2"><workstation><workspace name="&x;"/>'
     with pytest.raises(CorruptSettingsFile, match="undefined entity"):
         loads(data + b"</workstation></tws-companion-settings>")
+
+
+# Only what comes before the root element goes through defusedxml (a document type declaration
+# can be nowhere else); the C parser then reads the whole file.
+ENTITY_DTD = b'<!DOCTYPE s [<!ENTITY x "from a DTD">]>'
+USES_ENTITY = (
+    b'<tws-companion-settings format="2"><workstation><workspace name="&x;"/></workstation>'
+    b"</tws-companion-settings>\n"
+)
+
+
+def test_a_document_type_declaration_after_comments_is_refused() -> None:
+    data = b'<?xml version="1.0"?>\n<!-- one -->\n<!-- two -->\n' + ENTITY_DTD + USES_ENTITY
+    with pytest.raises(NotASettingsFile, match="document type declaration"):
+        loads(data)
+
+
+def test_a_document_type_declaration_after_a_long_prolog_is_refused() -> None:
+    # A comment longer than the first bytes the prolog check reads, then the DTD.
+    comment = b"<!--" + b"x" * (2 * xml_format._PROLOG_CHUNK) + b"-->"
+    with pytest.raises(NotASettingsFile, match="document type declaration"):
+        loads(comment + ENTITY_DTD + USES_ENTITY)
+
+
+def test_a_document_type_declaration_across_the_first_bytes_read_is_refused() -> None:
+    for split in range(1, len(ENTITY_DTD)):
+        comment = b"<!--" + b"x" * (xml_format._PROLOG_CHUNK - split - 7) + b"-->"
+        data = comment + ENTITY_DTD + USES_ENTITY
+        assert data.index(ENTITY_DTD) == xml_format._PROLOG_CHUNK - split
+        with pytest.raises(NotASettingsFile, match="document type declaration"):
+            loads(data)
+
+
+def test_a_root_start_tag_across_the_first_bytes_read_is_read() -> None:
+    layout = default_layout()
+    layout.extra.attributes["note"] = "a long start tag " * 4
+    written = dumps(layout)
+    body = written[written.index(b"<tws-companion-settings") :]
+    start_tag = body[: body.index(b">") + 1]
+    for split in range(1, len(start_tag) + 1):
+        comment = b"<!--" + b"x" * (xml_format._PROLOG_CHUNK - split - 7) + b"-->"
+        data = comment + body
+        assert data.index(start_tag) == xml_format._PROLOG_CHUNK - split
+        assert loads(data) == layout
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+)
+def test_a_utf16_or_utf32_file_is_refused_with_or_without_a_dtd(encoding: str) -> None:
+    for data in (BILLION_LAUGHS, dumps(default_layout())):
+        text = data.decode().replace('encoding="UTF-8"', f'encoding="{encoding}"')
+        with pytest.raises(NotASettingsFile, match="not UTF-8"):
+            loads(text.encode(encoding))
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-1", "UTF-16", "windows-1252", "ebcdic", "UTF-9"])
+def test_a_declared_encoding_other_than_utf8_is_refused(encoding: str) -> None:
+    data = dumps(default_layout()).replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode())
+    with pytest.raises(CorruptSettingsFile, match=f"declared encoding '{encoding}' is not UTF-8"):
+        loads(data)
+    foreign = data.replace(b"tws-companion-settings", b"other")
+    with pytest.raises(NotASettingsFile, match="is not UTF-8"):
+        loads(foreign)
+
+
+@pytest.mark.parametrize("declaration", ['encoding="utf-8"', "encoding='US-ASCII'", ""])
+def test_utf8_and_ascii_declared_or_not_are_read(declaration: str) -> None:
+    layout = default_layout()
+    data = dumps(layout).replace(b'encoding="UTF-8"', declaration.encode())
+    assert loads(b"\xef\xbb\xbf" + data) == loads(data) == layout
+
+
+def test_rows_other_than_as_written_are_read_one_by_one() -> None:
+    layout = loads(
+        b'<tws-companion-settings format="2"><workstation><workspace name="w">'
+        b'<panel kind="watchlist"><watchlist columns="last">'
+        b'<row symbol="A"/><row exchange="IDEALPRO" symbol="EUR.USD"/><!-- a comment -->'
+        b'<row symbol="B" exchange="SEHK" lot="100"/><row symbol="C" exchange="X"><y/></row>'
+        b"</watchlist></panel></workspace></workstation></tws-companion-settings>"
+    )
+    state = layout.panels()[0].state
+    assert isinstance(state, Watchlist)
+    assert state.rows == [
+        WatchlistRow("A"),
+        WatchlistRow("EUR.USD", "IDEALPRO"),
+        WatchlistRow("B", "SEHK", Extra({"lot": "100"})),
+        WatchlistRow("C", "X", Extra(children=["<y />"])),
+    ]
+    assert state.columns == ["last"]
+    for row in state.rows:
+        row.extra.children.append("<mine />")
+    assert [row.extra.children for row in state.rows] == [["<mine />"]] * 2 + [
+        ["<mine />"],
+        ["<y />", "<mine />"],
+    ]
+
+
+def test_each_row_read_has_its_own_extra() -> None:
+    state = loads(dumps(big_layout(panels=10, rows=50))).watchlists()[0].state
+    assert isinstance(state, Watchlist)
+    state.rows[0].extra.attributes["mine"] = "1"
+    assert [bool(row.extra) for row in state.rows] == [True] + [False] * (len(state.rows) - 1)
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was() -> None:
+    data = dumps(big_layout(panels=10, rows=50))
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            loads(data)
+            assert gc.isenabled() is enabled
+            assert gc.get_freeze_count() == 0
+            with pytest.raises(CorruptSettingsFile):
+                loads(data[:-40])
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
 
 
 def replace_in_default(old: bytes, new: bytes) -> bytes:

@@ -85,6 +85,8 @@ def test_list_ignores_temporary_and_foreign_files(backups: BackupSet) -> None:
     (folder / "settings-yesterday.xml").write_bytes(b"?")
     (folder / "settings-20261130T010203Z.xml").write_bytes(b"no microseconds")
     (folder / "settings-20261201T000000.000000Z.xml").mkdir()
+    (folder / "settings-20261301T000000.000000Z.xml").write_bytes(b"month 13")
+    (folder / "settings-20260230T250000.000000Z.xml").write_bytes(b"30 February, 25 o'clock")
     assert backups.list() == [real]
     # and pruning never touches them
     backups.prune(T0 + timedelta(days=365))

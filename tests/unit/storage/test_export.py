@@ -181,10 +181,13 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary_file(
         (bytes(3 << 20), bytes(3 << 20)[:-1] + b"\x01", False),
     ],
 )
-def test_read_back_matches(work: Path, on_disk: bytes, expected: bytes, matches: bool) -> None:
+@pytest.mark.parametrize("from_drive", [True, False])
+def test_read_back_matches(
+    work: Path, on_disk: bytes, expected: bytes, matches: bool, from_drive: bool
+) -> None:
     path = work / "file"
     path.write_bytes(on_disk)
-    assert read_back_matches(path, expected) is matches
+    assert read_back_matches(path, expected, from_drive=from_drive) is matches
 
 
 # --- read ---------------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_a_read_back_that_differs_is_refused(
     files: UserSettingsFiles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files.save(layout("good"), T0)
-    monkeypatch.setattr(settings_files, "read_back_matches", lambda path, data: False)
+    monkeypatch.setattr(settings_files, "read_back_matches", lambda path, data, **options: False)
     with pytest.raises(VerifyFailed, match="reading it back gave different content"):
         files.save(layout("unverified"), T0 + timedelta(minutes=1))
     # no backup is kept of a save that could not be verified; the last good one is still there
