@@ -2,6 +2,14 @@
 
 ``run(server_url)`` is the ``tws-companion`` (gui) command; the demo passes its simulated devices
 too, so anyone can log in without hardware.
+
+After a login the user's settings are opened on the worker: this machine's lock on them (a
+second instance for the same user gets a clear message and goes back to the login), the layout
+(a damaged settings file is set aside and the last good backup used, with a message) and the
+window geometry; then the workstation opens. Leaving it: Log Out comes back to the login; Exit
+(or closing it) quits, side windows too. Cancelling the login quits at once on the first start;
+after a logout, or in the demo (whose simulators would all close), it asks first, and "No" goes
+back to the login.
 """
 
 from __future__ import annotations
@@ -12,18 +20,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from tws_companion.client.api import ApiClient
 from tws_companion.gui.garbage import GuiThreadCollector
 from tws_companion.gui.i18n import LANGUAGES, Translations, system_language
 from tws_companion.gui.login_dialog import LoginDialog, LoginResult
 from tws_companion.gui.preferences import APPLICATION, ORGANIZATION, LoginPreferences
+from tws_companion.gui.screens import current_screens, flow_onto, primary_screen
 from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.gui.worker import Worker
 from tws_companion.gui.workstation import WorkstationWindow
+from tws_companion.layout.geometry import TITLE_BAR_HEIGHT, GeometryBook
+from tws_companion.layout.profile import LoadedLayout, SettingsProfile
 from tws_companion.sls.code_card import CodeCard
+from tws_companion.storage.errors import AlreadyLocked
+from tws_companion.storage.instance_lock import InstanceLock
+from tws_companion.storage.paths import data_root
 
 NO_DISPLAY = """\
 No display is available for the desktop window.
@@ -55,18 +69,52 @@ class DemoDevices:
     phone: str | None = None
 
 
+@dataclass
+class OpenedSettings:
+    """What the worker opened after a login: the lock held on the user's settings, the
+    layout, and this machine's window geometry."""
+
+    lock: InstanceLock
+    loaded: LoadedLayout
+    geometry: GeometryBook
+
+
+def open_settings(profile: SettingsProfile, server: str) -> OpenedSettings:
+    """On the worker: lock the user's settings on this machine (raises AlreadyLocked), note the
+    server (for the settings commands), load the layout and the geometry."""
+    lock = profile.lock()
+    lock.acquire()
+    try:
+        profile.remember_server(server)
+        loaded = profile.load()
+        geometry = profile.load_geometry()
+    except BaseException:
+        lock.release()
+        raise
+    return OpenedSettings(lock, loaded, geometry)
+
+
 class Application(QObject):
     """Owns the windows: login dialog → workstation → (after Log Out) login again."""
 
-    def __init__(self, api: ApiClient, translations: Translations) -> None:
+    def __init__(
+        self, api: ApiClient, translations: Translations, *, home: Path | None = None
+    ) -> None:
         super().__init__()
         self.api = api
         self.translations = translations
+        self.home = home
         self.worker = Worker(self)
         self.preferences = LoginPreferences()
         self.dialog: LoginDialog | None = None
         self.workstation: WorkstationWindow | None = None
         self.simulators: list[QWidget] = []
+        self.lock: InstanceLock | None = None
+        #: The message saying a backup replaced a damaged settings file, while it shows.
+        self.recovered_box: QMessageBox | None = None
+        #: Whether a workstation was left with Log Out (cancelling the login then asks first).
+        self.logged_out = False
+        self._shut_down = False
 
     def show_login(self) -> LoginDialog:
         dialog = LoginDialog(
@@ -86,36 +134,171 @@ class Application(QObject):
         from tws_companion.gui.simulators.phone import PhoneWindow
 
         windows: list[QWidget] = []
+        if devices.outbox is not None:
+            # First: where SMS and voice codes arrive must be on screen whatever its size.
+            windows.append(PhoneWindow(devices.outbox, devices.phone, self.worker))
         if devices.dsc_plus is not None:
             windows.append(DscPlusSimulator(devices.dsc_plus))
         if devices.ib_key is not None:
             windows.append(IbKeySimulator(devices.ib_key))
         if devices.card is not None:
             windows.append(CodeCardViewer(devices.card_label, devices.card, worker=self.worker))
-        if devices.outbox is not None:
-            windows.append(PhoneWindow(devices.outbox, devices.phone, self.worker))
-        x = 540
-        for window in windows:
-            window.move(x, 40)
-            window.show()
-            x += window.frameGeometry().width() + 12
         self.simulators = windows
+        for window in windows:
+            window.show()
+        self.place_simulators()
+        # Where they overlap (a small screen), the first ones stay on top: the phone first.
+        for window in reversed(windows):
+            window.raise_()
+
+    def place_simulators(self) -> None:
+        """The simulators in rows right of the login dialog, all within the primary screen's
+        available area (overlapping rather than off-screen on a small screen)."""
+        screen = primary_screen(current_screens())
+        start_x = 40 + (self.dialog.frameGeometry().width() if self.dialog else 480) + 20
+        extras: list[tuple[int, int]] = []
+        for window in self.simulators:
+            outer, inner = window.frameGeometry(), window.geometry()
+            # Until the window manager has framed it, allow for a title bar.
+            framed = outer != inner
+            extras.append(
+                (outer.width() - inner.width(), outer.height() - inner.height())
+                if framed
+                else (0, TITLE_BAR_HEIGHT)
+            )
+        sizes = [
+            (window.width() + dx, window.height() + dy)
+            for window, (dx, dy) in zip(self.simulators, extras, strict=True)
+        ]
+        rects = flow_onto(sizes, screen, start=(start_x, 40))
+        for window, (dx, dy), rect in zip(self.simulators, extras, rects, strict=True):
+            if rect.width - dx < window.width() or rect.height - dy < window.height():
+                window.resize(max(1, rect.width - dx), max(1, rect.height - dy))
+            window.move(rect.x, rect.y)
 
     @Slot(object)
     def _logged_in(self, result: LoginResult) -> None:
-        self.workstation = WorkstationWindow(result, self.api, self.worker)
-        self.workstation.loggedOut.connect(self.show_login)
-        self.workstation.show()
+        profile = SettingsProfile(data_root(self.home), result.username, server=result.server)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        task = self.worker.submit("open-settings", open_settings, profile, result.server)
+        task.succeeded.connect(lambda opened: self._settings_opened(result, profile, opened))
+        task.failed.connect(lambda error: self._settings_failed(result, error))
+        task.finished.connect(QApplication.restoreOverrideCursor)
+
+    def _settings_opened(
+        self, result: LoginResult, profile: SettingsProfile, opened: OpenedSettings
+    ) -> None:
+        self.lock = opened.lock
+        window = WorkstationWindow(
+            result,
+            self.api,
+            self.worker,
+            profile,
+            opened.loaded.layout,
+            self.translations,
+            self.preferences,
+            geometry=opened.geometry,
+        )
+        window.loggedOut.connect(self._workstation_logged_out)
+        window.exited.connect(self.quit)
+        self.workstation = window
+        window.show()
+        if opened.loaded.source == "backup":
+            self._tell_backup_used(window, opened.loaded)
+
+    def _tell_backup_used(self, window: WorkstationWindow, loaded: LoadedLayout) -> None:
+        box = QMessageBox(window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Settings Recovered"))
+        box.setText(self.tr("Your settings file was damaged and could not be read."))
+        box.setInformativeText(
+            self.tr(
+                "It was set aside at {path}, and the last good backup is in use. Use File > "
+                "Layout Settings > Layout/Settings Recovery to choose another backup."
+            ).format(path=loaded.set_aside or "?")
+        )
+        if loaded.problem:
+            box.setDetailedText(loaded.problem)
+        box.setModal(False)
+        box.finished.connect(box.deleteLater)
+        box.show()
+        self.recovered_box = box
+
+    def _settings_failed(self, result: LoginResult, error: object) -> None:
+        if isinstance(error, AlreadyLocked):
+            text = self.tr(
+                "Your settings are already open in another TWS Companion on this computer. "
+                "Switch to that window, or close it, then log in again."
+            )
+        else:
+            text = self.tr("Your settings could not be opened: {reason}").format(
+                reason=str(error) or type(error).__name__
+            )
+        # The session is of no use without the workstation: end it.
+        self.worker.submit("logout", self.api.logout, result.session.token)
+        QMessageBox.warning(None, self.tr("TWS Companion"), text)
+        self.show_login()
+
+    @Slot()
+    def _workstation_logged_out(self) -> None:
+        self.logged_out = True
+        self._release_lock()
+        if self.workstation is not None:
+            # Its panels may run timers (simulated prices): it goes, not just hidden.
+            self.workstation.deleteLater()
+            self.workstation = None
+        self.show_login()
+
+    def _release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     @Slot()
     def _login_cancelled(self) -> None:
-        if self.workstation is None or not self.workstation.isVisible():
-            for window in self.simulators:
-                window.close()
-            QApplication.quit()
+        if self._shut_down or (self.workstation is not None and self.workstation.isVisible()):
+            return
+        if (self.logged_out or self.simulators) and not self._confirm_quit():
+            if self.dialog is not None:
+                self.dialog.show()
+            return
+        self.quit()
+
+    def _confirm_quit(self) -> bool:
+        if self.simulators:
+            title = self.tr("Quit the Demo")
+            text = self.tr("Quit the demo? The device simulators close too.")
+        else:
+            title = self.tr("Quit TWS Companion")
+            text = self.tr("Quit TWS Companion?")
+        answer = QMessageBox.question(
+            self.dialog,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    @Slot()
+    def quit(self) -> None:
+        """Quit the app: the side windows close too."""
+        for window in self.simulators:
+            window.close()
+        self._release_lock()
+        QApplication.quit()
 
     def shutdown(self) -> None:
+        """The app is going away: close every window without a question, stop the worker."""
+        self._shut_down = True
+        if self.workstation is not None:
+            self.workstation.shut_down()
+        if self.dialog is not None:
+            self.dialog.close()
+        for window in self.simulators:
+            window.close()
         self.worker.shutdown()
+        self._release_lock()
         self.api.close()
 
 
@@ -126,6 +309,7 @@ def run(
     language: str | None = None,
     argv: Sequence[str] = (),
     command: str = "gui",
+    home: Path | None = None,
 ) -> int:
     if not has_display():
         print(NO_DISPLAY.format(command=command), file=sys.stderr)
@@ -145,7 +329,7 @@ def run(
         return 2
     collector = GuiThreadCollector(app)
     collector.start()
-    application = Application(api, translations)
+    application = Application(api, translations, home=home)
     application.show_login()
     if demo is not None:
         application.show_simulators(demo)

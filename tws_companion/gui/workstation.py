@@ -1,58 +1,1798 @@
-"""The workstation window opened after a login (panels and layouts arrive with the next issue).
+"""The workstation window opened after a login: workspaces of panels, as the layout says.
 
-Signals of WorkstationWindow: loggedOut() — after File > Log Out has ended the session.
+The :class:`~tws_companion.layout.model.Layout` is the one source of what the window shows:
+:meth:`WorkstationWindow.current_layout` writes what the widgets hold back into it (panel states,
+dock areas, floating, tab order, the active workspace, the mode) and keeps every other object of
+it, ``extra`` included; :meth:`WorkstationWindow.apply_layout` tears every panel and tab down and
+builds them again from another layout (Layout/Settings Recovery's "restart"), keeping the session.
+
+- **Mosaic**: a tab per workspace; each tab is an inner main window holding its panels as dock
+  widgets in their areas, or floating as windows of their own. **Classic**: the same, but the
+  first watchlist of each workspace is the fixed trading window in the middle, the other panels
+  docked around it; Global Configuration is under Edit instead of File, as in TWS.
+- **Opening**: a workspace's panels are built when it is first shown, out of sight and a few
+  at a time (:data:`BUILD_SLICE_MS`), then shown in one layout pass; what is taken down is
+  deleted the same way. A workspace never shown keeps its panels in the model untouched.
+- **Color groups**: a panel's chip (and its title bar's context menu) puts it in a group; a
+  symbol chosen in one panel of a group is shown by the others, and the group keeps it.
+- **Saving**: every change (a panel edited, a dock moved, a tab added...) is saved about two
+  seconds after the last one, and every N minutes when Global Configuration says so; saves run on
+  the worker one at a time (a change during a save is saved right after it). A failed save is
+  shown in the status bar and once in a message box; the layout in memory is kept.
+- **Geometry** (machine-specific, :mod:`tws_companion.layout.geometry`): the main window's and
+  the floating panels' places are recalled for the current screens, remembered when they move,
+  and placed again when a monitor comes or goes; Window > Gather Windows brings them all onto the
+  main window's screen.
+- **Lock and Exit**: the idle lock hides the panels behind a page whose only way on is Log Out
+  (a full login again, see :mod:`tws_companion.gui.idle`); the daily auto log-off warns first,
+  then saves (if "Save settings on exit" is set) and logs off without asking.
+- **Leaving**: closing the window or File > Exit asks "Save the settings before exiting?" (unless
+  "Save settings on exit" is set: then it saves), then emits ``exited`` (the app quits, side
+  windows too); File > Log Out does the same and emits ``loggedOut`` (back to the login).
+
+Signals of WorkstationWindow:
+    loggedOut() — after File > Log Out (or the auto log-off) has ended the session.
+    exited() — after File > Exit or closing the window: the app should quit.
+    locked() — the idle lock hid the workstation.
+    layoutApplied() — :meth:`apply_layout` rebuilt the window (the workspace shown is built).
+    built() — every workspace asked for has its panels (workspaces are built when first shown,
+    a few panels per turn of the event loop).
+Signals of SaveQueue: saved(), failed(object) — each save's outcome.
+Signals of PanelDock: closedByUser(object) — the dock, closed with its close button.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+import contextlib
+import copy
+import dataclasses
+import functools
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QMoveEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tws_companion.client.api import ApiClient
+from tws_companion.gui.global_config import GlobalConfigDialog
+from tws_companion.gui.i18n import Translations
+from tws_companion.gui.idle import AutoLogoff, IdleLock, parse_time_of_day
+from tws_companion.gui.layout_dialogs import (
+    TranslatedMessageBox,
+    describe_storage_error,
+    save_settings_as,
+)
 from tws_companion.gui.login_dialog import LoginResult
-from tws_companion.gui.worker import Worker
+from tws_companion.gui.panels import create_panel
+from tws_companion.gui.panels.base import PanelWidget
+from tws_companion.gui.panels.labels import kind_label
+from tws_companion.gui.preferences import LoginPreferences
+from tws_companion.gui.recovery_dialog import ImportUndo, RecoveryDialog
+from tws_companion.gui.screens import (
+    apply_geometry,
+    apply_rect,
+    current_screens,
+    frame_rect,
+    primary_screen,
+    window_geometry,
+)
+from tws_companion.gui.worker import Task, Worker
+from tws_companion.layout.geometry import (
+    MAIN_WINDOW_ID,
+    GeometryBook,
+    Rect,
+    WindowGeometry,
+    fit_onto,
+    gather,
+    is_reachable,
+    screen_of,
+)
+from tws_companion.layout.model import (
+    Chart,
+    ColorGroup,
+    DockArea,
+    GlobalConfig,
+    Layout,
+    Mode,
+    News,
+    Notes,
+    OrderEntry,
+    Panel,
+    PanelKind,
+    PanelState,
+    Portfolio,
+    Theme,
+    Watchlist,
+    Workspace,
+)
+from tws_companion.layout.profile import SettingsProfile
+
+__all__ = [
+    "AUTOSAVE_DELAY_MS",
+    "BUILD_SLICE_MS",
+    "GEOMETRY_DELAY_MS",
+    "PanelDock",
+    "SaveQueue",
+    "WorkspacePage",
+    "WorkstationWindow",
+    "dark_palette",
+    "new_state",
+]
+
+#: The longest stretch of building or deleting panels before the event loop runs again.
+BUILD_SLICE_MS = 10
+#: A change is saved this long after the last one.
+AUTOSAVE_DELAY_MS = 2_000
+#: A moved or resized window's place is saved this long after it stopped moving.
+GEOMETRY_DELAY_MS = 1_000
+#: How long a status bar message stays.
+STATUS_MS = 10_000
+#: The main window's size when nothing is remembered (shrunk to the screen).
+DEFAULT_SIZE = (1280, 820)
+#: A floating panel's size when nothing is remembered.
+DEFAULT_FLOATING_SIZE = (420, 320)
+
+_QT_AREAS = {
+    DockArea.LEFT: Qt.DockWidgetArea.LeftDockWidgetArea,
+    DockArea.RIGHT: Qt.DockWidgetArea.RightDockWidgetArea,
+    DockArea.TOP: Qt.DockWidgetArea.TopDockWidgetArea,
+    DockArea.BOTTOM: Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+_MODEL_AREAS = {qt: area for area, qt in _QT_AREAS.items()}
+
+#: The English titles the default layout gives its panels: shown in the user's language.
+_DEFAULT_TITLES = {
+    PanelKind.WATCHLIST: {"Watchlist"},
+    PanelKind.ORDER_ENTRY: {"Order Entry", "Order Defaults"},
+    PanelKind.CHART: {"Chart"},
+    PanelKind.PORTFOLIO: {"Portfolio"},
+    PanelKind.NEWS: {"News"},
+    PanelKind.NOTES: {"Notes"},
+}
+
+#: Called when a save has finished, with its error or ``None``.
+SaveCallback = Callable[[BaseException | None], None]
+
+_NEW_STATES: dict[PanelKind, Callable[[], PanelState]] = {
+    PanelKind.WATCHLIST: Watchlist,
+    PanelKind.ORDER_ENTRY: OrderEntry,
+    PanelKind.CHART: Chart,
+    PanelKind.PORTFOLIO: Portfolio,
+    PanelKind.NEWS: News,
+    PanelKind.NOTES: Notes,
+}
+
+
+def _save_geometry_json(profile: SettingsProfile, data: bytes) -> None:
+    """On the worker: save the geometry book taken as JSON on the GUI thread."""
+    profile.save_geometry(GeometryBook.from_json(data))
+
+
+def new_state(kind: PanelKind) -> PanelState:
+    """A fresh state for a new panel of ``kind`` (Window > New Window)."""
+    return _NEW_STATES[kind]()
+
+
+def dark_palette() -> QPalette:
+    """Global Configuration > Display > Theme > Dark."""
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#2b2d31",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1f22",
+        QPalette.ColorRole.AlternateBase: "#2b2d31",
+        QPalette.ColorRole.ToolTipBase: "#3c3f44",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8c8f94",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#3a3d42",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.BrightText: "#ff6b6b",
+        QPalette.ColorRole.Light: "#4a4d52",
+        QPalette.ColorRole.Midlight: "#404348",
+        QPalette.ColorRole.Mid: "#303236",
+        QPalette.ColorRole.Dark: "#1a1b1e",
+        QPalette.ColorRole.Shadow: "#000000",
+        QPalette.ColorRole.Highlight: "#2f65ca",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#6ea8fe",
+        QPalette.ColorRole.LinkVisited: "#b68cff",
+    }
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7d8086"))
+    return palette
+
+
+_CHIPS: dict[str | None, QIcon] = {}
+
+
+def _chip_icon(color: str | None, size: int = 12) -> QIcon:
+    """A small filled square of ``color``; for no color group a grey one struck through (an
+    empty square would look like a check box). Made once per color."""
+    if color in _CHIPS:
+        return _CHIPS[color]
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#5f6670"))
+    painter.setBrush(QColor(color or "#d5d9de"))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    if not color:
+        painter.drawLine(2, size - 3, size - 3, 2)
+    painter.end()
+    _CHIPS[color] = icon = QIcon(pixmap)
+    return icon
+
+
+# --- saving on the worker --------------------------------------------------------------------
+
+
+class SaveQueue(QObject):
+    """Runs one kind of save on the worker, one at a time.
+
+    :meth:`schedule` notes a change and saves ``delay_ms`` after the last one; :meth:`save_now`
+    saves at once (File > Save Settings, exit); :meth:`save_if_changed` saves only if something
+    changed since the last save that succeeded (the auto-save every N minutes). ``snapshot()`` is
+    taken on the GUI thread when a save starts (``None``: nothing to save) and ``save(snapshot)``
+    runs on the worker. A save asked for while one runs starts when it has finished, with a fresh
+    snapshot, so the last change is always the one saved.
+    """
+
+    saved = Signal()
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        worker: Worker,
+        name: str,
+        save: Callable[[Any], None],
+        snapshot: Callable[[], object | None],
+        delay_ms: int,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.name = name
+        self._save = save
+        self._snapshot = snapshot
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(delay_ms)
+        self._debounce.timeout.connect(self.save_if_changed)
+        self._task: Task | None = None
+        #: A save asked for during the running one: (forced, callbacks).
+        self._pending: tuple[bool, list[SaveCallback]] | None = None
+        #: Changes noted so far, and how many of them the last good save held.
+        self.generation = 0
+        self.saved_generation = 0
+        self.last_error: BaseException | None = None
+
+    @property
+    def busy(self) -> bool:
+        """A save is running or waiting to start."""
+        return self._task is not None or self._pending is not None or self._debounce.isActive()
+
+    @property
+    def unsaved(self) -> bool:
+        return self.generation != self.saved_generation
+
+    def schedule(self) -> None:
+        """Something changed: save soon (after the debounce delay)."""
+        self.generation += 1
+        self._debounce.start()
+
+    def save_now(self, then: SaveCallback | None = None) -> None:
+        """Save now (after the running save, if any); ``then(error or None)`` when done."""
+        self._debounce.stop()
+        self._request(True, [then] if then is not None else [])
+
+    @Slot()
+    def save_if_changed(self) -> None:
+        self._request(False, [])
+
+    def cancel_scheduled(self) -> None:
+        self._debounce.stop()
+
+    def _request(self, forced: bool, callbacks: list[SaveCallback]) -> None:
+        if self._task is not None:
+            if self._pending is None:
+                self._pending = (forced, callbacks)
+            else:
+                self._pending = (self._pending[0] or forced, self._pending[1] + callbacks)
+            return
+        self._start(forced, callbacks)
+
+    def _start(self, forced: bool, callbacks: list[SaveCallback]) -> None:
+        generation = self.generation
+        snapshot = self._snapshot() if forced or self.unsaved else None
+        if snapshot is None:
+            for callback in callbacks:
+                callback(None)
+            return
+        task = self.worker.submit(self.name, self._save, snapshot)
+        outcome: list[BaseException | None] = [None]
+
+        def failed(error: object) -> None:
+            outcome[0] = error if isinstance(error, BaseException) else RuntimeError(str(error))
+
+        task.failed.connect(failed)
+        task.finished.connect(lambda: self._finished(task, generation, outcome[0], callbacks))
+        self._task = task
+
+    def _finished(
+        self,
+        task: Task,
+        generation: int,
+        error: BaseException | None,
+        callbacks: list[SaveCallback],
+    ) -> None:
+        if self._task is task:
+            self._task = None
+        if task.cancelled:
+            error = error or RuntimeError("the save was cancelled")
+        self.last_error = error
+        if error is None:
+            self.saved_generation = max(self.saved_generation, generation)
+            self.saved.emit()
+        else:
+            self.failed.emit(error)
+        for callback in callbacks:
+            callback(error)
+        if self._pending is not None:
+            forced, waiting = self._pending
+            self._pending = None
+            self._start(forced, waiting)
+
+
+# --- panels and workspaces -------------------------------------------------------------------
+
+
+class _TitleBar(QWidget):
+    """A panel's title bar: its color group chip, its title, float and close buttons.
+
+    Mouse events it does not use go on to the dock widget (dragging moves the panel, a double
+    click floats or docks it)."""
+
+    def __init__(self, dock: PanelDock) -> None:
+        super().__init__(dock)
+        self.setObjectName("panelTitleBar")
+        self.setAutoFillBackground(True)
+        self.chip = QToolButton()
+        self.chip.setObjectName("colorChip")
+        self.chip.setAutoRaise(True)
+        self.chip.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.chip.setIconSize(QSize(12, 12))
+        self.chip.setMenu(dock.group_menu)
+        self.chip.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
+        self.title = QLabel()
+        self.title.setObjectName("panelTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        style = self.style()
+        self.float_button = QToolButton()
+        self.float_button.setAutoRaise(True)
+        self.float_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarNormalButton))
+        self.float_button.clicked.connect(lambda: dock.setFloating(not dock.isFloating()))
+        self.close_button = QToolButton()
+        self.close_button.setAutoRaise(True)
+        self.close_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self.close_button.clicked.connect(dock.close)
+        for button in (self.float_button, self.close_button):
+            button.setIconSize(QSize(12, 12))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 2, 2)
+        row.setSpacing(4)
+        row.addWidget(self.chip)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.float_button)
+        row.addWidget(self.close_button)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(
+            lambda point: dock.group_menu.popup(self.mapToGlobal(point))
+        )
+
+    def set_fixed(self, fixed: bool) -> None:
+        """The Classic trading window can be neither floated nor closed."""
+        self.float_button.setVisible(not fixed)
+        self.close_button.setVisible(not fixed)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), 24))
+
+
+class PanelDock(QDockWidget):
+    """One panel of a workspace: its model :class:`Panel` and the widget that edits its state."""
+
+    closedByUser = Signal(object)
+
+    def __init__(self, panel: Panel, widget: PanelWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.panel_widget = widget
+        self.setObjectName(f"panel-{panel.id}")
+        self.setAttribute(Qt.WidgetAttribute.WA_WindowPropagation)
+        self.group_menu = QMenu(self)
+        self.title_bar = _TitleBar(self)
+        self.setTitleBarWidget(self.title_bar)
+        self.setWidget(widget)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.fixed = False
+        self._quiet = False
+
+    def set_fixed(self, fixed: bool) -> None:
+        self.fixed = fixed
+        self.title_bar.set_fixed(fixed)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.NoDockWidgetFeatures
+            if fixed
+            else QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+
+    def show_title(self, title: str, group: ColorGroup | None, group_name: str) -> None:
+        self.setWindowTitle(title)
+        self.title_bar.title.setText(title)
+        self.title_bar.chip.setIcon(_chip_icon(group.color if group else None))
+        self.title_bar.chip.setToolTip(group_name)
+        self.title_bar.float_button.setToolTip(
+            self.tr("Dock") if self.isFloating() else self.tr("Float")
+        )
+        self.title_bar.close_button.setToolTip(self.tr("Close"))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.isFloating():
+            # A floating panel has no window manager frame (its title bar is ours): outline it.
+            painter = QPainter(self)
+            edge = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+            edge.setAlpha(110)  # visible on a light and on a dark theme
+            painter.setPen(edge)
+            painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+            painter.end()
+
+    def close_quietly(self) -> None:
+        """Hide without counting as the user closing the panel (the window is being rebuilt)."""
+        self._quiet = True
+        self.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted() and not self._quiet:
+            self.closedByUser.emit(self)
+
+
+class WorkspacePage(QMainWindow):
+    """One workspace (a tab): an inner main window whose dock widgets are its panels."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Widget)
+        self.setObjectName(f"workspace-{workspace.id}")
+        self.workspace = workspace
+        self.docks: list[PanelDock] = []
+        self.central: PanelDock | None = None
+        #: The Classic trading window's panel (the first watchlist), or ``None`` in Mosaic.
+        self.central_panel: Panel | None = None
+        #: Panels still to build: ``None`` until the page is first shown (built lazily).
+        self.pending: list[Panel] | None = None
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+
+    def add(self, dock: PanelDock, *, central: bool = False) -> None:
+        self.docks.append(dock)
+        area = dock.panel.area
+        if central:
+            dock.set_fixed(True)
+            self.central = dock
+            self.setCentralWidget(dock)
+            return
+        self.addDockWidget(_QT_AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+        if area is DockArea.FLOATING:
+            dock.setFloating(True)
+
+    def remove(self, dock: PanelDock) -> None:
+        if dock in self.docks:
+            self.docks.remove(dock)
+        if dock is not self.central:
+            self.removeDockWidget(dock)
+
+    def area_of(self, dock: PanelDock) -> DockArea:
+        """Where ``dock`` is now (the Classic trading window keeps the area it had)."""
+        if dock is self.central:
+            return dock.panel.area
+        if dock.isFloating():
+            return DockArea.FLOATING
+        return _MODEL_AREAS.get(self.dockWidgetArea(dock), dock.panel.area)
+
+    def floating(self) -> list[PanelDock]:
+        return [dock for dock in self.docks if dock is not self.central and dock.isFloating()]
+
+    @property
+    def is_built(self) -> bool:
+        return self.pending is not None and not self.pending
+
+
+class _LockedPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setObjectName("pageTitle")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.logout_button = QPushButton()
+        self.logout_button.setObjectName("primary")
+        self.details.setFixedWidth(480)
+        column = QVBoxLayout()
+        column.addStretch(1)
+        column.addWidget(self.heading)
+        column.addWidget(self.details)
+        column.addSpacing(12)
+        column.addWidget(self.logout_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addStretch(2)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(column)
+        outer.addStretch(1)
+
+
+# --- the window ------------------------------------------------------------------------------
 
 
 class WorkstationWindow(QMainWindow):
+    """The workstation of one logged-in user (see the module doc)."""
+
     loggedOut = Signal()
+    exited = Signal()
+    locked = Signal()
+    layoutApplied = Signal()
+    built = Signal()
 
     def __init__(
-        self, result: LoginResult, api: ApiClient, worker: Worker, parent: QWidget | None = None
+        self,
+        result: LoginResult,
+        api: ApiClient,
+        worker: Worker,
+        profile: SettingsProfile,
+        layout: Layout,
+        translations: Translations,
+        preferences: LoginPreferences,
+        parent: QWidget | None = None,
+        *,
+        geometry: GeometryBook | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+        minute_ms: int = 60_000,
+        save_delay_ms: int = AUTOSAVE_DELAY_MS,
+        geometry_delay_ms: int = GEOMETRY_DELAY_MS,
+        logoff_tick_ms: int = AutoLogoff.TICK_MS,
     ) -> None:
         super().__init__(parent)
+        self.setObjectName("workstation")
         self.result = result
         self.api = api
         self.worker = worker
-        self.heading = QLabel()
-        self.heading.setObjectName("pageTitle")
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.details, 1)
-        self.setCentralWidget(body)
-        self.file_menu = self.menuBar().addMenu("")
-        self.logout_action = QAction(self)
-        self.logout_action.triggered.connect(self.log_out)
-        self.file_menu.addAction(self.logout_action)
-        self.resize(720, 420)
+        self.profile = profile
+        self.translations = translations
+        self.preferences = preferences
+        #: The layout shown (see :meth:`current_layout`).
+        self.model = layout
+        self.minute_ms = minute_ms
+        self.book = geometry
+        self.pages: list[WorkspacePage] = []
+        self.is_locked = False
+        self.global_config_dialog: GlobalConfigDialog | None = None
+        self.logoff_box: QMessageBox | None = None
+        self.save_error_box: QMessageBox | None = None
+        self._finishing: str | None = None
+        self._closing = False
+        self._linking = False
+        self._building = False
+        self._watching_screens = False
+        #: The outer rectangle applied before the window had a frame (see _apply_main).
+        self._unframed_rect: Rect | None = None
+
+        self.saves = SaveQueue(
+            worker, "save-settings", profile.save, self._layout_snapshot, save_delay_ms, self
+        )
+        self.geometry_saves = SaveQueue(
+            worker,
+            "save-window-geometry",
+            functools.partial(_save_geometry_json, profile),
+            self._geometry_snapshot,
+            geometry_delay_ms,
+            self,
+        )
+        self._build_queue: list[WorkspacePage] = []
+        #: Floating panels of the workspace shown, to show (a few per turn of the event loop).
+        self._to_show: list[PanelDock] = []
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._graveyard: list[QWidget] = []
+        self._reap_timer = QTimer(self)
+        self._reap_timer.setSingleShot(True)
+        self._reap_timer.setInterval(0)
+        #: Panels that said they changed since the layout was last collected.
+        self._dirty: set[PanelDock] = set()
+        self._announce_applied = False
+        self.autosave_timer = QTimer(self)
+        self.idle = IdleLock(self)
+        self.auto_logoff = AutoLogoff(self, clock=clock, tick_ms=logoff_tick_ms)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("workspaces")
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.locked_page = _LockedPage()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.locked_page)
+        self.setCentralWidget(self.stack)
+        self.import_undo = ImportUndo(self)
+        self.recovery_dialog: RecoveryDialog | None = None
+        self.statusBar().addPermanentWidget(self.import_undo.make_button())
+        self.session_label = QLabel()
+        self.statusBar().addPermanentWidget(self.session_label)
+
+        self._build_menus()
+        self._connect_signals()
+        self._app_palette = QApplication.palette()
+        self._sync_user_settings()
+        self._place_main_window()
+        self._populate()
         self.retranslate()
+        self._apply_config(self.model.global_config)
+        if self.book is None:
+            self._load_geometry()
+
+    # --- construction -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.layout_menu = self.file_menu.addMenu("")
+        self.save_action = self.layout_menu.addAction("")
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_as_action = self.layout_menu.addAction("")
+        self.save_decrypted_action = self.layout_menu.addAction("")
+        self.layout_menu.addSeparator()
+        self.recovery_action = self.layout_menu.addAction("")
+        self.global_config_action = QAction(self)
+        self.global_config_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.file_menu.addAction(self.global_config_action)
+        self.file_menu.addSeparator()
+        self.logout_action = self.file_menu.addAction("")
+        self.exit_action = self.file_menu.addAction("")
+        self.exit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.exit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addAction(self.import_undo.action)
+        self.edit_menu.addSeparator()
+
+        self.view_menu = bar.addMenu("")
+        self.mode_group = QActionGroup(self)
+        self.mosaic_action = self.view_menu.addAction("")
+        self.classic_action = self.view_menu.addAction("")
+        for action in (self.mosaic_action, self.classic_action):
+            action.setCheckable(True)
+            self.mode_group.addAction(action)
+
+        self.window_menu = bar.addMenu("")
+        self.new_panel_menu = self.window_menu.addMenu("")
+        self.new_panel_actions: dict[PanelKind, QAction] = {}
+        for kind in PanelKind:
+            action = self.new_panel_menu.addAction("")
+            action.setData(kind.value)
+            self.new_panel_actions[kind] = action
+        self.window_menu.addSeparator()
+        self.new_workspace_action = self.window_menu.addAction("")
+        self.new_workspace_action.setShortcut(QKeySequence.StandardKey.AddTab)
+        self.rename_workspace_action = self.window_menu.addAction("")
+        self.close_workspace_action = self.window_menu.addAction("")
+        self.window_menu.addSeparator()
+        self.gather_action = self.window_menu.addAction("")
+        self._menus_when_unlocked = [self.edit_menu, self.view_menu, self.window_menu]
+        self._actions_when_unlocked = [
+            self.save_action,
+            self.save_as_action,
+            self.save_decrypted_action,
+            self.recovery_action,
+            self.global_config_action,
+        ]
+
+    def _connect_signals(self) -> None:
+        self.save_action.triggered.connect(self.save_settings)
+        self.save_as_action.triggered.connect(lambda: self._save_as(decrypted=False))
+        self.save_decrypted_action.triggered.connect(lambda: self._save_as(decrypted=True))
+        self.recovery_action.triggered.connect(self.open_recovery)
+        self.global_config_action.triggered.connect(self.open_global_config)
+        self.logout_action.triggered.connect(self.log_out)
+        self.exit_action.triggered.connect(self.request_exit)
+        self.mosaic_action.triggered.connect(lambda: self.set_mode(Mode.MOSAIC))
+        self.classic_action.triggered.connect(lambda: self.set_mode(Mode.CLASSIC))
+        self.new_panel_menu.triggered.connect(self._new_panel_chosen)
+        self.new_workspace_action.triggered.connect(self.new_workspace)
+        self.rename_workspace_action.triggered.connect(lambda: self.rename_workspace())
+        self.close_workspace_action.triggered.connect(lambda: self.close_workspace())
+        self.gather_action.triggered.connect(self.gather_windows)
+        self.tabs.currentChanged.connect(self._workspace_shown)
+        self.tabs.tabBar().tabMoved.connect(self._changed)
+        self.tabs.tabBarDoubleClicked.connect(self._tab_double_clicked)
+        self.locked_page.logout_button.clicked.connect(self.log_out)
+        self.saves.saved.connect(self._saved)
+        self.saves.failed.connect(self._save_failed)
+        self.geometry_saves.failed.connect(self._geometry_save_failed)
+        self.autosave_timer.timeout.connect(self.saves.save_if_changed)
+        self._build_timer.timeout.connect(self._build_slice)
+        self._reap_timer.timeout.connect(self._reap)
+        self.idle.idle.connect(self.lock)
+        self.import_undo.undone.connect(self._undo_import)
+        self.auto_logoff.warning.connect(self._warn_logoff)
+        self.auto_logoff.due.connect(self._auto_logoff)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.screenAdded.connect(self._screens_changed)
+            app.screenRemoved.connect(self._screens_changed)
+            self._watching_screens = True
+
+    def _disconnect_app(self) -> None:
+        app = QGuiApplication.instance()
+        if self._watching_screens and isinstance(app, QGuiApplication):
+            self._watching_screens = False
+            for signal in (app.screenAdded, app.screenRemoved):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect(self._screens_changed)
+
+    def _sync_user_settings(self) -> None:
+        """What the user chose at the login wins over what the file says: the per-user "Use/store
+        settings on server" tick, and the app's language."""
+        lock_and_exit = self.model.global_config.lock_and_exit
+        lock_and_exit.use_server_settings = self.preferences.use_server_settings(
+            self.result.username
+        )
+        self.model.global_config.display.language = self.translations.language
+
+    # --- building from the layout --------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        return self.model.workstation.mode
+
+    def _populate(self) -> None:
+        """Tabs for every workspace; the panels of the one shown are built (in slices, see
+        :meth:`_build_slice`), the others when they are first shown."""
+        self._building = True
+        try:
+            workstation = self.model.workstation
+            if not workstation.workspaces:
+                workstation.workspaces.append(Workspace(name=self.tr("Workspace 1")))
+            for workspace in workstation.workspaces:
+                self._add_page(workspace)
+            index = min(max(workstation.active_workspace, 0), len(self.pages) - 1)
+            self.tabs.setCurrentIndex(index)
+            (self.classic_action if self.mode is Mode.CLASSIC else self.mosaic_action).setChecked(
+                True
+            )
+            self._place_global_config_action()
+        finally:
+            self._building = False
+        self._show_current()
+
+    def _add_page(self, workspace: Workspace) -> WorkspacePage:
+        page = WorkspacePage(workspace)
+        if self.mode is Mode.CLASSIC:
+            page.central_panel = next(
+                (p for p in workspace.panels if isinstance(p.state, Watchlist)), None
+            )
+        self.pages.append(page)
+        self.tabs.addTab(page, workspace.name)
+        return page
+
+    def _request_build(self, page: WorkspacePage) -> None:
+        """Build ``page``'s panels soon (first in line), unless done or under way."""
+        if page.pending is None:
+            page.pending = list(page.workspace.panels)
+        if page.is_built:
+            return
+        if page in self._build_queue:
+            self._build_queue.remove(page)
+        self._build_queue.insert(0, page)
+        page.hide()  # built out of sight: one layout pass when it shows, not one per panel
+        self.statusBar().showMessage(self.tr("Opening the workspace…"))
+        self._build_timer.start()
+
+    @property
+    def is_built(self) -> bool:
+        """Every workspace asked for so far has all its panels, and the floating ones of the
+        workspace shown are on screen (see ``built``)."""
+        return not self._build_queue and not self._to_show
+
+    @Slot()
+    def _build_slice(self) -> None:
+        """Build panels, then show the floating ones, for at most :data:`BUILD_SLICE_MS` at a
+        time, then let the event loop run: a large layout never freezes the window while it
+        opens."""
+        started = time.perf_counter()
+        while (time.perf_counter() - started) * 1000 < BUILD_SLICE_MS:
+            if self._build_queue:
+                page = self._build_queue[0]
+                if page.pending:
+                    panel = page.pending.pop(0)
+                    self._building = True
+                    try:
+                        self._add_dock(page, panel, central=panel is page.central_panel)
+                    finally:
+                        self._building = False
+                else:
+                    self._build_queue.pop(0)
+                    self._page_built(page)
+                    if not self._build_queue:
+                        self._show_floating()
+            elif self._to_show:
+                dock = self._to_show.pop(0)
+                self._keep_above(dock)
+                dock.show()
+                dock.raise_()
+            else:
+                break
+        if not self.is_built:
+            self._build_timer.start()
+            return
+        self.statusBar().clearMessage()
+        self.built.emit()
+        if self._announce_applied:
+            self._announce_applied = False
+            self.layoutApplied.emit()
+
+    def _page_built(self, page: WorkspacePage) -> None:
+        if page is self.current_page():
+            page.show()
+
+    def _add_dock(self, page: WorkspacePage, panel: Panel, *, central: bool = False) -> PanelDock:
+        widget = create_panel(panel.state, None)
+        dock = PanelDock(panel, widget)
+        page.add(dock, central=central)
+        self._show_dock_title(dock)
+        dock.group_menu.aboutToShow.connect(lambda: self._fill_group_menu(dock))
+        dock.closedByUser.connect(self._dock_closed)
+        dock.topLevelChanged.connect(lambda _floating: self._dock_moved(dock))
+        dock.dockLocationChanged.connect(lambda _area: self._changed())
+        dock.installEventFilter(self)
+        widget.changed.connect(lambda: self._panel_changed(dock))
+        widget.symbolChosen.connect(lambda symbol: self._symbol_chosen(dock, symbol))
+        if panel.area is DockArea.FLOATING and not central:
+            self._place_floating(dock)
+        return dock
+
+    def _teardown(self) -> None:
+        """Take every tab and panel down: off screen at once, deleted in slices."""
+        self._build_timer.stop()
+        self._build_queue.clear()
+        self._to_show.clear()
+        self._dirty.clear()
+        self._building = True
+        try:
+            for page in self.pages:
+                for dock in page.docks:
+                    dock.removeEventFilter(self)
+                    dock.close_quietly()
+            while self.tabs.count():
+                self.tabs.removeTab(0)
+            for page in self.pages:
+                page.hide()
+                self._graveyard.extend(page.docks)
+                self._graveyard.append(page)
+            self.pages = []
+        finally:
+            self._building = False
+        self._reap_timer.start()
+
+    @Slot()
+    def _reap(self) -> None:
+        """Delete what :meth:`_teardown` took down, for at most :data:`BUILD_SLICE_MS` at a
+        time (a page goes after its panels)."""
+        started = time.perf_counter()
+        while self._graveyard and (time.perf_counter() - started) * 1000 < BUILD_SLICE_MS:
+            widget = self._graveyard.pop(0)
+            if shiboken6.isValid(widget):
+                shiboken6.delete(widget)
+        if self._graveyard:
+            self._reap_timer.start()
+
+    def _ordered_pages(self) -> list[WorkspacePage]:
+        """The pages in the order of their tabs (which the user can drag)."""
+        pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        return [page for page in pages if isinstance(page, WorkspacePage)]
+
+    def docks(self) -> Iterator[PanelDock]:
+        """Every panel dock of every workspace."""
+        for page in self.pages:
+            yield from page.docks
+
+    def dock_for(self, panel_id: str) -> PanelDock | None:
+        return next((dock for dock in self.docks() if dock.panel.id == panel_id), None)
+
+    def current_page(self) -> WorkspacePage | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, WorkspacePage) else None
+
+    # --- the layout, back from the widgets -----------------------------------------------------
+
+    def current_layout(self) -> Layout:
+        """The layout as the window shows it now: the same :class:`Layout` object, with every
+        panel's state, area, the workspaces' order and panels, the active workspace and the
+        mode written back from the widgets (everything else, ``extra`` included, kept)."""
+        workstation = self.model.workstation
+        ordered = self._ordered_pages()
+        for page in ordered:
+            for dock in page.docks:
+                if dock in self._dirty:  # only a panel that said it changed is read again
+                    dock.panel.state = dock.panel_widget.state()
+                dock.panel.area = page.area_of(dock)
+        self._dirty.clear()
+        workstation.workspaces = [page.workspace for page in ordered]
+        workstation.active_workspace = max(0, self.tabs.currentIndex())
+        return self.model
+
+    def _layout_snapshot(self) -> Layout:
+        """A copy of :meth:`current_layout` for the worker to write while the window goes on
+        changing: new objects for every node the window changes, the panel states (fresh from
+        the widgets) and ``extra`` shared."""
+        layout = self.current_layout()
+        workstation = layout.workstation
+        return dataclasses.replace(
+            layout,
+            global_config=copy.deepcopy(layout.global_config),
+            workstation=dataclasses.replace(
+                workstation,
+                workspaces=[
+                    dataclasses.replace(
+                        space, panels=[dataclasses.replace(p) for p in space.panels]
+                    )
+                    for space in workstation.workspaces
+                ],
+                color_groups=[dataclasses.replace(g) for g in workstation.color_groups],
+            ),
+        )
+
+    def apply_layout(self, layout: Layout) -> None:
+        """Show ``layout`` instead (Layout/Settings Recovery): every panel and tab is torn down
+        and built again, geometry recalled, the session kept; the new layout is saved at once.
+        ``layoutApplied`` follows when the workspace shown has its panels."""
+        self._record_geometry()
+        self._teardown()
+        #: The layout shown (see :meth:`current_layout`).
+        self.model = layout
+        self._sync_user_settings()
+        self._announce_applied = True
+        self._populate()
+        self.retranslate()
+        self._apply_config(layout.global_config)
+        self.saves.save_now()
+        if self.is_built:
+            self._announce_applied = False
+            self.layoutApplied.emit()
+
+    # --- changes and saving --------------------------------------------------------------------
+
+    @Slot()
+    def _changed(self) -> None:
+        if not self._building and self._finishing is None:
+            self.saves.schedule()
+
+    def _panel_changed(self, dock: PanelDock) -> None:
+        self._dirty.add(dock)
+        self._changed()
+
+    @Slot()
+    def save_settings(self) -> None:
+        """File > Layout Settings > Save Settings."""
+        self.statusBar().showMessage(self.tr("Saving settings…"))
+        self.saves.save_now()
+
+    @Slot()
+    def _saved(self) -> None:
+        self.save_error_box = None
+        self.statusBar().showMessage(self.tr("Settings saved."), STATUS_MS)
+
+    @Slot(object)
+    def _save_failed(self, error: object) -> None:
+        reason = (
+            describe_storage_error(error)
+            if isinstance(error, BaseException)
+            else self.tr("The settings could not be saved.")
+        )
+        self.statusBar().showMessage(
+            self.tr("Saving the settings failed: {reason} Your changes are kept.").format(
+                reason=reason
+            )
+        )
+        if self.save_error_box is not None:
+            return  # once until a save succeeds again
+
+        def texts() -> tuple[str, str, str]:
+            return (
+                self.tr("Saving the settings failed"),
+                self.tr("Your layout settings could not be saved."),
+                self.tr(
+                    "{reason}\n\nYour changes are kept in this window and will be saved again "
+                    "with the next change, with File > Layout Settings > Save Settings, or on "
+                    "exit."
+                ).format(reason=reason),
+            )
+
+        box = TranslatedMessageBox(self, QMessageBox.Icon.Warning, texts)
+        box.setModal(False)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        self.save_error_box = box
+        box.show()
+
+    @Slot(object)
+    def _geometry_save_failed(self, _error: object) -> None:
+        self.statusBar().showMessage(self.tr("The window positions could not be saved."), STATUS_MS)
+
+    def _save_as(self, *, decrypted: bool) -> None:
+        save_settings_as(
+            self, self.profile, self.worker, self._layout_snapshot(), decrypted=decrypted
+        )
+
+    @Slot()
+    def open_recovery(self) -> RecoveryDialog:
+        """File > Layout Settings > Layout/Settings Recovery...: the layout chosen there (or
+        imported in part, which Edit > Undo Import takes back) restarts the window with it."""
+        dialog = RecoveryDialog(self.profile, self.worker, self._layout_snapshot(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_WindowPropagation)
+        dialog.partsImported.connect(self.import_undo.record)
+        dialog.layoutChosen.connect(self._recovered)
+        dialog.finished.connect(self._recovery_closed)
+        self.recovery_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(int)
+    def _recovery_closed(self, _result: int) -> None:
+        if self.recovery_dialog is not None:
+            self.recovery_dialog.deleteLater()
+        self.recovery_dialog = None
+
+    @Slot(object)
+    def _recovered(self, layout: object) -> None:
+        if not isinstance(layout, Layout):
+            return
+        if layout is not self.import_undo.imported:
+            self.import_undo.forget()  # the whole layout replaced: nothing left to undo
+        self.apply_layout(layout)
+
+    @Slot(object)
+    def _undo_import(self, previous: object) -> None:
+        if isinstance(previous, Layout):
+            self.apply_layout(previous)
+
+    # --- Global Configuration ------------------------------------------------------------------
+
+    @Slot()
+    def open_global_config(self) -> None:
+        if self.global_config_dialog is not None:
+            self.global_config_dialog.raise_()
+            self.global_config_dialog.activateWindow()
+            return
+        dialog = GlobalConfigDialog(self.model.global_config, self)
+        dialog.applied.connect(self.apply_global_config)
+        dialog.finished.connect(self._global_config_closed)
+        self.global_config_dialog = dialog
+        dialog.open()
+
+    @Slot(int)
+    def _global_config_closed(self, _result: int) -> None:
+        if self.global_config_dialog is not None:
+            self.global_config_dialog.deleteLater()
+        self.global_config_dialog = None
+
+    @Slot(object)
+    def apply_global_config(self, config: GlobalConfig) -> None:
+        """Use ``config`` (from the Global Configuration dialog): timers, theme, font size,
+        language and the per-user server settings tick."""
+        self.model.global_config = config
+        self.preferences.set_use_server_settings(
+            self.result.username, config.lock_and_exit.use_server_settings
+        )
+        language = config.display.language
+        if language != self.translations.language:
+            if self.translations.apply(language):
+                self.preferences.set_language(language)
+            else:
+                config.display.language = self.translations.language
+                self.statusBar().showMessage(self.tr("This language is not installed."), STATUS_MS)
+        self._apply_config(config)
+        self._changed()
+
+    def _apply_config(self, config: GlobalConfig) -> None:
+        display = config.display
+        # The theme is the whole app's while the user is logged in (menus, dialogs, message
+        # boxes): it goes back to the system's on leaving. The font size is the workstation's.
+        QApplication.setPalette(
+            dark_palette() if display.theme is Theme.DARK else self._app_palette
+        )
+        font = QFont(QApplication.font())
+        font.setPointSize(max(6, display.font_size))
+        self.setFont(font)
+        lock_and_exit = config.lock_and_exit
+        if not self.is_locked and self._finishing is None:
+            idle = lock_and_exit.lock_after_idle_minutes
+            self.idle.set_interval_ms(idle * self.minute_ms if idle else None)
+            at = parse_time_of_day(lock_and_exit.auto_logoff_time)
+            self.auto_logoff.configure(at, lock_and_exit.logoff_warning_minutes)
+        every = lock_and_exit.autosave_minutes
+        if every:
+            self.autosave_timer.start(every * self.minute_ms)
+        else:
+            self.autosave_timer.stop()
+
+    # --- mode, workspaces, panels --------------------------------------------------------------
+
+    def set_mode(self, mode: Mode) -> None:
+        """View > Mosaic / Classic: the window is built again in the other arrangement."""
+        if mode is self.mode:
+            return
+        layout = self.current_layout()
+        layout.workstation.mode = mode
+        self._record_geometry()
+        self._teardown()
+        self._populate()
+        self.retranslate()
+        self._changed()
+
+    def _place_global_config_action(self) -> None:
+        """Global Configuration sits under File in Mosaic and under Edit in Classic (after Undo
+        Import)."""
+        self.file_menu.removeAction(self.global_config_action)
+        self.edit_menu.removeAction(self.global_config_action)
+        if self.mode is Mode.CLASSIC:
+            self.edit_menu.addAction(self.global_config_action)
+        else:
+            # After Layout Settings, before the separator above Log Out.
+            self.file_menu.insertAction(self.file_menu.actions()[1], self.global_config_action)
+
+    @Slot()
+    def new_workspace(self) -> None:
+        """Window > New Workspace: asks for its name."""
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("New Workspace"),
+            self.tr("Name of the new workspace:"),
+            text=self.tr("Workspace {number}").format(number=len(self.pages) + 1),
+        )
+        if ok and name.strip():
+            self.add_workspace(name.strip())
+
+    def add_workspace(self, name: str) -> WorkspacePage:
+        workspace = Workspace(name=name)
+        self.model.workstation.workspaces.append(workspace)
+        page = self._add_page(workspace)
+        self.tabs.setCurrentWidget(page)
+        self._update_workspace_actions()
+        self._changed()
+        return page
+
+    def rename_workspace(self, index: int | None = None) -> None:
+        """Window > Rename Workspace... (or a double click on its tab)."""
+        index = self.tabs.currentIndex() if index is None else index
+        page = self.tabs.widget(index)
+        if not isinstance(page, WorkspacePage):
+            return
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Rename Workspace"),
+            self.tr("New name of the workspace:"),
+            text=page.workspace.name,
+        )
+        if ok and name.strip():
+            page.workspace.name = name.strip()
+            self.tabs.setTabText(index, page.workspace.name)
+            self._changed()
+
+    @Slot(int)
+    def _tab_double_clicked(self, index: int) -> None:
+        if index >= 0:
+            self.rename_workspace(index)
+
+    def close_workspace(self, index: int | None = None) -> bool:
+        """Window > Close Workspace, after a confirmation (the last one stays)."""
+        index = self.tabs.currentIndex() if index is None else index
+        page = self.tabs.widget(index)
+        if not isinstance(page, WorkspacePage) or self.tabs.count() <= 1:
+            return False
+        answer = QMessageBox.question(
+            self,
+            self.tr("Close Workspace"),
+            self.tr(
+                'Close the workspace "{name}" and its {count} panels? This cannot be undone '
+                "(Layout/Settings Recovery keeps earlier versions)."
+            ).format(name=page.workspace.name, count=len(page.docks)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        for dock in page.docks:
+            dock.removeEventFilter(self)
+            dock.close_quietly()
+            self._dirty.discard(dock)
+            if dock in self._to_show:
+                self._to_show.remove(dock)
+        if self.book is not None:
+            for panel in page.workspace.panels:
+                self.book.forget(panel.id)
+        self.tabs.removeTab(index)
+        self.pages.remove(page)
+        if page in self._build_queue:
+            self._build_queue.remove(page)
+        self.model.workstation.workspaces = [p.workspace for p in self._ordered_pages()]
+        page.hide()
+        self._graveyard.extend(page.docks)
+        self._graveyard.append(page)
+        self._reap_timer.start()
+        self._update_workspace_actions()
+        self._changed()
+        return True
+
+    def _update_workspace_actions(self) -> None:
+        self.close_workspace_action.setEnabled(self.tabs.count() > 1)
+
+    @Slot(QAction)
+    def _new_panel_chosen(self, action: QAction) -> None:
+        self.add_panel(PanelKind(str(action.data())))
+
+    def add_panel(self, kind: PanelKind) -> PanelDock | None:
+        """Window > New Window > (a kind): a new panel docked in the current workspace."""
+        page = self.current_page()
+        if page is None:
+            return None
+        panel = Panel(new_state(kind), area=DockArea.RIGHT)
+        page.workspace.panels.append(panel)
+        dock = self._add_dock(page, panel)
+        dock.show()
+        dock.raise_()
+        self._changed()
+        return dock
+
+    @Slot(object)
+    def _dock_closed(self, dock: object) -> None:
+        if not isinstance(dock, PanelDock):
+            return
+        for page in self.pages:
+            if dock in page.docks:
+                page.remove(dock)
+                page.workspace.panels = [p for p in page.workspace.panels if p is not dock.panel]
+        self._dirty.discard(dock)
+        if dock in self._to_show:
+            self._to_show.remove(dock)
+        if self.book is not None:
+            self.book.forget(dock.panel.id)
+        dock.removeEventFilter(self)
+        dock.deleteLater()
+        self._changed()
+
+    def _dock_moved(self, dock: PanelDock) -> None:
+        if dock.isFloating():
+            self._keep_above(dock)
+        self._show_dock_title(dock)
+        self._changed()
+        self._geometry_changed()
+
+    @Slot(int)
+    def _workspace_shown(self, _index: int) -> None:
+        """The user chose another tab (the active workspace is saved)."""
+        if self._building:
+            return  # _populate shows the active workspace when every tab is there
+        self._show_current()
+        self._changed()
+
+    def _show_current(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            self._request_build(page)
+        self._show_floating()
+        self._update_workspace_actions()
+
+    def _show_floating(self) -> None:
+        """Only the floating panels of the workspace shown are on screen, and only while the
+        window is (and is not locked): the others are hidden now, these shown a few at a time
+        (each is a window of its own)."""
+        current = self.tabs.currentWidget()
+        shown: list[PanelDock] = []
+        for page in self.pages:
+            for dock in page.floating():
+                if page is current and self.isVisible() and not self.is_locked:
+                    shown.append(dock)
+                else:
+                    dock.setVisible(False)
+        self._to_show = shown
+        if shown:
+            self._build_timer.start()
+
+    def _keep_above(self, dock: PanelDock) -> None:
+        """A floating panel stays above the main window (a panel floated before the main window
+        had a native window has no transient parent, and window managers then let the main
+        window cover it)."""
+        dock.winId()  # the native window, created now if it is not yet
+        handle, main = dock.windowHandle(), self.windowHandle()
+        if handle is not None and main is not None and handle.transientParent() is not main:
+            handle.setTransientParent(main)
+
+    # --- color groups --------------------------------------------------------------------------
+
+    def group(self, group_id: str | None) -> ColorGroup | None:
+        if group_id is None:
+            return None
+        return next((g for g in self.model.workstation.color_groups if g.id == group_id), None)
+
+    def group_name(self, group: ColorGroup | None) -> str:
+        if group is None:
+            return self.tr("No color group")
+        names = {"Red": self.tr("Red"), "Green": self.tr("Green"), "Blue": self.tr("Blue")}
+        return names.get(group.name, group.name)
+
+    def _fill_group_menu(self, dock: PanelDock) -> None:
+        menu = dock.group_menu
+        menu.clear()
+        heading = menu.addAction(self.tr("Color Group"))
+        heading.setEnabled(False)
+        choices = QActionGroup(menu)
+        options: list[ColorGroup | None] = [None, *self.model.workstation.color_groups]
+        for group in options:
+            action = menu.addAction(
+                _chip_icon(group.color if group else None),
+                self.group_name(group) if group else self.tr("None"),
+            )
+            action.setCheckable(True)
+            action.setChecked(dock.panel.color_group == (group.id if group else None))
+            choices.addAction(action)
+            group_id = group.id if group else None
+            action.triggered.connect(
+                lambda _checked=False, g=group_id: self.set_color_group(dock, g)
+            )
+
+    def set_color_group(self, dock: PanelDock, group_id: str | None) -> None:
+        """Put ``dock``'s panel in a color group (``None``: none); it follows the group's
+        symbol."""
+        dock.panel.color_group = group_id
+        self._show_dock_title(dock)
+        group = self.group(group_id)
+        if group is not None and group.symbol:
+            self._linking = True
+            try:
+                dock.panel_widget.show_symbol(group.symbol)
+                self._dirty.add(dock)
+            finally:
+                self._linking = False
+        self._changed()
+
+    def _symbol_chosen(self, dock: PanelDock, symbol: str) -> None:
+        if self._linking:
+            return
+        group = self.group(dock.panel.color_group)
+        if group is None or not symbol:
+            return
+        group.symbol = symbol
+        self._linking = True
+        try:
+            for other in self.docks():
+                if other is not dock and other.panel.color_group == group.id:
+                    other.panel_widget.show_symbol(symbol)
+                    self._dirty.add(other)
+        finally:
+            self._linking = False
+        self._changed()
+
+    def display_title(self, panel: Panel) -> str:
+        """A panel's title; the default layout's English titles in the user's language."""
+        if not panel.title or panel.title in _DEFAULT_TITLES.get(panel.kind, set()):
+            return kind_label(panel.kind)
+        return panel.title
+
+    def _show_dock_title(self, dock: PanelDock) -> None:
+        group = self.group(dock.panel.color_group)
+        name = self.group_name(group)
+        dock.show_title(
+            self.display_title(dock.panel),
+            group,
+            self.tr("Color group: {name} (click to change)").format(name=name),
+        )
+
+    # --- geometry ------------------------------------------------------------------------------
+
+    def _load_geometry(self) -> None:
+        task = self.worker.submit("load-window-geometry", self.profile.load_geometry)
+        task.succeeded.connect(self._geometry_loaded)
+
+    @Slot(object)
+    def _geometry_loaded(self, book: object) -> None:
+        if not isinstance(book, GeometryBook) or self.book is not None:
+            return
+        self.book = book
+        self.place_windows()
+
+    def _place_main_window(self) -> None:
+        screens = current_screens()
+        remembered = self.book.recall(screens, MAIN_WINDOW_ID) if self.book else None
+        if remembered is not None:
+            self._apply_main(remembered)
+            return
+        area = primary_screen(screens).available
+        width, height = min(DEFAULT_SIZE[0], area.width), min(DEFAULT_SIZE[1], area.height)
+        x = area.x + max(0, (area.width - width) // 2)
+        y = area.y + max(0, (area.height - height) // 2)
+        self._apply_main(WindowGeometry(Rect(x, y, width, height)))
+
+    def _apply_main(self, geometry: WindowGeometry) -> None:
+        """Place the main window. Its frame is not known before the window manager has framed
+        it: the outer rectangle is applied again once it is, so the window does not grow by
+        its frame at every start."""
+        apply_geometry(self, geometry)
+        if geometry.maximized and not self.isVisible():
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self._unframed_rect = None if self._frame_known() else geometry.rect
+
+    def _frame_known(self) -> bool:
+        return self.isVisible() and self.frameGeometry() != self.geometry()
+
+    def _fix_unframed(self) -> None:
+        if self._unframed_rect is not None and self._frame_known():
+            rect, self._unframed_rect = self._unframed_rect, None
+            if not self.isMaximized():
+                apply_rect(self, rect)
+
+    def _place_floating(self, dock: PanelDock) -> None:
+        screens = current_screens()
+        remembered = self.book.recall(screens, dock.panel.id) if self.book else None
+        if remembered is not None:
+            apply_rect(dock, remembered.rect)
+            return
+        main = frame_rect(self) or Rect(0, 0, *DEFAULT_SIZE)
+        count = sum(len(page.floating()) for page in self.pages)
+        offset = 30 * (count % 10)
+        # Cascaded from the middle of the main window, clear of its menus and tabs.
+        x = main.x + max(40, (main.width - DEFAULT_FLOATING_SIZE[0]) // 2) + offset
+        y = main.y + max(80, (main.height - DEFAULT_FLOATING_SIZE[1]) // 2) + offset
+        rect = Rect(x, y, *DEFAULT_FLOATING_SIZE)
+        apply_rect(dock, fit_onto(rect, screens))
+
+    def place_windows(self) -> None:
+        """Recall the main window's and the floating panels' places for the current screens
+        (at start, and when a monitor comes or goes); a window never remembered is only made
+        reachable."""
+        screens = current_screens()
+        windows: list[tuple[str, QWidget]] = [(MAIN_WINDOW_ID, self)]
+        windows += [(dock.panel.id, dock) for page in self.pages for dock in page.floating()]
+        for window_id, window in windows:
+            remembered = self.book.recall(screens, window_id) if self.book else None
+            if remembered is not None:
+                if window is self:
+                    self._apply_main(remembered)
+                else:
+                    apply_rect(window, remembered.rect)
+                continue
+            rect = frame_rect(window)
+            if rect is not None and not is_reachable(rect, screens):
+                apply_rect(window, fit_onto(rect, screens))
+
+    @Slot()
+    def _screens_changed(self) -> None:
+        # Qt updates its screen list and moves windows itself first; place them after that.
+        QTimer.singleShot(0, self.place_windows)
+
+    @Slot()
+    def gather_windows(self) -> None:
+        """Window > Gather Windows: the main window and every floating panel onto the screen
+        the main window is on."""
+        screens = current_screens()
+        main = frame_rect(self)
+        target = (screen_of(main, screens) if main else None) or primary_screen(screens)
+        windows: dict[str, QWidget] = {}
+        rects: dict[str, Rect] = {}
+        if main is not None and not self.isMaximized():
+            windows[MAIN_WINDOW_ID], rects[MAIN_WINDOW_ID] = self, main
+        for page in self.pages:
+            for dock in page.floating():
+                rect = frame_rect(dock)
+                if rect is not None:
+                    windows[dock.panel.id], rects[dock.panel.id] = dock, rect
+        for window_id, rect in gather(rects, target).items():
+            if rect != rects[window_id]:
+                apply_rect(windows[window_id], rect)
+        self._geometry_changed()
+
+    def _record_geometry(self) -> None:
+        """File where the main window and the floating panels are now in the book."""
+        if self.book is None:
+            return
+        screens = current_screens()
+        if self.isVisible():
+            main = window_geometry(self, screens)
+            if main is not None:
+                self.book.remember(screens, MAIN_WINDOW_ID, main)
+        for page in self.pages:
+            for dock in page.floating():
+                if dock.isVisible():
+                    geometry = window_geometry(dock, screens)
+                    if geometry is not None:
+                        self.book.remember(screens, dock.panel.id, geometry)
+
+    def _geometry_snapshot(self) -> bytes | None:
+        """The book as JSON (quick on the GUI thread; the worker reads it back and saves it)."""
+        if self.book is None:
+            return None
+        self._record_geometry()
+        return self.book.to_json()
+
+    def _geometry_changed(self) -> None:
+        if not self._building and self.book is not None:
+            self.geometry_saves.schedule()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(watched, PanelDock)
+            and event.type() in (QEvent.Type.Move, QEvent.Type.Resize)
+            and watched.isFloating()
+            and watched.isVisible()
+        ):
+            self._geometry_changed()
+        return super().eventFilter(watched, event)
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        if self.isVisible():
+            self._fix_unframed()
+            self._geometry_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible():
+            self._fix_unframed()
+            self._geometry_changed()
+
+    # --- lock, auto log-off --------------------------------------------------------------------
+
+    @Slot()
+    def lock(self) -> None:
+        """The idle lock: the panels are hidden behind a page whose only way on is Log Out."""
+        if self.is_locked or self._finishing is not None:
+            return
+        self.is_locked = True
+        self.idle.stop()
+        self.stack.setCurrentWidget(self.locked_page)
+        self._show_floating()  # locked: every floating panel hidden
+        for menu in self._menus_when_unlocked:
+            menu.menuAction().setEnabled(False)
+        for action in self._actions_when_unlocked:
+            action.setEnabled(False)
+        self.retranslate()
+        self.locked.emit()
+
+    @Slot(int)
+    def _warn_logoff(self, minutes: int) -> None:
+        if self.logoff_box is not None:
+            self.logoff_box.close()
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Auto Log-Off"))
+        box.setText(
+            self.tr("TWS Companion will log off automatically in {minutes} minutes.").format(
+                minutes=minutes
+            )
+            if minutes != 1
+            else self.tr("TWS Companion will log off automatically in 1 minute.")
+        )
+        box.setInformativeText(
+            self.tr("Your settings are saved first if Save settings on exit is set.")
+        )
+        now = box.addButton(self.tr("Log Off Now"), QMessageBox.ButtonRole.DestructiveRole)
+        later = box.addButton(self.tr("Postpone 1 Hour"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setModal(False)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        now.clicked.connect(self._auto_logoff)
+        later.clicked.connect(lambda: self.auto_logoff.postpone(60))
+        box.destroyed.connect(lambda: setattr(self, "logoff_box", None))
+        self.logoff_box = box
+        box.show()
+
+    @Slot()
+    def _auto_logoff(self) -> None:
+        """The auto log-off time has come: no questions (nobody may be there to answer)."""
+        if self.logoff_box is not None:
+            self.logoff_box.close()
+            self.logoff_box = None
+        self._finish("logout", ask=False)
+
+    # --- leaving -------------------------------------------------------------------------------
 
     @Slot()
     def log_out(self) -> None:
-        """End the session on the server (on the worker), then close."""
-        self.logout_action.setEnabled(False)
+        """File > Log Out: save (as Lock and Exit says, or after asking), end the session on the
+        server (on the worker), then close and emit ``loggedOut``."""
+        self._finish("logout")
+
+    @Slot()
+    def request_exit(self) -> None:
+        """File > Exit (and the window's close button)."""
+        self._finish("exit")
+
+    def _finish(self, how: str, *, ask: bool = True) -> bool:
+        if self._finishing is not None:
+            return False
+        save = self.model.global_config.lock_and_exit.save_on_exit
+        if not save and ask:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Log Out") if how == "logout" else self.tr("Exit"),
+                self.tr("Save the settings before exiting?"),
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer not in (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard):
+                return False
+            save = answer == QMessageBox.StandardButton.Save
+        self._finishing = how
+        self._set_leaving(True)
+        if save:
+            self.statusBar().showMessage(self.tr("Saving settings…"))
+            self.saves.save_now(lambda error: self._saved_before_leaving(error, ask=ask))
+        else:
+            self.saves.cancel_scheduled()
+            self._leave()
+        return True
+
+    def _saved_before_leaving(self, error: BaseException | None, *, ask: bool) -> None:
+        if error is None or not ask:
+            self._leave()
+            return
+        answer = QMessageBox.warning(
+            self,
+            self.tr("Saving the settings failed"),
+            self.tr("The settings could not be saved: {reason}\n\nLeave without saving?").format(
+                reason=describe_storage_error(error)
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._leave()
+        else:
+            self._finishing = None
+            self._set_leaving(False)
+
+    def _set_leaving(self, leaving: bool) -> None:
+        for action in (self.logout_action, self.exit_action):
+            action.setEnabled(not leaving)
+        for action in self._actions_when_unlocked:
+            action.setEnabled(not leaving and not self.is_locked)
+        self.locked_page.logout_button.setEnabled(not leaving)
+
+    def _leave(self) -> None:
+        how = self._finishing
+        self._stop_timers()
+        if self.book is not None:
+            self.geometry_saves.save_now()
+        for dialog in (self.global_config_dialog, self.recovery_dialog):
+            if dialog is not None:
+                dialog.reject()
         task = self.worker.submit("logout", self.api.logout, self.result.session.token)
-        task.finished.connect(self._logged_out)
+        if how == "logout":
+            task.finished.connect(self._logged_out)
+        else:
+            self._close_for_good()
+            self.exited.emit()
 
     @Slot()
     def _logged_out(self) -> None:
+        self._close_for_good()
         self.loggedOut.emit()
+
+    def _close_for_good(self) -> None:
+        self._closing = True
+        self._stop_timers()
+        for page in self.pages:
+            for dock in page.floating():
+                dock.close_quietly()
+        if self.logoff_box is not None:
+            self.logoff_box.close()
+        if self.save_error_box is not None:
+            self.save_error_box.close()
+        QApplication.setPalette(self._app_palette)
         self.close()
+
+    def _stop_timers(self) -> None:
+        self._build_timer.stop()
+        self.idle.stop()
+        self.auto_logoff.stop()
+        self.autosave_timer.stop()
+        self.saves.cancel_scheduled()
+        self.geometry_saves.cancel_scheduled()
+        self._disconnect_app()
+
+    def shut_down(self) -> None:
+        """Close at once, without asking or saving (the app is being torn down)."""
+        if not self._closing:
+            self._finishing = self._finishing or "exit"
+            self._close_for_good()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fix_unframed()
+        # After the window itself is on screen, so that the floating panels are above it.
+        QTimer.singleShot(0, self._show_floating)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        self._finish("exit")
+
+    # --- language ------------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -60,24 +1800,49 @@ class WorkstationWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("TWS Companion Workstation"))
+        self.setWindowTitle(
+            self.tr("TWS Companion Workstation — {user}").format(user=self.result.username)
+        )
         self.file_menu.setTitle(self.tr("&File"))
+        self.layout_menu.setTitle(self.tr("Layout Settings"))
+        self.save_action.setText(self.tr("Save Settings"))
+        self.save_as_action.setText(self.tr("Save Settings As..."))
+        self.save_decrypted_action.setText(self.tr("Save Decrypted Settings As..."))
+        self.recovery_action.setText(self.tr("Layout/Settings Recovery..."))
+        self.global_config_action.setText(self.tr("Global Configuration..."))
         self.logout_action.setText(self.tr("Log Out"))
-        self.heading.setText(self.tr("Logged in as {user}").format(user=self.result.username))
+        self.exit_action.setText(self.tr("Exit"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.mosaic_action.setText(self.tr("Mosaic"))
+        self.classic_action.setText(self.tr("Classic"))
+        self.window_menu.setTitle(self.tr("&Window"))
+        self.new_panel_menu.setTitle(self.tr("New Window"))
+        for kind, action in self.new_panel_actions.items():
+            action.setText(kind_label(kind))
+        self.new_workspace_action.setText(self.tr("New Workspace..."))
+        self.rename_workspace_action.setText(self.tr("Rename Workspace..."))
+        self.close_workspace_action.setText(self.tr("Close Workspace"))
+        self.gather_action.setText(self.tr("Gather Windows"))
         scope = (
             self.tr("full access")
             if self.result.session.scope.value == "full"
             else self.tr("Client Portal only, to print the Online Security Code Card")
         )
-        self.details.setText(
-            self.tr(
-                "Server: {server}\nSession: {scope}\nSettings on server: {server_settings}\n\n"
-                "The workstation's panels and layout settings come with the next release."
-            ).format(
-                server=self.result.server,
-                scope=scope,
-                server_settings=self.tr("yes")
-                if self.result.use_server_settings
-                else self.tr("no"),
+        self.session_label.setText(
+            self.tr("Logged in as {user} · {scope} · {server}").format(
+                user=self.result.username, scope=scope, server=self.result.server
             )
         )
+        self.locked_page.heading.setText(self.tr("Locked"))
+        self.locked_page.details.setText(
+            self.tr(
+                "The workstation was locked because it was not used for a while. Log out, then "
+                "log in again with your password and security device to continue. Your "
+                "settings are kept."
+            )
+        )
+        self.locked_page.logout_button.setText(self.tr("Log Out"))
+        self.import_undo.retranslate()
+        for dock in self.docks():
+            self._show_dock_title(dock)
