@@ -30,18 +30,16 @@ from tws_companion.gui.app import Application, DemoDevices
 from tws_companion.gui.device_pages import OcraPage
 from tws_companion.gui.i18n import Translations
 from tws_companion.gui.login_dialog import LoginDialog, LoginResult
+from tws_companion.gui.panel_dock import PanelDock
 from tws_companion.gui.panels.notes import NotesPanel
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.recovery_dialog import RecoveryDialog
+from tws_companion.gui.save_queue import SaveQueue
 from tws_companion.gui.screens import apply_rect, current_screens, frame_rect, qrect
 from tws_companion.gui.simulators import SimulatedOcraDevice
+from tws_companion.gui.theme import dark_palette
 from tws_companion.gui.worker import Worker
-from tws_companion.gui.workstation import (
-    PanelDock,
-    SaveQueue,
-    WorkstationWindow,
-    dark_palette,
-)
+from tws_companion.gui.workstation import WorkstationWindow
 from tws_companion.layout.defaults import default_layout
 from tws_companion.layout.geometry import (
     MAIN_WINDOW_ID,

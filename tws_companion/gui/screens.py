@@ -2,7 +2,8 @@
 
 The geometry module is plain Python; this is where ``QScreen``/``QRect`` become :class:`Screen`/
 :class:`Rect`, where a window's geometry is read for the book (:func:`window_geometry`) and where
-a remembered one is put back (:func:`apply_geometry`). A :class:`Rect` is a window's *outer*
+a remembered one is put back (:func:`apply_geometry`), and where new or stray windows are placed
+(:func:`centered`, :func:`cascaded`, :func:`gather_onto`). A :class:`Rect` is a window's *outer*
 rectangle (frame and title bar included), as the geometry module expects; Qt sets the frame's
 position with ``move()`` and the inside's size with ``resize()``, so the frame margins are taken
 off the size when they are known (a window not shown yet has none).
@@ -10,20 +11,23 @@ off the size when they are known (a window not shown yet has none).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
-from tws_companion.layout.geometry import Rect, Screen, WindowGeometry, screen_of
+from tws_companion.layout.geometry import Rect, Screen, WindowGeometry, gather, screen_of
 
 __all__ = [
     "apply_geometry",
     "apply_rect",
+    "cascaded",
+    "centered",
     "current_screens",
     "flow_onto",
     "frame_rect",
+    "gather_onto",
     "inside",
     "primary_screen",
     "qrect",
@@ -122,6 +126,40 @@ def apply_geometry(window: QWidget, geometry: WindowGeometry) -> None:
     apply_rect(window, geometry.rect)
     if geometry.maximized and window.isVisible():
         window.showMaximized()
+
+
+def centered(size: tuple[int, int], area: Rect) -> Rect:
+    """A rectangle of ``size`` (shrunk to ``area`` if bigger) in the middle of ``area``: where
+    the main window goes when nothing is remembered."""
+    width, height = min(size[0], area.width), min(size[1], area.height)
+    x = area.x + max(0, (area.width - width) // 2)
+    y = area.y + max(0, (area.height - height) // 2)
+    return Rect(x, y, width, height)
+
+
+def cascaded(size: tuple[int, int], over: Rect, index: int) -> Rect:
+    """Where the ``index``-th window of ``size`` opened over the window at ``over`` goes when
+    nothing is remembered: from the middle of ``over`` (clear of its menus and tabs), each one
+    30 pixels further right and down, starting again after ten. Not brought onto a screen yet
+    (see :func:`~tws_companion.layout.geometry.fit_onto`)."""
+    offset = 30 * (index % 10)
+    x = over.x + max(40, (over.width - size[0]) // 2) + offset
+    y = over.y + max(80, (over.height - size[1]) // 2) + offset
+    return Rect(x, y, *size)
+
+
+def gather_onto(windows: Mapping[str, QWidget], screen: Screen) -> None:
+    """Bring ``windows`` (by window id) onto ``screen`` as
+    :func:`~tws_companion.layout.geometry.gather` places them; a window without a size yet, or
+    already where it goes, is left alone (Window > Gather Windows)."""
+    rects: dict[str, Rect] = {}
+    for key, window in windows.items():
+        rect = frame_rect(window)
+        if rect is not None:
+            rects[key] = rect
+    for key, rect in gather(rects, screen).items():
+        if rect != rects[key]:
+            apply_rect(windows[key], rect)
 
 
 def flow_onto(

@@ -7,9 +7,10 @@ it, ``extra`` included; :meth:`WorkstationWindow.apply_layout` tears every panel
 builds them again from another layout (Layout/Settings Recovery's "restart"), keeping the session.
 
 - **Mosaic**: a tab per workspace; each tab is an inner main window holding its panels as dock
-  widgets in their areas, or floating as windows of their own. **Classic**: the same, but the
-  first watchlist of each workspace is the fixed trading window in the middle, the other panels
-  docked around it; Global Configuration is under Edit instead of File, as in TWS.
+  widgets in their areas, or floating as windows of their own (see
+  :mod:`tws_companion.gui.panel_dock`). **Classic**: the same, but the first watchlist of each
+  workspace is the fixed trading window in the middle, the other panels docked around it; Global
+  Configuration is under Edit instead of File, as in TWS.
 - **Opening**: a workspace's panels are built when it is first shown, out of sight and a few
   at a time (:data:`BUILD_SLICE_MS`), then shown in one layout pass; what is taken down is
   deleted the same way. A workspace never shown keeps its panels in the model untouched.
@@ -17,15 +18,17 @@ builds them again from another layout (Layout/Settings Recovery's "restart"), ke
   symbol chosen in one panel of a group is shown by the others, and the group keeps it.
 - **Saving**: every change (a panel edited, a dock moved, a tab added...) is saved about two
   seconds after the last one, and every N minutes when Global Configuration says so; saves run on
-  the worker one at a time (a change during a save is saved right after it). A failed save is
-  shown in the status bar and once in a message box; the layout in memory is kept.
-- **Geometry** (machine-specific, :mod:`tws_companion.layout.geometry`): the main window's and
-  the floating panels' places are recalled for the current screens, remembered when they move,
-  and placed again when a monitor comes or goes; Window > Gather Windows brings them all onto the
-  main window's screen.
+  the worker one at a time (a change during a save is saved right after it, see
+  :mod:`tws_companion.gui.save_queue`). A failed save is shown in the status bar and once in a
+  message box; the layout in memory is kept.
+- **Geometry** (machine-specific, :mod:`tws_companion.layout.geometry`, placed through
+  :mod:`tws_companion.gui.screens`): the main window's and the floating panels' places are
+  recalled for the current screens, remembered when they move, and placed again when a monitor
+  comes or goes; Window > Gather Windows brings them all onto the main window's screen.
 - **Lock and Exit**: the idle lock hides the panels behind a page whose only way on is Log Out
-  (a full login again, see :mod:`tws_companion.gui.idle`); the daily auto log-off warns first,
-  then saves (if "Save settings on exit" is set) and logs off without asking.
+  (a full login again, see :mod:`tws_companion.gui.idle` and
+  :mod:`tws_companion.gui.locked_page`); the daily auto log-off warns first, then saves (if "Save
+  settings on exit" is set) and logs off without asking.
 - **Leaving**: closing the window or File > Exit asks "Save the settings before exiting?" (unless
   "Save settings on exit" is set: then it saves), then emits ``exited`` (the app quits, side
   windows too); File > Log Out does the same and emits ``loggedOut`` (back to the login).
@@ -37,8 +40,6 @@ Signals of WorkstationWindow:
     layoutApplied() — :meth:`apply_layout` rebuilt the window (the workspace shown is built).
     built() — every workspace asked for has its panels (workspaces are built when first shown,
     a few panels per turn of the event loop).
-Signals of SaveQueue: saved(), failed(object) — each save's outcome.
-Signals of PanelDock: closedByUser(object) — the dock, closed with its close button.
 """
 
 from __future__ import annotations
@@ -50,42 +51,28 @@ import functools
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
-    QColor,
     QFont,
     QGuiApplication,
-    QIcon,
     QKeySequence,
     QMoveEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPixmap,
     QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
-    QStyle,
     QTabWidget,
-    QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -98,28 +85,34 @@ from tws_companion.gui.layout_dialogs import (
     describe_storage_error,
     save_settings_as,
 )
+from tws_companion.gui.locked_page import LockedPage
 from tws_companion.gui.login_dialog import LoginResult
+from tws_companion.gui.panel_dock import PanelDock, WorkspacePage, chip_icon, display_title
 from tws_companion.gui.panels import create_panel
-from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.labels import kind_label
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.recovery_dialog import ImportUndo, RecoveryDialog
+from tws_companion.gui.save_queue import SaveQueue
 from tws_companion.gui.screens import (
     apply_geometry,
     apply_rect,
+    cascaded,
+    centered,
     current_screens,
     frame_rect,
+    gather_onto,
     primary_screen,
     window_geometry,
 )
-from tws_companion.gui.worker import Task, Worker
+from tws_companion.gui.theme import palette_for
+from tws_companion.gui.worker import Worker
 from tws_companion.layout.geometry import (
     MAIN_WINDOW_ID,
     GeometryBook,
     Rect,
+    Screen,
     WindowGeometry,
     fit_onto,
-    gather,
     is_reachable,
     screen_of,
 )
@@ -137,7 +130,6 @@ from tws_companion.layout.model import (
     PanelKind,
     PanelState,
     Portfolio,
-    Theme,
     Watchlist,
     Workspace,
 )
@@ -147,11 +139,7 @@ __all__ = [
     "AUTOSAVE_DELAY_MS",
     "BUILD_SLICE_MS",
     "GEOMETRY_DELAY_MS",
-    "PanelDock",
-    "SaveQueue",
-    "WorkspacePage",
     "WorkstationWindow",
-    "dark_palette",
     "new_state",
 ]
 
@@ -167,27 +155,6 @@ STATUS_MS = 10_000
 DEFAULT_SIZE = (1280, 820)
 #: A floating panel's size when nothing is remembered.
 DEFAULT_FLOATING_SIZE = (420, 320)
-
-_QT_AREAS = {
-    DockArea.LEFT: Qt.DockWidgetArea.LeftDockWidgetArea,
-    DockArea.RIGHT: Qt.DockWidgetArea.RightDockWidgetArea,
-    DockArea.TOP: Qt.DockWidgetArea.TopDockWidgetArea,
-    DockArea.BOTTOM: Qt.DockWidgetArea.BottomDockWidgetArea,
-}
-_MODEL_AREAS = {qt: area for area, qt in _QT_AREAS.items()}
-
-#: The English titles the default layout gives its panels: shown in the user's language.
-_DEFAULT_TITLES = {
-    PanelKind.WATCHLIST: {"Watchlist"},
-    PanelKind.ORDER_ENTRY: {"Order Entry", "Order Defaults"},
-    PanelKind.CHART: {"Chart"},
-    PanelKind.PORTFOLIO: {"Portfolio"},
-    PanelKind.NEWS: {"News"},
-    PanelKind.NOTES: {"Notes"},
-}
-
-#: Called when a save has finished, with its error or ``None``.
-SaveCallback = Callable[[BaseException | None], None]
 
 _NEW_STATES: dict[PanelKind, Callable[[], PanelState]] = {
     PanelKind.WATCHLIST: Watchlist,
@@ -207,390 +174,6 @@ def _save_geometry_json(profile: SettingsProfile, data: bytes) -> None:
 def new_state(kind: PanelKind) -> PanelState:
     """A fresh state for a new panel of ``kind`` (Window > New Window)."""
     return _NEW_STATES[kind]()
-
-
-def dark_palette() -> QPalette:
-    """Global Configuration > Display > Theme > Dark."""
-    palette = QPalette()
-    colors = {
-        QPalette.ColorRole.Window: "#2b2d31",
-        QPalette.ColorRole.WindowText: "#e6e6e6",
-        QPalette.ColorRole.Base: "#1e1f22",
-        QPalette.ColorRole.AlternateBase: "#2b2d31",
-        QPalette.ColorRole.ToolTipBase: "#3c3f44",
-        QPalette.ColorRole.ToolTipText: "#e6e6e6",
-        QPalette.ColorRole.PlaceholderText: "#8c8f94",
-        QPalette.ColorRole.Text: "#e6e6e6",
-        QPalette.ColorRole.Button: "#3a3d42",
-        QPalette.ColorRole.ButtonText: "#e6e6e6",
-        QPalette.ColorRole.BrightText: "#ff6b6b",
-        QPalette.ColorRole.Light: "#4a4d52",
-        QPalette.ColorRole.Midlight: "#404348",
-        QPalette.ColorRole.Mid: "#303236",
-        QPalette.ColorRole.Dark: "#1a1b1e",
-        QPalette.ColorRole.Shadow: "#000000",
-        QPalette.ColorRole.Highlight: "#2f65ca",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Link: "#6ea8fe",
-        QPalette.ColorRole.LinkVisited: "#b68cff",
-    }
-    for role, color in colors.items():
-        palette.setColor(role, QColor(color))
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7d8086"))
-    return palette
-
-
-_CHIPS: dict[str | None, QIcon] = {}
-
-
-def _chip_icon(color: str | None, size: int = 12) -> QIcon:
-    """A small filled square of ``color``; for no color group a grey one struck through (an
-    empty square would look like a check box). Made once per color."""
-    if color in _CHIPS:
-        return _CHIPS[color]
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor("#5f6670"))
-    painter.setBrush(QColor(color or "#d5d9de"))
-    painter.drawRect(0, 0, size - 1, size - 1)
-    if not color:
-        painter.drawLine(2, size - 3, size - 3, 2)
-    painter.end()
-    _CHIPS[color] = icon = QIcon(pixmap)
-    return icon
-
-
-# --- saving on the worker --------------------------------------------------------------------
-
-
-class SaveQueue(QObject):
-    """Runs one kind of save on the worker, one at a time.
-
-    :meth:`schedule` notes a change and saves ``delay_ms`` after the last one; :meth:`save_now`
-    saves at once (File > Save Settings, exit); :meth:`save_if_changed` saves only if something
-    changed since the last save that succeeded (the auto-save every N minutes). ``snapshot()`` is
-    taken on the GUI thread when a save starts (``None``: nothing to save) and ``save(snapshot)``
-    runs on the worker. A save asked for while one runs starts when it has finished, with a fresh
-    snapshot, so the last change is always the one saved.
-    """
-
-    saved = Signal()
-    failed = Signal(object)
-
-    def __init__(
-        self,
-        worker: Worker,
-        name: str,
-        save: Callable[[Any], None],
-        snapshot: Callable[[], object | None],
-        delay_ms: int,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.worker = worker
-        self.name = name
-        self._save = save
-        self._snapshot = snapshot
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(delay_ms)
-        self._debounce.timeout.connect(self.save_if_changed)
-        self._task: Task | None = None
-        #: A save asked for during the running one: (forced, callbacks).
-        self._pending: tuple[bool, list[SaveCallback]] | None = None
-        #: Changes noted so far, and how many of them the last good save held.
-        self.generation = 0
-        self.saved_generation = 0
-        self.last_error: BaseException | None = None
-
-    @property
-    def busy(self) -> bool:
-        """A save is running or waiting to start."""
-        return self._task is not None or self._pending is not None or self._debounce.isActive()
-
-    @property
-    def unsaved(self) -> bool:
-        return self.generation != self.saved_generation
-
-    def schedule(self) -> None:
-        """Something changed: save soon (after the debounce delay)."""
-        self.generation += 1
-        self._debounce.start()
-
-    def save_now(self, then: SaveCallback | None = None) -> None:
-        """Save now (after the running save, if any); ``then(error or None)`` when done."""
-        self._debounce.stop()
-        self._request(True, [then] if then is not None else [])
-
-    @Slot()
-    def save_if_changed(self) -> None:
-        self._request(False, [])
-
-    def cancel_scheduled(self) -> None:
-        self._debounce.stop()
-
-    def _request(self, forced: bool, callbacks: list[SaveCallback]) -> None:
-        if self._task is not None:
-            if self._pending is None:
-                self._pending = (forced, callbacks)
-            else:
-                self._pending = (self._pending[0] or forced, self._pending[1] + callbacks)
-            return
-        self._start(forced, callbacks)
-
-    def _start(self, forced: bool, callbacks: list[SaveCallback]) -> None:
-        generation = self.generation
-        snapshot = self._snapshot() if forced or self.unsaved else None
-        if snapshot is None:
-            for callback in callbacks:
-                callback(None)
-            return
-        task = self.worker.submit(self.name, self._save, snapshot)
-        outcome: list[BaseException | None] = [None]
-
-        def failed(error: object) -> None:
-            outcome[0] = error if isinstance(error, BaseException) else RuntimeError(str(error))
-
-        task.failed.connect(failed)
-        task.finished.connect(lambda: self._finished(task, generation, outcome[0], callbacks))
-        self._task = task
-
-    def _finished(
-        self,
-        task: Task,
-        generation: int,
-        error: BaseException | None,
-        callbacks: list[SaveCallback],
-    ) -> None:
-        if self._task is task:
-            self._task = None
-        if task.cancelled:
-            error = error or RuntimeError("the save was cancelled")
-        self.last_error = error
-        if error is None:
-            self.saved_generation = max(self.saved_generation, generation)
-            self.saved.emit()
-        else:
-            self.failed.emit(error)
-        for callback in callbacks:
-            callback(error)
-        if self._pending is not None:
-            forced, waiting = self._pending
-            self._pending = None
-            self._start(forced, waiting)
-
-
-# --- panels and workspaces -------------------------------------------------------------------
-
-
-class _TitleBar(QWidget):
-    """A panel's title bar: its color group chip, its title, float and close buttons.
-
-    Mouse events it does not use go on to the dock widget (dragging moves the panel, a double
-    click floats or docks it)."""
-
-    def __init__(self, dock: PanelDock) -> None:
-        super().__init__(dock)
-        self.setObjectName("panelTitleBar")
-        self.setAutoFillBackground(True)
-        self.chip = QToolButton()
-        self.chip.setObjectName("colorChip")
-        self.chip.setAutoRaise(True)
-        self.chip.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.chip.setIconSize(QSize(12, 12))
-        self.chip.setMenu(dock.group_menu)
-        self.chip.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
-        self.title = QLabel()
-        self.title.setObjectName("panelTitle")
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
-        style = self.style()
-        self.float_button = QToolButton()
-        self.float_button.setAutoRaise(True)
-        self.float_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarNormalButton))
-        self.float_button.clicked.connect(lambda: dock.setFloating(not dock.isFloating()))
-        self.close_button = QToolButton()
-        self.close_button.setAutoRaise(True)
-        self.close_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
-        self.close_button.clicked.connect(dock.close)
-        for button in (self.float_button, self.close_button):
-            button.setIconSize(QSize(12, 12))
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 2, 2, 2)
-        row.setSpacing(4)
-        row.addWidget(self.chip)
-        row.addWidget(self.title, 1)
-        row.addWidget(self.float_button)
-        row.addWidget(self.close_button)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.customContextMenuRequested.connect(
-            lambda point: dock.group_menu.popup(self.mapToGlobal(point))
-        )
-
-    def set_fixed(self, fixed: bool) -> None:
-        """The Classic trading window can be neither floated nor closed."""
-        self.float_button.setVisible(not fixed)
-        self.close_button.setVisible(not fixed)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), max(hint.height(), 24))
-
-
-class PanelDock(QDockWidget):
-    """One panel of a workspace: its model :class:`Panel` and the widget that edits its state."""
-
-    closedByUser = Signal(object)
-
-    def __init__(self, panel: Panel, widget: PanelWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.panel = panel
-        self.panel_widget = widget
-        self.setObjectName(f"panel-{panel.id}")
-        self.setAttribute(Qt.WidgetAttribute.WA_WindowPropagation)
-        self.group_menu = QMenu(self)
-        self.title_bar = _TitleBar(self)
-        self.setTitleBarWidget(self.title_bar)
-        self.setWidget(widget)
-        self.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.fixed = False
-        self._quiet = False
-
-    def set_fixed(self, fixed: bool) -> None:
-        self.fixed = fixed
-        self.title_bar.set_fixed(fixed)
-        self.setFeatures(
-            QDockWidget.DockWidgetFeature.NoDockWidgetFeatures
-            if fixed
-            else QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-
-    def show_title(self, title: str, group: ColorGroup | None, group_name: str) -> None:
-        self.setWindowTitle(title)
-        self.title_bar.title.setText(title)
-        self.title_bar.chip.setIcon(_chip_icon(group.color if group else None))
-        self.title_bar.chip.setToolTip(group_name)
-        self.title_bar.float_button.setToolTip(
-            self.tr("Dock") if self.isFloating() else self.tr("Float")
-        )
-        self.title_bar.close_button.setToolTip(self.tr("Close"))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self.isFloating():
-            # A floating panel has no window manager frame (its title bar is ours): outline it.
-            painter = QPainter(self)
-            edge = QColor(self.palette().color(QPalette.ColorRole.WindowText))
-            edge.setAlpha(110)  # visible on a light and on a dark theme
-            painter.setPen(edge)
-            painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
-            painter.end()
-
-    def close_quietly(self) -> None:
-        """Hide without counting as the user closing the panel (the window is being rebuilt)."""
-        self._quiet = True
-        self.hide()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        super().closeEvent(event)
-        if event.isAccepted() and not self._quiet:
-            self.closedByUser.emit(self)
-
-
-class WorkspacePage(QMainWindow):
-    """One workspace (a tab): an inner main window whose dock widgets are its panels."""
-
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowFlags(Qt.WindowType.Widget)
-        self.setObjectName(f"workspace-{workspace.id}")
-        self.workspace = workspace
-        self.docks: list[PanelDock] = []
-        self.central: PanelDock | None = None
-        #: The Classic trading window's panel (the first watchlist), or ``None`` in Mosaic.
-        self.central_panel: Panel | None = None
-        #: Panels still to build: ``None`` until the page is first shown (built lazily).
-        self.pending: list[Panel] | None = None
-        self.setDockOptions(
-            QMainWindow.DockOption.AllowNestedDocks
-            | QMainWindow.DockOption.AllowTabbedDocks
-            | QMainWindow.DockOption.AnimatedDocks
-        )
-        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
-
-    def add(self, dock: PanelDock, *, central: bool = False) -> None:
-        self.docks.append(dock)
-        area = dock.panel.area
-        if central:
-            dock.set_fixed(True)
-            self.central = dock
-            self.setCentralWidget(dock)
-            return
-        self.addDockWidget(_QT_AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
-        if area is DockArea.FLOATING:
-            dock.setFloating(True)
-
-    def remove(self, dock: PanelDock) -> None:
-        if dock in self.docks:
-            self.docks.remove(dock)
-        if dock is not self.central:
-            self.removeDockWidget(dock)
-
-    def area_of(self, dock: PanelDock) -> DockArea:
-        """Where ``dock`` is now (the Classic trading window keeps the area it had)."""
-        if dock is self.central:
-            return dock.panel.area
-        if dock.isFloating():
-            return DockArea.FLOATING
-        return _MODEL_AREAS.get(self.dockWidgetArea(dock), dock.panel.area)
-
-    def floating(self) -> list[PanelDock]:
-        return [dock for dock in self.docks if dock is not self.central and dock.isFloating()]
-
-    @property
-    def is_built(self) -> bool:
-        return self.pending is not None and not self.pending
-
-
-class _LockedPage(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.heading = QLabel()
-        self.heading.setObjectName("pageTitle")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.logout_button = QPushButton()
-        self.logout_button.setObjectName("primary")
-        self.details.setFixedWidth(480)
-        column = QVBoxLayout()
-        column.addStretch(1)
-        column.addWidget(self.heading)
-        column.addWidget(self.details)
-        column.addSpacing(12)
-        column.addWidget(self.logout_button, 0, Qt.AlignmentFlag.AlignLeft)
-        column.addStretch(2)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(column)
-        outer.addStretch(1)
 
 
 # --- the window ------------------------------------------------------------------------------
@@ -680,7 +263,7 @@ class WorkstationWindow(QMainWindow):
         self.tabs.setObjectName("workspaces")
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
-        self.locked_page = _LockedPage()
+        self.locked_page = LockedPage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.locked_page)
@@ -922,6 +505,14 @@ class WorkstationWindow(QMainWindow):
             self._place_floating(dock)
         return dock
 
+    def _rebuild(self) -> None:
+        """Every tab and panel taken down and built again from the layout (the floating panels'
+        places remembered first)."""
+        self._record_geometry()
+        self._teardown()
+        self._populate()
+        self.retranslate()
+
     def _teardown(self) -> None:
         """Take every tab and panel down: off screen at once, deleted in slices."""
         self._build_timer.stop()
@@ -930,24 +521,38 @@ class WorkstationWindow(QMainWindow):
         self._dirty.clear()
         self._building = True
         try:
+            # The pages first: one hidden page is one layout pass, a hundred panels hidden one
+            # by one in a shown page are a hundred (a stall of the GUI thread).
             for page in self.pages:
-                for dock in page.docks:
-                    dock.removeEventFilter(self)
-                    dock.close_quietly()
+                page.hide()
+            for dock in self.docks():
+                self._let_go(dock)
+                dock.close_quietly()
             while self.tabs.count():
                 self.tabs.removeTab(0)
             for page in self.pages:
-                page.hide()
-                self._graveyard.extend(page.docks)
-                self._graveyard.append(page)
+                self._bury(page)
             self.pages = []
         finally:
             self._building = False
+
+    def _let_go(self, dock: PanelDock) -> None:
+        """Stop following ``dock`` (its moves, its changes, showing it): it is going away."""
+        dock.removeEventFilter(self)
+        self._dirty.discard(dock)
+        if dock in self._to_show:
+            self._to_show.remove(dock)
+
+    def _bury(self, page: WorkspacePage) -> None:
+        """Hide ``page`` (taken off the tabs) and delete it and its panels soon, in slices."""
+        page.hide()
+        self._graveyard.extend(page.docks)
+        self._graveyard.append(page)
         self._reap_timer.start()
 
     @Slot()
     def _reap(self) -> None:
-        """Delete what :meth:`_teardown` took down, for at most :data:`BUILD_SLICE_MS` at a
+        """Delete what :meth:`_bury` took down, for at most :data:`BUILD_SLICE_MS` at a
         time (a page goes after its panels)."""
         started = time.perf_counter()
         while self._graveyard and (time.perf_counter() - started) * 1000 < BUILD_SLICE_MS:
@@ -1017,14 +622,11 @@ class WorkstationWindow(QMainWindow):
         """Show ``layout`` instead (Layout/Settings Recovery): every panel and tab is torn down
         and built again, geometry recalled, the session kept; the new layout is saved at once.
         ``layoutApplied`` follows when the workspace shown has its panels."""
-        self._record_geometry()
-        self._teardown()
         #: The layout shown (see :meth:`current_layout`).
         self.model = layout
         self._sync_user_settings()
         self._announce_applied = True
-        self._populate()
-        self.retranslate()
+        self._rebuild()
         self._apply_config(layout.global_config)
         self.saves.save_now()
         if self.is_built:
@@ -1168,9 +770,7 @@ class WorkstationWindow(QMainWindow):
         display = config.display
         # The theme is the whole app's while the user is logged in (menus, dialogs, message
         # boxes): it goes back to the system's on leaving. The font size is the workstation's.
-        QApplication.setPalette(
-            dark_palette() if display.theme is Theme.DARK else self._app_palette
-        )
+        QApplication.setPalette(palette_for(display.theme, self._app_palette))
         font = QFont(QApplication.font())
         font.setPointSize(max(6, display.font_size))
         self.setFont(font)
@@ -1194,10 +794,7 @@ class WorkstationWindow(QMainWindow):
             return
         layout = self.current_layout()
         layout.workstation.mode = mode
-        self._record_geometry()
-        self._teardown()
-        self._populate()
-        self.retranslate()
+        self._rebuild()
         self._changed()
 
     def _place_global_config_action(self) -> None:
@@ -1273,11 +870,8 @@ class WorkstationWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         for dock in page.docks:
-            dock.removeEventFilter(self)
+            self._let_go(dock)
             dock.close_quietly()
-            self._dirty.discard(dock)
-            if dock in self._to_show:
-                self._to_show.remove(dock)
         if self.book is not None:
             for panel in page.workspace.panels:
                 self.book.forget(panel.id)
@@ -1286,10 +880,7 @@ class WorkstationWindow(QMainWindow):
         if page in self._build_queue:
             self._build_queue.remove(page)
         self.model.workstation.workspaces = [p.workspace for p in self._ordered_pages()]
-        page.hide()
-        self._graveyard.extend(page.docks)
-        self._graveyard.append(page)
-        self._reap_timer.start()
+        self._bury(page)
         self._update_workspace_actions()
         self._changed()
         return True
@@ -1322,12 +913,9 @@ class WorkstationWindow(QMainWindow):
             if dock in page.docks:
                 page.remove(dock)
                 page.workspace.panels = [p for p in page.workspace.panels if p is not dock.panel]
-        self._dirty.discard(dock)
-        if dock in self._to_show:
-            self._to_show.remove(dock)
+        self._let_go(dock)
         if self.book is not None:
             self.book.forget(dock.panel.id)
-        dock.removeEventFilter(self)
         dock.deleteLater()
         self._changed()
 
@@ -1400,7 +988,7 @@ class WorkstationWindow(QMainWindow):
         options: list[ColorGroup | None] = [None, *self.model.workstation.color_groups]
         for group in options:
             action = menu.addAction(
-                _chip_icon(group.color if group else None),
+                chip_icon(group.color if group else None),
                 self.group_name(group) if group else self.tr("None"),
             )
             action.setCheckable(True)
@@ -1443,17 +1031,11 @@ class WorkstationWindow(QMainWindow):
             self._linking = False
         self._changed()
 
-    def display_title(self, panel: Panel) -> str:
-        """A panel's title; the default layout's English titles in the user's language."""
-        if not panel.title or panel.title in _DEFAULT_TITLES.get(panel.kind, set()):
-            return kind_label(panel.kind)
-        return panel.title
-
     def _show_dock_title(self, dock: PanelDock) -> None:
         group = self.group(dock.panel.color_group)
         name = self.group_name(group)
         dock.show_title(
-            self.display_title(dock.panel),
+            display_title(dock.panel),
             group,
             self.tr("Color group: {name} (click to change)").format(name=name),
         )
@@ -1471,17 +1053,22 @@ class WorkstationWindow(QMainWindow):
         self.book = book
         self.place_windows()
 
+    def _recall(self, screens: list[Screen], window_id: str) -> WindowGeometry | None:
+        """Where the book says ``window_id`` goes on ``screens`` (``None``: not remembered, or
+        no book yet)."""
+        return self.book.recall(screens, window_id) if self.book else None
+
+    def _floating_docks(self) -> Iterator[PanelDock]:
+        """The floating panels of every workspace."""
+        for page in self.pages:
+            yield from page.floating()
+
     def _place_main_window(self) -> None:
         screens = current_screens()
-        remembered = self.book.recall(screens, MAIN_WINDOW_ID) if self.book else None
-        if remembered is not None:
-            self._apply_main(remembered)
-            return
-        area = primary_screen(screens).available
-        width, height = min(DEFAULT_SIZE[0], area.width), min(DEFAULT_SIZE[1], area.height)
-        x = area.x + max(0, (area.width - width) // 2)
-        y = area.y + max(0, (area.height - height) // 2)
-        self._apply_main(WindowGeometry(Rect(x, y, width, height)))
+        remembered = self._recall(screens, MAIN_WINDOW_ID)
+        if remembered is None:
+            remembered = WindowGeometry(centered(DEFAULT_SIZE, primary_screen(screens).available))
+        self._apply_main(remembered)
 
     def _apply_main(self, geometry: WindowGeometry) -> None:
         """Place the main window. Its frame is not known before the window manager has framed
@@ -1503,18 +1090,13 @@ class WorkstationWindow(QMainWindow):
 
     def _place_floating(self, dock: PanelDock) -> None:
         screens = current_screens()
-        remembered = self.book.recall(screens, dock.panel.id) if self.book else None
+        remembered = self._recall(screens, dock.panel.id)
         if remembered is not None:
             apply_rect(dock, remembered.rect)
             return
         main = frame_rect(self) or Rect(0, 0, *DEFAULT_SIZE)
-        count = sum(len(page.floating()) for page in self.pages)
-        offset = 30 * (count % 10)
-        # Cascaded from the middle of the main window, clear of its menus and tabs.
-        x = main.x + max(40, (main.width - DEFAULT_FLOATING_SIZE[0]) // 2) + offset
-        y = main.y + max(80, (main.height - DEFAULT_FLOATING_SIZE[1]) // 2) + offset
-        rect = Rect(x, y, *DEFAULT_FLOATING_SIZE)
-        apply_rect(dock, fit_onto(rect, screens))
+        count = sum(1 for _ in self._floating_docks())
+        apply_rect(dock, fit_onto(cascaded(DEFAULT_FLOATING_SIZE, main, count), screens))
 
     def place_windows(self) -> None:
         """Recall the main window's and the floating panels' places for the current screens
@@ -1522,9 +1104,9 @@ class WorkstationWindow(QMainWindow):
         reachable."""
         screens = current_screens()
         windows: list[tuple[str, QWidget]] = [(MAIN_WINDOW_ID, self)]
-        windows += [(dock.panel.id, dock) for page in self.pages for dock in page.floating()]
+        windows += [(dock.panel.id, dock) for dock in self._floating_docks()]
         for window_id, window in windows:
-            remembered = self.book.recall(screens, window_id) if self.book else None
+            remembered = self._recall(screens, window_id)
             if remembered is not None:
                 if window is self:
                     self._apply_main(remembered)
@@ -1547,18 +1129,9 @@ class WorkstationWindow(QMainWindow):
         screens = current_screens()
         main = frame_rect(self)
         target = (screen_of(main, screens) if main else None) or primary_screen(screens)
-        windows: dict[str, QWidget] = {}
-        rects: dict[str, Rect] = {}
-        if main is not None and not self.isMaximized():
-            windows[MAIN_WINDOW_ID], rects[MAIN_WINDOW_ID] = self, main
-        for page in self.pages:
-            for dock in page.floating():
-                rect = frame_rect(dock)
-                if rect is not None:
-                    windows[dock.panel.id], rects[dock.panel.id] = dock, rect
-        for window_id, rect in gather(rects, target).items():
-            if rect != rects[window_id]:
-                apply_rect(windows[window_id], rect)
+        windows: dict[str, QWidget] = {} if self.isMaximized() else {MAIN_WINDOW_ID: self}
+        windows.update((dock.panel.id, dock) for dock in self._floating_docks())
+        gather_onto(windows, target)
         self._geometry_changed()
 
     def _record_geometry(self) -> None:
@@ -1570,12 +1143,11 @@ class WorkstationWindow(QMainWindow):
             main = window_geometry(self, screens)
             if main is not None:
                 self.book.remember(screens, MAIN_WINDOW_ID, main)
-        for page in self.pages:
-            for dock in page.floating():
-                if dock.isVisible():
-                    geometry = window_geometry(dock, screens)
-                    if geometry is not None:
-                        self.book.remember(screens, dock.panel.id, geometry)
+        for dock in self._floating_docks():
+            if dock.isVisible():
+                geometry = window_geometry(dock, screens)
+                if geometry is not None:
+                    self.book.remember(screens, dock.panel.id, geometry)
 
     def _geometry_snapshot(self) -> bytes | None:
         """The book as JSON (quick on the GUI thread; the worker reads it back and saves it)."""
@@ -1754,9 +1326,8 @@ class WorkstationWindow(QMainWindow):
     def _close_for_good(self) -> None:
         self._closing = True
         self._stop_timers()
-        for page in self.pages:
-            for dock in page.floating():
-                dock.close_quietly()
+        for dock in self._floating_docks():
+            dock.close_quietly()
         if self.logoff_box is not None:
             self.logoff_box.close()
         if self.save_error_box is not None:

@@ -1,0 +1,283 @@
+"""Saving and loading a large layout, beside the floor of writing the same bytes.
+
+Prints, in one run:
+- save: ``SettingsProfile.save`` (XML, atomic write with fsync, read-back check, a backup) of a
+  layout of about 1,000 windows and 20,000 watchlist rows, unchanged and after an edit (when a
+  backup is written too), and load: ``SettingsProfile.load``, each beside the floor: writing and
+  fsyncing the same bytes once to a new file in the same folder;
+- Save Settings As (encrypted) and opening that file, beside the same floor for the encrypted
+  bytes in their folder;
+- the longest stall of the GUI thread (a 5 ms heartbeat) while the workstation saves and while it
+  recovers the same layout (opening the file, then rebuilding its windows).
+
+Targets: save and load within 3x of the floor (the encrypted figures are shown, not judged); no
+GUI stall over 50 ms (exit 1 otherwise). ``BENCH_DIR`` chooses where the files go.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/layouts.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tws_companion.layout import xml_format  # noqa: E402
+from tws_companion.layout.model import (  # noqa: E402
+    Chart,
+    ColorGroup,
+    DockArea,
+    Layout,
+    News,
+    Notes,
+    OrderEntry,
+    Panel,
+    Portfolio,
+    Watchlist,
+    WatchlistRow,
+    Workspace,
+    Workstation,
+)
+
+RATIO_TARGET = 3.0
+STALL_LIMIT_MS = 50.0
+SERVER = "https://sls.example"
+USER = "bench"
+
+
+def large_layout(windows: int = 1_000, rows: int = 20_000, workspaces: int = 10) -> Layout:
+    """About ``windows`` panels over ``workspaces`` tabs; the watchlists share ``rows`` rows."""
+    groups = [ColorGroup(name=f"Group {i}", color=f"#{i * 20:02x}4080") for i in range(8)]
+    kinds = [Watchlist, Chart, OrderEntry, Portfolio, News, Notes]
+    watchlists = windows // len(kinds)
+    per_list = rows // watchlists
+    spaces = [Workspace(name=f"Workspace {i + 1}") for i in range(workspaces)]
+    areas = list(DockArea)
+    for n in range(windows):
+        kind = kinds[n % len(kinds)]
+        state: Watchlist | Chart | OrderEntry | Portfolio | News | Notes
+        if kind is Watchlist:
+            state = Watchlist(rows=[WatchlistRow(f"S{n}X{r}") for r in range(per_list)])
+        elif kind is Notes:
+            state = Notes(text=f"Plan for window {n}\nwatch the open 开盘")
+        else:
+            state = kind()
+        spaces[n % workspaces].panels.append(
+            Panel(
+                state,
+                title=f"{kind.__name__} {n}",
+                area=areas[n % len(areas)],
+                color_group=groups[n % len(groups)].id if n % 3 else None,
+            )
+        )
+    return Layout(workstation=Workstation(workspaces=spaces, color_groups=groups))
+
+
+def timed(action: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def write_and_fsync(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def floor_time(folder: Path, data: bytes, runs: int) -> float:
+    """The floor: writing and fsyncing ``data`` once to a new file in ``folder`` (median)."""
+    samples = []
+    for run in range(runs):
+        path = folder / f".floor-{run}.xml"
+        started = time.perf_counter()
+        write_and_fsync(path, data)
+        samples.append(time.perf_counter() - started)
+        path.unlink()
+    return statistics.median(samples)
+
+
+def file_figures(folder: Path, layout: Layout, runs: int) -> list[tuple[str, float, float]]:
+    """(label, value, floor) of saving, loading, and saving and opening an encrypted file.
+
+    Each floor is writing and fsyncing the bytes of that file once, to a new file in the folder
+    the file is in; a load has the floor of the save that wrote its file. A save of unchanged
+    settings finds its bytes in the newest backup and keeps no new one; a save after an edit
+    (one note changed) writes a backup too, as an auto-save after a change does.
+    """
+    from tws_companion.layout.profile import SettingsProfile
+    from tws_companion.storage.secret_store import SecretStore
+
+    profile = SettingsProfile(folder / "home", USER, server=SERVER)
+    SecretStore().set_settings_key(SERVER, USER, os.urandom(32))
+    data = xml_format.dumps(layout)
+    notes = next(panel.state for panel in layout.panels() if isinstance(panel.state, Notes))
+    original = notes.text
+    edits = iter(range(1_000_000))
+
+    def save_after_an_edit() -> None:
+        notes.text = f"{original} (edit {next(edits):06})"
+        profile.save(layout)
+
+    profile.save(layout)  # the folders, and the backup the unchanged saves find
+    save = timed(lambda: profile.save(layout), runs)
+    save_edited = timed(save_after_an_edit, runs)
+    notes.text = original
+    profile.save(layout)
+    floor_save = floor_time(profile.files.folder, data, runs)
+    load = timed(profile.load, runs)
+    encrypted = folder / "usb" / "migrate.xml"
+    encrypted.parent.mkdir()
+    save_as = timed(lambda: profile.save_as(encrypted, layout, decrypted=False), runs)
+    floor_sealed = floor_time(encrypted.parent, encrypted.read_bytes(), runs)
+    open_file = timed(lambda: profile.open_file(encrypted), runs)
+    return [
+        (f"save ({len(data) / 1e6:.1f} MB), unchanged", save, floor_save),
+        ("save after an edit (a backup written)", save_edited, floor_save),
+        ("load", load, floor_save),
+        ("Save Settings As (encrypted)", save_as, floor_sealed),
+        ("open an encrypted file", open_file, floor_sealed),
+    ]
+
+
+def stall_figures(folder: Path, layout: Layout) -> list[tuple[str, float]]:
+    """The longest GUI-thread stall while the workstation saves ``layout`` (File > Layout
+    Settings > Save Settings), then recovers it from a file (opened on the worker, then the
+    window rebuilt with it, as Layout/Settings Recovery does)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from datetime import UTC, datetime, timedelta
+
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tws_companion.client.api import ApiClient
+    from tws_companion.client.models import Session
+    from tws_companion.gui.garbage import GuiThreadCollector
+    from tws_companion.gui.i18n import Translations
+    from tws_companion.gui.login_dialog import LoginResult
+    from tws_companion.gui.preferences import LoginPreferences
+    from tws_companion.gui.worker import Worker
+    from tws_companion.gui.workstation import WorkstationWindow
+    from tws_companion.layout.geometry import GeometryBook
+    from tws_companion.layout.profile import SettingsProfile
+    from tws_companion.protocol import Platform, Scope
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    collector = GuiThreadCollector(app)
+    collector.start()
+
+    def wait(condition: Callable[[], bool], timeout: float = 300.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the workstation did not finish")
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    def longest_gap(action: Callable[[], Callable[[], bool]]) -> float:
+        gaps: list[float] = []
+        clock = QElapsedTimer()
+        heartbeat = QTimer()
+        heartbeat.setInterval(5)
+        heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+        clock.start()
+        heartbeat.start()
+        wait(lambda: len(gaps) > 2)
+        done = action()
+        wait(done)
+        heartbeat.stop()
+        return max(gaps[1:])
+
+    worker = Worker()
+    api = ApiClient("http://127.0.0.1:9")
+    session = Session("benchmark", datetime.now(UTC) + timedelta(hours=1), Scope.FULL)
+    result = LoginResult(USER, SERVER, session, Platform.TWS, False, False)
+    profile = SettingsProfile(folder / "gui-home", USER, server=SERVER)
+    preferences = LoginPreferences(
+        QSettings(str(folder / "preferences.ini"), QSettings.Format.IniFormat)
+    )
+    window = WorkstationWindow(
+        result, api, worker, profile, layout, Translations(), preferences, geometry=GeometryBook()
+    )
+    window.resize(1400, 900)
+    window.show()
+    wait(lambda: window.is_built)
+    # Let the first workspace settle (its panels' first layout pass) before measuring.
+    settled = time.monotonic() + 2
+    wait(lambda: time.monotonic() > settled)
+
+    def save() -> Callable[[], bool]:
+        saved: list[bool] = []
+        window.saves.saved.connect(lambda: saved.append(True))
+        window.save_settings()
+        return lambda: bool(saved)
+
+    def recover() -> Callable[[], bool]:
+        applied: list[bool] = []
+        window.layoutApplied.connect(lambda: applied.append(True))
+        task = worker.submit("open", profile.open_file, path)
+        task.succeeded.connect(window.apply_layout)
+        return lambda: bool(applied)
+
+    save_stall = longest_gap(save)
+    path = folder / "recover.xml"
+    path.write_bytes(xml_format.dumps(layout))
+    recover_stall = longest_gap(recover)
+    window.shut_down()
+    window.close()
+    worker.shutdown()
+    api.close()
+    collector.stop()
+    return [("workstation saves the layout", save_stall), ("recovery from a file", recover_stall)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-gui", action="store_true", help="only the file figures")
+    args = parser.parse_args()
+    import keyring
+
+    from tests.support.memory_keyring import MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())
+    layout = large_layout()
+    rows = sum(len(p.state.rows) for p in layout.watchlists() if isinstance(p.state, Watchlist))
+    print(f"layout: {len(layout.panels()):,} windows, {rows:,} watchlist rows")
+    failed = False
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as name:
+        folder = Path(name)
+        print(f"{'figure':<40} {'value':>10}   {'floor':>10}   ratio (target ≤ {RATIO_TARGET:g})")
+        for label, value, floor in file_figures(folder, layout, args.runs):
+            ratio = value / floor
+            verdict = "" if ratio <= RATIO_TARGET or "encrypted" in label else "  TOO SLOW"
+            failed |= bool(verdict)
+            print(
+                f"{label:<40} {value * 1000:>7.1f} ms   {floor * 1000:>7.1f} ms   "
+                f"{ratio:5.2f}x{verdict}"
+            )
+        if not args.skip_gui:
+            for label, stall in stall_figures(folder, layout):
+                verdict = "ok" if stall < STALL_LIMIT_MS else "TOO LONG"
+                failed |= stall >= STALL_LIMIT_MS
+                print(
+                    f"{'longest GUI stall: ' + label:<40} {stall:>7.1f} ms   "
+                    f"{STALL_LIMIT_MS:>7.0f} ms limit: {verdict}"
+                )
+    print(f"(medians of {args.runs} runs; files in a temporary folder)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""A workspace's panels as dock widgets: :class:`WorkspacePage` (one workspace, a tab of the
+workstation) holds a :class:`PanelDock` per panel, each with its :class:`PanelTitleBar` (color
+group chip, title, float and close buttons).
+
+A page is an inner main window: its panels are docked in its areas, tabbed, or floating as windows
+of their own; in Classic the first watchlist is its central widget (the fixed trading window).
+:func:`display_title` is the title a panel shows, :func:`chip_icon` a color group's chip.
+
+Signals of PanelDock: closedByUser(object) — the dock, closed with its close button.
+PanelTitleBar and WorkspacePage have no signals of their own.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QStyle,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
+
+from tws_companion.gui.panels.base import PanelWidget
+from tws_companion.gui.panels.labels import kind_label
+from tws_companion.layout.model import ColorGroup, DockArea, Panel, PanelKind, Workspace
+
+__all__ = ["PanelDock", "PanelTitleBar", "WorkspacePage", "chip_icon", "display_title"]
+
+_QT_AREAS = {
+    DockArea.LEFT: Qt.DockWidgetArea.LeftDockWidgetArea,
+    DockArea.RIGHT: Qt.DockWidgetArea.RightDockWidgetArea,
+    DockArea.TOP: Qt.DockWidgetArea.TopDockWidgetArea,
+    DockArea.BOTTOM: Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+_MODEL_AREAS = {qt: area for area, qt in _QT_AREAS.items()}
+
+#: The English titles the default layout gives its panels: shown in the user's language.
+_DEFAULT_TITLES = {
+    PanelKind.WATCHLIST: {"Watchlist"},
+    PanelKind.ORDER_ENTRY: {"Order Entry", "Order Defaults"},
+    PanelKind.CHART: {"Chart"},
+    PanelKind.PORTFOLIO: {"Portfolio"},
+    PanelKind.NEWS: {"News"},
+    PanelKind.NOTES: {"Notes"},
+}
+
+#: What a panel's dock allows, unless it is the Classic trading window (which allows nothing).
+_DOCK_FEATURES = (
+    QDockWidget.DockWidgetFeature.DockWidgetClosable
+    | QDockWidget.DockWidgetFeature.DockWidgetMovable
+    | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+)
+
+
+def display_title(panel: Panel) -> str:
+    """A panel's title; the default layout's English titles in the user's language."""
+    if not panel.title or panel.title in _DEFAULT_TITLES.get(panel.kind, set()):
+        return kind_label(panel.kind)
+    return panel.title
+
+
+_CHIPS: dict[str | None, QIcon] = {}
+
+
+def chip_icon(color: str | None, size: int = 12) -> QIcon:
+    """A small filled square of ``color``; for no color group a grey one struck through (an
+    empty square would look like a check box). Made once per color."""
+    if color in _CHIPS:
+        return _CHIPS[color]
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#5f6670"))
+    painter.setBrush(QColor(color or "#d5d9de"))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    if not color:
+        painter.drawLine(2, size - 3, size - 3, 2)
+    painter.end()
+    _CHIPS[color] = icon = QIcon(pixmap)
+    return icon
+
+
+class PanelTitleBar(QWidget):
+    """A panel's title bar: its color group chip, its title, float and close buttons.
+
+    Mouse events it does not use go on to the dock widget (dragging moves the panel, a double
+    click floats or docks it). No signals: its buttons act on the dock, its chip and context
+    menu open the dock's ``group_menu``.
+    """
+
+    def __init__(self, dock: PanelDock) -> None:
+        super().__init__(dock)
+        self.setObjectName("panelTitleBar")
+        self.setAutoFillBackground(True)
+        self.chip = QToolButton()
+        self.chip.setObjectName("colorChip")
+        self.chip.setAutoRaise(True)
+        self.chip.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.chip.setIconSize(QSize(12, 12))
+        self.chip.setMenu(dock.group_menu)
+        self.chip.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
+        self.title = QLabel()
+        self.title.setObjectName("panelTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        style = self.style()
+        self.float_button = QToolButton()
+        self.float_button.setAutoRaise(True)
+        self.float_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarNormalButton))
+        self.float_button.clicked.connect(lambda: dock.setFloating(not dock.isFloating()))
+        self.close_button = QToolButton()
+        self.close_button.setAutoRaise(True)
+        self.close_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self.close_button.clicked.connect(dock.close)
+        for button in (self.float_button, self.close_button):
+            button.setIconSize(QSize(12, 12))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 2, 2)
+        row.setSpacing(4)
+        row.addWidget(self.chip)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.float_button)
+        row.addWidget(self.close_button)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(
+            lambda point: dock.group_menu.popup(self.mapToGlobal(point))
+        )
+
+    def set_fixed(self, fixed: bool) -> None:
+        """The Classic trading window can be neither floated nor closed."""
+        self.float_button.setVisible(not fixed)
+        self.close_button.setVisible(not fixed)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), 24))
+
+
+class PanelDock(QDockWidget):
+    """One panel of a workspace: its model :class:`Panel` and the widget that edits its state.
+
+    Signals: closedByUser(object) — this dock, closed with its close button (not when
+    :meth:`close_quietly` hides it).
+    """
+
+    closedByUser = Signal(object)
+
+    def __init__(self, panel: Panel, widget: PanelWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.panel_widget = widget
+        self.setObjectName(f"panel-{panel.id}")
+        self.setAttribute(Qt.WidgetAttribute.WA_WindowPropagation)
+        self.group_menu = QMenu(self)
+        self.title_bar = PanelTitleBar(self)
+        self.setTitleBarWidget(self.title_bar)
+        self.setWidget(widget)
+        self.setFeatures(_DOCK_FEATURES)
+        self.fixed = False
+        self._quiet = False
+
+    def set_fixed(self, fixed: bool) -> None:
+        self.fixed = fixed
+        self.title_bar.set_fixed(fixed)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.NoDockWidgetFeatures if fixed else _DOCK_FEATURES
+        )
+
+    def show_title(self, title: str, group: ColorGroup | None, group_name: str) -> None:
+        self.setWindowTitle(title)
+        self.title_bar.title.setText(title)
+        self.title_bar.chip.setIcon(chip_icon(group.color if group else None))
+        self.title_bar.chip.setToolTip(group_name)
+        self.title_bar.float_button.setToolTip(
+            self.tr("Dock") if self.isFloating() else self.tr("Float")
+        )
+        self.title_bar.close_button.setToolTip(self.tr("Close"))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.isFloating():
+            # A floating panel has no window manager frame (its title bar is ours): outline it.
+            painter = QPainter(self)
+            edge = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+            edge.setAlpha(110)  # visible on a light and on a dark theme
+            painter.setPen(edge)
+            painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+            painter.end()
+
+    def close_quietly(self) -> None:
+        """Hide without counting as the user closing the panel (the window is being rebuilt)."""
+        self._quiet = True
+        self.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted() and not self._quiet:
+            self.closedByUser.emit(self)
+
+
+class WorkspacePage(QMainWindow):
+    """One workspace (a tab): an inner main window whose dock widgets are its panels.
+
+    No signals: the workstation connects to each :class:`PanelDock` it adds.
+    """
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Widget)
+        self.setObjectName(f"workspace-{workspace.id}")
+        self.workspace = workspace
+        self.docks: list[PanelDock] = []
+        self.central: PanelDock | None = None
+        #: The Classic trading window's panel (the first watchlist), or ``None`` in Mosaic.
+        self.central_panel: Panel | None = None
+        #: Panels still to build: ``None`` until the page is first shown (built lazily).
+        self.pending: list[Panel] | None = None
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+
+    def add(self, dock: PanelDock, *, central: bool = False) -> None:
+        self.docks.append(dock)
+        area = dock.panel.area
+        if central:
+            dock.set_fixed(True)
+            self.central = dock
+            self.setCentralWidget(dock)
+            return
+        self.addDockWidget(_QT_AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+        if area is DockArea.FLOATING:
+            dock.setFloating(True)
+
+    def remove(self, dock: PanelDock) -> None:
+        if dock in self.docks:
+            self.docks.remove(dock)
+        if dock is not self.central:
+            self.removeDockWidget(dock)
+
+    def area_of(self, dock: PanelDock) -> DockArea:
+        """Where ``dock`` is now (the Classic trading window keeps the area it had)."""
+        if dock is self.central:
+            return dock.panel.area
+        if dock.isFloating():
+            return DockArea.FLOATING
+        return _MODEL_AREAS.get(self.dockWidgetArea(dock), dock.panel.area)
+
+    def floating(self) -> list[PanelDock]:
+        return [dock for dock in self.docks if dock is not self.central and dock.isFloating()]
+
+    @property
+    def is_built(self) -> bool:
+        return self.pending is not None and not self.pending
