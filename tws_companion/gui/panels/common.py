@@ -1,10 +1,20 @@
-"""Pieces the panels share: a symbol field, the column chooser menu, number formats."""
+"""Pieces the panels share: a symbol field, the column chooser menu, a table model with chosen
+columns, number formats."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRegularExpression,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
@@ -13,14 +23,18 @@ from tws_companion.layout.model import Extra
 
 __all__ = [
     "ColumnMenu",
+    "ColumnsTableModel",
     "SymbolEdit",
     "copy_extra",
     "format_change",
     "format_number",
     "format_percent",
     "format_volume",
+    "toggled_columns",
     "with_column",
 ]
+
+_Index = QModelIndex | QPersistentModelIndex
 
 
 def copy_extra(extra: Extra) -> Extra:
@@ -65,6 +79,90 @@ def with_column(columns: Sequence[str], column: str, order: Sequence[str]) -> li
         if chosen in after:
             return [*columns[:position], column, *columns[position:]]
     return [*columns, column]
+
+
+def toggled_columns(
+    columns: Sequence[str], column: str, shown: bool, order: Sequence[str]
+) -> list[str]:
+    """``columns`` with ``column`` added where ``order`` puts it (``shown``) or taken out."""
+    if shown:
+        return with_column(columns, column, order)
+    return [chosen for chosen in columns if chosen != column]
+
+
+class ColumnsTableModel(QAbstractTableModel):
+    """A table model whose column 0 is the symbol, followed by the columns the trader chose.
+
+    Subclasses supply the rows (``rowCount``, ``data``); this class holds the chosen columns and
+    their header labels. ``order`` is every column id in its canonical order, and ``label`` gives
+    a column id's translated label (called again on :meth:`retranslate`). A column id ``label``
+    was not asked about (one a newer version wrote) is shown as it is.
+
+    ``edited()`` is emitted for every change the layout saves.
+    """
+
+    edited = Signal()
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        order: Sequence[str],
+        label: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._order = tuple(order)
+        self._label = label
+        self._labels: dict[str, str] = {}
+        self._update_labels()
+
+    @property
+    def columns(self) -> list[str]:
+        """The chosen columns shown, in order (the symbol column is always first)."""
+        return list(self._columns)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else 1 + len(self._columns)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        column = "symbol" if section == 0 else self._columns[section - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._labels.get(column, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and section > 0:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def set_columns(self, columns: Sequence[str]) -> None:
+        """Show these columns (after the symbol), in this order."""
+        if list(columns) == self._columns:
+            return
+        self.beginResetModel()
+        self._columns = list(columns)
+        self.endResetModel()
+        self.edited.emit()
+
+    @Slot(str, bool)
+    def toggle_column(self, column: str, shown: bool) -> None:
+        """Show ``column`` in its canonical place, or hide it."""
+        self.set_columns(toggled_columns(self._columns, column, shown, self._order))
+
+    def retranslate(self) -> None:
+        """Take the header labels again, in the current language."""
+        self._update_labels()
+        if self.columnCount():
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
+    def _update_labels(self) -> None:
+        self._labels = {column: self._label(column) for column in self._order}
+        self._labels["symbol"] = self._label("symbol")
 
 
 class ColumnMenu(QMenu):

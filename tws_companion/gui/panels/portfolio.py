@@ -11,14 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
     QSize,
     Qt,
     QTimer,
-    Signal,
     Slot,
 )
 from PySide6.QtGui import QBrush, QColor, QHideEvent, QShowEvent
@@ -36,10 +34,10 @@ from PySide6.QtWidgets import (
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
     ColumnMenu,
+    ColumnsTableModel,
     copy_extra,
     format_change,
     format_number,
-    with_column,
 )
 from tws_companion.gui.panels.labels import portfolio_column_label
 from tws_companion.gui.panels.prices import (
@@ -59,10 +57,8 @@ DOWN = QColor("#d64541")
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class PortfolioModel(QAbstractTableModel):
+class PortfolioModel(ColumnsTableModel):
     """Positions (column 0 the symbol, then the chosen columns); read-only."""
-
-    edited = Signal()
 
     def __init__(
         self,
@@ -71,17 +67,10 @@ class PortfolioModel(QAbstractTableModel):
         market: SimulatedMarket,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._columns = list(columns)
+        super().__init__(columns, PORTFOLIO_COLUMNS, portfolio_column_label, parent)
         self._show_zero = show_zero
         self._market = market
         self._all: list[Position] = simulated_positions(market)
-        self._labels: dict[str, str] = {}
-        self.retranslate()
-
-    @property
-    def columns(self) -> list[str]:
-        return list(self._columns)
 
     @property
     def show_zero(self) -> bool:
@@ -97,9 +86,6 @@ class PortfolioModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.positions())
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else 1 + len(self._columns)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -125,29 +111,6 @@ class PortfolioModel(QAbstractTableModel):
             return format_change(value) if value else format_number(0)
         return format_number(value)
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
-            return None
-        column = "symbol" if section == 0 else self._columns[section - 1]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._labels.get(column, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and section > 0:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return None
-
-    def set_columns(self, columns: Sequence[str]) -> None:
-        if list(columns) == self._columns:
-            return
-        self.beginResetModel()
-        self._columns = list(columns)
-        self.endResetModel()
-        self.edited.emit()
-
     def set_show_zero(self, shown: bool) -> None:
         if shown == self._show_zero:
             return
@@ -163,12 +126,6 @@ class PortfolioModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, 1), self.index(self.rowCount() - 1, len(self._columns))
             )
-
-    def retranslate(self) -> None:
-        self._labels = {column: portfolio_column_label(column) for column in PORTFOLIO_COLUMNS}
-        self._labels["symbol"] = portfolio_column_label("symbol")
-        if self.columnCount():
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
 
 class PortfolioPanel(PanelWidget):
@@ -228,7 +185,7 @@ class PortfolioPanel(PanelWidget):
         self.timer.timeout.connect(self.refresh_prices)
         self.model.edited.connect(self.changed)
         self.zero_check.toggled.connect(self.model.set_show_zero)
-        self.columns_menu.columnToggled.connect(self._toggle_column)
+        self.columns_menu.columnToggled.connect(self.model.toggle_column)
         header.customContextMenuRequested.connect(self._header_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.doubleClicked.connect(self._pick)
@@ -260,15 +217,6 @@ class PortfolioPanel(PanelWidget):
         """Show these columns (ids of ``PORTFOLIO_COLUMNS``), as the menu would."""
         self.model.set_columns(columns)
         self.columns_menu.set_shown(columns)
-
-    @Slot(str, bool)
-    def _toggle_column(self, column: str, shown: bool) -> None:
-        columns = self.model.columns
-        if shown:
-            columns = with_column(columns, column, PORTFOLIO_COLUMNS)
-        else:
-            columns = [chosen for chosen in columns if chosen != column]
-        self.model.set_columns(columns)
 
     @Slot(QPoint)
     def _header_menu(self, position: QPoint) -> None:

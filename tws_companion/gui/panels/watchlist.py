@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -20,7 +19,6 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
-    Signal,
     Slot,
 )
 from PySide6.QtGui import QAction, QBrush, QColor, QHideEvent, QKeySequence, QShowEvent
@@ -42,13 +40,13 @@ from PySide6.QtWidgets import (
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
     ColumnMenu,
+    ColumnsTableModel,
     SymbolEdit,
     copy_extra,
     format_change,
     format_number,
     format_percent,
     format_volume,
-    with_column,
 )
 from tws_companion.gui.panels.labels import watchlist_column_label
 from tws_companion.gui.panels.prices import SimulatedMarket, default_market
@@ -69,13 +67,11 @@ def _copy_row(row: WatchlistRow) -> WatchlistRow:
     return WatchlistRow(row.symbol, row.exchange, copy_extra(row.extra))
 
 
-class WatchlistModel(QAbstractTableModel):
+class WatchlistModel(ColumnsTableModel):
     """The rows of a watchlist: column 0 the symbol (editable), then the chosen price columns.
 
     ``edited()`` is emitted for every change the layout saves (not for price refreshes).
     """
-
-    edited = Signal()
 
     def __init__(
         self,
@@ -84,20 +80,12 @@ class WatchlistModel(QAbstractTableModel):
         market: SimulatedMarket,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(columns, WATCHLIST_COLUMNS, watchlist_column_label, parent)
         self._rows = [_copy_row(row) for row in rows]
-        self._columns = list(columns)
         self._market = market
         self._tick = market.tick()
-        self._labels: dict[str, str] = {}
-        self.retranslate()
 
     # --- what the view reads ---------------------------------------------------------------
-
-    @property
-    def columns(self) -> list[str]:
-        """The price columns shown, in order (the symbol column is always first)."""
-        return list(self._columns)
 
     def rows(self) -> list[WatchlistRow]:
         """Copies of the rows, in order."""
@@ -115,9 +103,6 @@ class WatchlistModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else 1 + len(self._columns)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -156,21 +141,6 @@ class WatchlistModel(QAbstractTableModel):
         if column == "change_pct":
             return format_percent(value)
         return format_number(value)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
-            return None
-        column = "symbol" if section == 0 else self._columns[section - 1]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._labels.get(column, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and section > 0:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return None
 
     # --- edits -------------------------------------------------------------------------------
 
@@ -236,15 +206,7 @@ class WatchlistModel(QAbstractTableModel):
         self.edited.emit()
         return target
 
-    def set_columns(self, columns: Sequence[str]) -> None:
-        if list(columns) == self._columns:
-            return
-        self.beginResetModel()
-        self._columns = list(columns)
-        self.endResetModel()
-        self.edited.emit()
-
-    # --- prices and language -----------------------------------------------------------------
+    # --- prices ------------------------------------------------------------------------------
 
     def refresh(self, first_row: int, last_row: int) -> None:
         """Take the market's prices now, and repaint the price cells of these rows."""
@@ -256,12 +218,6 @@ class WatchlistModel(QAbstractTableModel):
             self.index(last_row, len(self._columns)),
             [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole],
         )
-
-    def retranslate(self) -> None:
-        self._labels = {column: watchlist_column_label(column) for column in WATCHLIST_COLUMNS}
-        self._labels["symbol"] = watchlist_column_label("symbol")
-        if self.columnCount():
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
 
 class _SymbolDelegate(QStyledItemDelegate):
@@ -353,7 +309,7 @@ class WatchlistPanel(PanelWidget):
         self.add_edit.textChanged.connect(self._update_add_button)
         self.add_edit.returnPressed.connect(self.add_symbol)
         self.add_button.clicked.connect(self.add_symbol)
-        self.columns_menu.columnToggled.connect(self._toggle_column)
+        self.columns_menu.columnToggled.connect(self.model.toggle_column)
         header.customContextMenuRequested.connect(self._header_menu)
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.doubleClicked.connect(self._double_clicked)
@@ -476,15 +432,6 @@ class WatchlistPanel(PanelWidget):
         flags |= QItemSelectionModel.SelectionFlag.Rows
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index)
-
-    @Slot(str, bool)
-    def _toggle_column(self, column: str, shown: bool) -> None:
-        columns = self.model.columns
-        if shown:
-            columns = with_column(columns, column, WATCHLIST_COLUMNS)
-        else:
-            columns = [chosen for chosen in columns if chosen != column]
-        self.model.set_columns(columns)
 
     def set_columns(self, columns: Sequence[str]) -> None:
         """Show these price columns (ids of ``WATCHLIST_COLUMNS``), as the menu would."""
