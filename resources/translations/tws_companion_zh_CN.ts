@@ -2,6 +2,86 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Application</name>
+    <message>
+        <source>Settings Recovered</source>
+        <extracomment>The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first).</extracomment>
+        <translation>设置已恢复</translation>
+    </message>
+    <message>
+        <source>Your settings file was damaged and could not be read.</source>
+        <translation>您的设置文件已损坏,无法读取。</translation>
+    </message>
+    <message>
+        <source>It was set aside at {path}, and the last good backup is in use. Use File &gt; Layout Settings &gt; Layout/Settings Recovery to choose another backup.</source>
+        <translation>已将其移至{path},现正使用最近一个完好的备份。如需选择其它备份,请使用“文件 &gt; 布局设置 &gt; 布局/设置恢复”。</translation>
+    </message>
+    <message>
+        <source>Your settings are already open in another TWS Companion on this computer. Switch to that window, or close it, then log in again.</source>
+        <translation>您的设置已在此电脑上的另一个TWS Companion中打开。请切换到该窗口,或将其关闭,然后重新登录。</translation>
+    </message>
+    <message>
+        <source>Your settings could not be opened: {reason}</source>
+        <translation>无法打开您的设置:{reason}</translation>
+    </message>
+    <message>
+        <source>TWS Companion</source>
+        <translation>TWS Companion</translation>
+    </message>
+    <message>
+        <source>Quit the Demo</source>
+        <translation>退出演示</translation>
+    </message>
+    <message>
+        <source>Quit the demo? The device simulators close too.</source>
+        <translation>退出演示?设备模拟器也将关闭。</translation>
+    </message>
+    <message>
+        <source>Quit TWS Companion</source>
+        <translation>退出TWS Companion</translation>
+    </message>
+    <message>
+        <source>Quit TWS Companion?</source>
+        <translation>退出TWS Companion?</translation>
+    </message>
+</context>
+<context>
+    <name>ChartPanel</name>
+    <message>
+        <source>&amp;Symbol:</source>
+        <extracomment>Most candles drawn, however wide the chart. Shown instead of candles when there is no symbol (set by the panel, translated). Shown when the bar size is one this version cannot draw.</extracomment>
+        <translation>代码(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Chart symbol</source>
+        <translation>图表代码</translation>
+    </message>
+    <message>
+        <source>e.g. SPY</source>
+        <translation>例如SPY</translation>
+    </message>
+    <message>
+        <source>&amp;Bar size:</source>
+        <translation>柱尺寸(&amp;B):</translation>
+    </message>
+    <message>
+        <source>Bar size</source>
+        <translation>柱尺寸</translation>
+    </message>
+    <message>
+        <source>Type a symbol and press Enter to see its chart.</source>
+        <translation>输入代码并按回车键查看其图表。</translation>
+    </message>
+    <message>
+        <source>This bar size cannot be shown.</source>
+        <translation>无法显示此柱尺寸。</translation>
+    </message>
+    <message>
+        <source>Price chart</source>
+        <translation>价格图表</translation>
+    </message>
+</context>
+<context>
     <name>CodeCardPage</name>
     <message>
         <source>Index {index}</source>
@@ -204,6 +284,21 @@
     </message>
 </context>
 <context>
+    <name>GlobalConfigDialog</name>
+    <message>
+        <source>Global Configuration</source>
+        <translation>全局配置</translation>
+    </message>
+    <message>
+        <source>Lock and Exit</source>
+        <translation>锁定和退出</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>显示</translation>
+    </message>
+</context>
+<context>
     <name>IbKeyPage</name>
     <message>
         <source>IB Key</source>
@@ -227,6 +322,120 @@
     <message>
         <source>IBKR Mobile · Authenticate</source>
         <translation>移动IBKR · 验证</translation>
+    </message>
+</context>
+<context>
+    <name>ImportUndo</name>
+    <message>
+        <source>Undo Import</source>
+        <translation>撤销导入</translation>
+    </message>
+    <message>
+        <source>Go back to the layout you had before importing parts of a settings file</source>
+        <translation>返回导入设置文件部分内容之前的布局</translation>
+    </message>
+</context>
+<context>
+    <name>LayoutPreview</name>
+    <message>
+        <source>(no name)</source>
+        <translation>(无名称)</translation>
+    </message>
+    <message>
+        <source>{name} (shown)</source>
+        <translation>{name} (当前显示)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{names} and {count} more</source>
+        <translation>{names}及另外{count}个</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>every {minutes} min</source>
+        <translation>每{minutes}分钟</translation>
+    </message>
+    <message>
+        <source>after {minutes} min</source>
+        <translation>{minutes}分钟后</translation>
+    </message>
+    <message>
+        <source>Mosaic</source>
+        <translation>综合交易界面</translation>
+    </message>
+    <message>
+        <source>Classic</source>
+        <translation>经典交易界面</translation>
+    </message>
+    <message>
+        <source>{count}: {names}</source>
+        <translation>{count}个:{names}</translation>
+    </message>
+    <message>
+        <source>{kind} {count}</source>
+        <translation>{kind} {count}</translation>
+    </message>
+    <message>
+        <source>{count}: {kinds}</source>
+        <translation>{count}个:{kinds}</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>auto log-off at {time}; lock when idle: {idle}; auto-save: {autosave}; save on exit: {on_exit}; settings on server: {server}</source>
+        <translation>自动退出登录时间:{time};闲置锁定:{idle};自动保存:{autosave};退出时保存:{on_exit};服务器上的设置:{server}</translation>
+    </message>
+    <message>
+        <source>dark theme</source>
+        <translation>深色主题</translation>
+    </message>
+    <message>
+        <source>light theme</source>
+        <translation>浅色主题</translation>
+    </message>
+    <message>
+        <source>{theme}, font size {size}, {language}</source>
+        <translation>{theme},字体大小{size},{language}</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>模式:</translation>
+    </message>
+    <message>
+        <source>Workspaces:</source>
+        <translation>工作区:</translation>
+    </message>
+    <message>
+        <source>Panels:</source>
+        <translation>面板:</translation>
+    </message>
+    <message>
+        <source>Watchlist rows:</source>
+        <translation>观察列表行数:</translation>
+    </message>
+    <message>
+        <source>Color groups:</source>
+        <translation>颜色组:</translation>
+    </message>
+    <message>
+        <source>Lock and Exit:</source>
+        <translation>锁定和退出:</translation>
+    </message>
+    <message>
+        <source>Display:</source>
+        <translation>显示:</translation>
     </message>
 </context>
 <context>
@@ -414,6 +623,66 @@
     </message>
 </context>
 <context>
+    <name>NewsPanel</name>
+    <message>
+        <source>Sources</source>
+        <extracomment>The sources followed, in the stored order (ones this version does not know included). One item per headline, in the same order.</extracomment>
+        <translation>新闻源</translation>
+    </message>
+    <message>
+        <source>Follow {source}</source>
+        <translation>关注{source}</translation>
+    </message>
+    <message>
+        <source>&amp;Keyword:</source>
+        <translation>关键字(&amp;K):</translation>
+    </message>
+    <message>
+        <source>Only headlines containing this text</source>
+        <translation>只显示包含此文本的标题</translation>
+    </message>
+    <message>
+        <source>Keyword filter</source>
+        <translation>关键字筛选</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Headline</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Headlines</source>
+        <translation>新闻标题</translation>
+    </message>
+    <message>
+        <source>Tick at least one source to see headlines.</source>
+        <translation>请至少勾选一个新闻源以查看标题。</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} headlines</source>
+        <translation>共{total}条标题,显示{shown}条</translation>
+    </message>
+</context>
+<context>
+    <name>NotesPanel</name>
+    <message>
+        <source>Your notes, saved with the layout</source>
+        <extracomment>The text as stored: given back unchanged (line endings included) until edited.</extracomment>
+        <translation>您的笔记,随布局一起保存</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+</context>
+<context>
     <name>OcraPage</name>
     <message>
         <source>Challenge code:</source>
@@ -433,6 +702,248 @@
     <message>
         <source>Shift</source>
         <translation>Shift</translation>
+    </message>
+</context>
+<context>
+    <name>OrderEntryPanel</name>
+    <message>
+        <source>Order defaults</source>
+        <translation>订单默认值</translation>
+    </message>
+    <message>
+        <source>New orders start from these values. This panel does not send orders.</source>
+        <translation>新订单将以这些值为默认值。此面板不会发送订单。</translation>
+    </message>
+    <message>
+        <source>&amp;Symbol:</source>
+        <translation>代码(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Any symbol</source>
+        <translation>任意代码</translation>
+    </message>
+    <message>
+        <source>Default symbol</source>
+        <translation>默认代码</translation>
+    </message>
+    <message>
+        <source>&amp;Action:</source>
+        <translation>行动(&amp;A):</translation>
+    </message>
+    <message>
+        <source>Default action</source>
+        <translation>默认行动</translation>
+    </message>
+    <message>
+        <source>Order &amp;type:</source>
+        <translation>订单类型(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Default order type</source>
+        <translation>默认订单类型</translation>
+    </message>
+    <message>
+        <source>&amp;Quantity:</source>
+        <translation>数量(&amp;Q):</translation>
+    </message>
+    <message>
+        <source>Default quantity</source>
+        <translation>默认数量</translation>
+    </message>
+    <message>
+        <source>Time in &amp;force:</source>
+        <translation>生效时间(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Default time in force</source>
+        <translation>默认生效时间</translation>
+    </message>
+    <message>
+        <source>Fill outside regular trading &amp;hours</source>
+        <translation>允许在常规交易时间以外成交(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Outside regular trading hours</source>
+        <translation>常规交易时间以外</translation>
+    </message>
+</context>
+<context>
+    <name>PanelDock</name>
+    <message>
+        <source>Dock</source>
+        <extracomment>The English titles the default layout gives its panels: shown in the user&apos;s language. What a panel&apos;s dock allows, unless it is the Classic trading window (which allows nothing).</extracomment>
+        <translation>停靠</translation>
+    </message>
+    <message>
+        <source>Float</source>
+        <translation>浮动</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>PanelLabels</name>
+    <message>
+        <source>Watchlist</source>
+        <translation>观察列表</translation>
+    </message>
+    <message>
+        <source>Order Defaults</source>
+        <translation>订单默认值</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Portfolio</source>
+        <translation>投资组合</translation>
+    </message>
+    <message>
+        <source>News</source>
+        <translation>新闻</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation>绿色</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>蓝色</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>最新价</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>涨跌</translation>
+    </message>
+    <message>
+        <source>Change %</source>
+        <translation>涨跌%</translation>
+    </message>
+    <message>
+        <source>Bid</source>
+        <translation>买价</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>卖价</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>交易量</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Avg Price</source>
+        <translation>平均价格</translation>
+    </message>
+    <message>
+        <source>Market Value</source>
+        <translation>市值</translation>
+    </message>
+    <message>
+        <source>Unrealized P&amp;L</source>
+        <translation>未实现盈亏</translation>
+    </message>
+    <message>
+        <source>Realized P&amp;L</source>
+        <translation>已实现盈亏</translation>
+    </message>
+    <message>
+        <source>1 min</source>
+        <translation>1分钟</translation>
+    </message>
+    <message>
+        <source>5 mins</source>
+        <translation>5分钟</translation>
+    </message>
+    <message>
+        <source>15 mins</source>
+        <translation>15分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1小时</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1天</translation>
+    </message>
+    <message>
+        <source>1 week</source>
+        <translation>1周</translation>
+    </message>
+    <message>
+        <source>Briefing.com</source>
+        <translation>Briefing.com</translation>
+    </message>
+    <message>
+        <source>Dow Jones</source>
+        <translation>道琼斯</translation>
+    </message>
+    <message>
+        <source>Reuters</source>
+        <translation>路透社</translation>
+    </message>
+    <message>
+        <source>The Fly</source>
+        <translation>The Fly</translation>
+    </message>
+    <message>
+        <source>Buy</source>
+        <translation>买入</translation>
+    </message>
+    <message>
+        <source>Sell</source>
+        <translation>卖出</translation>
+    </message>
+    <message>
+        <source>Limit (LMT)</source>
+        <translation>限价 (LMT)</translation>
+    </message>
+    <message>
+        <source>Market (MKT)</source>
+        <translation>市价 (MKT)</translation>
+    </message>
+    <message>
+        <source>Stop (STP)</source>
+        <translation>止损 (STP)</translation>
+    </message>
+    <message>
+        <source>Stop Limit (STP LMT)</source>
+        <translation>止损限价 (STP LMT)</translation>
+    </message>
+    <message>
+        <source>Day (DAY)</source>
+        <translation>当日有效 (DAY)</translation>
+    </message>
+    <message>
+        <source>Good &apos;til Canceled (GTC)</source>
+        <translation>取消前有效 (GTC)</translation>
+    </message>
+    <message>
+        <source>Immediate or Cancel (IOC)</source>
+        <translation>立即成交或取消 (IOC)</translation>
     </message>
 </context>
 <context>
@@ -479,6 +990,248 @@
     </message>
 </context>
 <context>
+    <name>PortfolioPanel</name>
+    <message>
+        <source>Show &amp;zero positions</source>
+        <translation>显示零持仓(&amp;Z)</translation>
+    </message>
+    <message>
+        <source>Show zero positions</source>
+        <translation>显示零持仓</translation>
+    </message>
+    <message>
+        <source>&amp;Columns</source>
+        <translation>列(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Choose columns</source>
+        <translation>选择列</translation>
+    </message>
+    <message>
+        <source>Choose the columns the portfolio shows</source>
+        <translation>选择投资组合显示的列</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Market value {value} · Unrealized P&amp;L {unrealized} · Realized P&amp;L {realized}</source>
+        <translation>市值 {value} · 未实现盈亏 {unrealized} · 已实现盈亏 {realized}</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>Backup of {when} ({size})</source>
+        <extracomment>A line that says something (&quot;Reading the backups…&quot;, &quot;No backups yet&quot;), not a choice. Backups read for their preview: path -&gt; what it holds, or why it cannot be read. The file chosen with Custom..., once opened. What &quot;Open without reporting problem&quot; opens, and where it comes from. Work the dialog waits for (the list and buttons are disabled meanwhile). Work in the background (the list of backups, previews), cancelled on closing.</extracomment>
+        <translation>{when}的备份 ({size})</translation>
+    </message>
+    <message>
+        <source>Click OK to choose a settings file: on this computer, a USB stick or a network drive. Files saved with Save Settings As open for you alone; files saved with Save Decrypted Settings As open for any user.</source>
+        <translation>点击“确定”选择设置文件:可位于此电脑、U盘或网络驱动器上。用“另存设置为”保存的文件只有您本人能打开;用“另存解密设置为”保存的文件任何用户都能打开。</translation>
+    </message>
+    <message>
+        <source>This backup cannot be read: {reason}</source>
+        <translation>无法读取此备份:{reason}</translation>
+    </message>
+    <message>
+        <source>Reading the backup…</source>
+        <translation>正在读取备份…</translation>
+    </message>
+    <message>
+        <source>The file {name}</source>
+        <translation>文件{name}</translation>
+    </message>
+    <message>
+        <source>Open Settings File</source>
+        <translation>打开设置文件</translation>
+    </message>
+    <message>
+        <source>Opening the file…</source>
+        <translation>正在打开文件…</translation>
+    </message>
+    <message>
+        <source>The file cannot be opened.</source>
+        <translation>无法打开该文件。</translation>
+    </message>
+    <message>
+        <source>Layout/Settings Recovery</source>
+        <translation>布局/设置恢复</translation>
+    </message>
+    <message>
+        <source>{name} was not opened.</source>
+        <translation>未打开{name}。</translation>
+    </message>
+    <message>
+        <source>Your current layout has not been changed.</source>
+        <translation>您当前的布局未作更改。</translation>
+    </message>
+    <message>
+        <source>The default layout</source>
+        <translation>默认布局</translation>
+    </message>
+    <message>
+        <source>The parts could not be imported.</source>
+        <translation>无法导入所选部分。</translation>
+    </message>
+    <message>
+        <source>Custom...</source>
+        <translation>自定义...</translation>
+    </message>
+    <message>
+        <source>Default layout</source>
+        <translation>默认布局</translation>
+    </message>
+    <message>
+        <source>Reading the backups…</source>
+        <translation>正在读取备份…</translation>
+    </message>
+    <message>
+        <source>No backups yet</source>
+        <translation>暂无备份</translation>
+    </message>
+    <message>
+        <source>The backups cannot be read</source>
+        <translation>无法读取备份</translation>
+    </message>
+    <message>
+        <source>Choose the settings to open: a file, a backup kept on this computer, or the default layout. The workstation restarts with them.</source>
+        <translation>选择要打开的设置:文件、此电脑上保存的备份或默认布局。工作站将以所选设置重新启动。</translation>
+    </message>
+    <message>
+        <source>&amp;Settings:</source>
+        <translation>设置(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Open these settings?</source>
+        <translation>打开这些设置?</translation>
+    </message>
+    <message>
+        <source>The workstation will restart, applying these layout settings. To take only some of them, choose Import parts.</source>
+        <translation>工作站将重新启动并应用这些布局设置。如只需其中一部分,请选择“导入部分”。</translation>
+    </message>
+    <message>
+        <source>&amp;Open without reporting problem</source>
+        <translation>不报告问题直接打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Import parts...</source>
+        <translation>导入部分(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>返回(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Import parts of these settings</source>
+        <translation>导入这些设置的部分内容</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>要导入的部分</translation>
+    </message>
+    <message>
+        <source>&amp;Workspaces (with their panels)</source>
+        <translation>工作区 (含其面板)(&amp;W)</translation>
+    </message>
+    <message>
+        <source>W&amp;atchlists</source>
+        <translation>观察列表(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Color groups</source>
+        <translation>颜色组(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Global Configuration (Lock and Exit, Display)</source>
+        <translation>全局配置 (锁定和退出、显示)(&amp;G)</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>导入方式</translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation>替换(&amp;R)</translation>
+    </message>
+    <message>
+        <source>The chosen parts take the place of yours.</source>
+        <translation>所选部分将取代您现有的相应部分。</translation>
+    </message>
+    <message>
+        <source>&amp;Merge</source>
+        <translation>合并(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Workspaces, watchlist rows and color groups are added to yours; a watchlist of the same name gets the new symbols. Global Configuration is replaced.</source>
+        <translation>工作区、观察列表行和颜色组将添加到您现有的设置中;同名观察列表会加入新的代码。全局配置将被替换。</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>SaveAsFlow</name>
+    <message>
+        <source>Save Decrypted Settings As</source>
+        <translation>另存解密设置为</translation>
+    </message>
+    <message>
+        <source>Save Settings As</source>
+        <translation>另存设置为</translation>
+    </message>
+    <message>
+        <source>The settings will be saved as plain, unencrypted XML.</source>
+        <translation>设置将保存为未加密的纯XML文件。</translation>
+    </message>
+    <message>
+        <source>Anyone who gets this file can read it (your workspaces, watchlists, notes and Global Configuration) and import it. Use it to move your layout settings to another user.
+
+To move your settings to another computer for yourself, use Save Settings As instead: it encrypts the file so that only you can open it.
+
+Save the settings unencrypted?</source>
+        <translation>任何获得此文件的人都能读取其内容(您的工作区、观察列表、笔记和全局配置)并将其导入。此方式用于将您的布局设置转给另一个用户。
+
+如需将您自己的设置转移到另一台电脑,请改用“另存设置为”:它会加密文件,只有您本人能打开。
+
+以未加密方式保存设置?</translation>
+    </message>
+    <message>
+        <source>Saving settings to {path}…</source>
+        <translation>正在将设置保存到{path}…</translation>
+    </message>
+    <message>
+        <source>Settings saved to {path}</source>
+        <translation>设置已保存到{path}</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved.</source>
+        <translation>无法保存设置。</translation>
+    </message>
+    <message>
+        <source>The settings were not saved to {path}.</source>
+        <translation>设置未保存到{path}。</translation>
+    </message>
+    <message>
+        <source>A file already there under that name was left as it was.</source>
+        <translation>已有的同名文件保持不变。</translation>
+    </message>
+</context>
+<context>
     <name>SelectDevicePage</name>
     <message>
         <source>Select second factor device</source>
@@ -491,6 +1244,62 @@
     <message>
         <source>Continue</source>
         <translation>继续</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsFileDialog</name>
+    <message>
+        <source>No drive found</source>
+        <extracomment>A hung network drive must not keep the dialog from opening: after this long it opens without the drives, and they are added when they arrive. What the dialogs remember when the caller gives no :class:`FolderMemory` of its own.</extracomment>
+        <translation>未找到驱动器</translation>
+    </message>
+    <message>
+        <source>Choose a drive…</source>
+        <translation>选择驱动器…</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>主目录</translation>
+    </message>
+    <message>
+        <source>your home folder</source>
+        <translation>您的主文件夹</translation>
+    </message>
+    <message>
+        <source>USB or removable drive</source>
+        <translation>U盘或可移动驱动器</translation>
+    </message>
+    <message>
+        <source>Network drive</source>
+        <translation>网络驱动器</translation>
+    </message>
+    <message>
+        <source>Local drive</source>
+        <translation>本地驱动器</translation>
+    </message>
+    <message>
+        <source>{size} free</source>
+        <translation>可用{size}</translation>
+    </message>
+    <message>
+        <source>read-only</source>
+        <translation>只读</translation>
+    </message>
+    <message>
+        <source>{name} — {details} ({path})</source>
+        <translation>{name} — {details} ({path})</translation>
+    </message>
+    <message>
+        <source>Settings files (*.xml)</source>
+        <translation>设置文件 (*.xml)</translation>
+    </message>
+    <message>
+        <source>&amp;Drives:</source>
+        <translation>驱动器(&amp;D):</translation>
+    </message>
+    <message>
+        <source>Go to a USB stick or a network drive</source>
+        <translation>转到U盘或网络驱动器</translation>
     </message>
 </context>
 <context>
@@ -545,11 +1354,74 @@
     </message>
 </context>
 <context>
-    <name>WorkstationWindow</name>
+    <name>WatchlistModel</name>
     <message>
-        <source>TWS Companion Workstation</source>
-        <translation>TWS Companion 工作站</translation>
+        <source>{symbol} on {exchange}</source>
+        <extracomment>Milliseconds between price refreshes of the rows on screen.</extracomment>
+        <translation>{exchange}上的{symbol}</translation>
     </message>
+</context>
+<context>
+    <name>WatchlistPanel</name>
+    <message>
+        <source>&amp;Add symbol:</source>
+        <translation>添加代码(&amp;A):</translation>
+    </message>
+    <message>
+        <source>e.g. AAPL</source>
+        <translation>例如AAPL</translation>
+    </message>
+    <message>
+        <source>Symbol to add</source>
+        <translation>要添加的代码</translation>
+    </message>
+    <message>
+        <source>Up to 12 letters, digits, &apos;.&apos;, &apos;-&apos; or spaces; press Enter to add</source>
+        <translation>最多12个字母、数字、&apos;.&apos;、&apos;-&apos;或空格;按回车键添加</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add symbol</source>
+        <translation>添加代码</translation>
+    </message>
+    <message>
+        <source>&amp;Columns</source>
+        <translation>列(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Choose columns</source>
+        <translation>选择列</translation>
+    </message>
+    <message>
+        <source>Choose the columns the watchlist shows</source>
+        <translation>选择观察列表显示的列</translation>
+    </message>
+    <message>
+        <source>Watchlist</source>
+        <translation>观察列表</translation>
+    </message>
+    <message>
+        <source>Double-click or press F2 to change a symbol; Delete removes the selected rows; Alt+Up and Alt+Down move a row</source>
+        <translation>双击或按F2更改代码;按Delete删除所选行;按Alt+Up和Alt+Down移动行</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>删除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Move &amp;Up</source>
+        <translation>上移(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Move &amp;Down</source>
+        <translation>下移(&amp;D)</translation>
+    </message>
+</context>
+<context>
+    <name>WorkstationWindow</name>
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
@@ -559,8 +1431,202 @@
         <translation>退出登录</translation>
     </message>
     <message>
-        <source>Logged in as {user}</source>
-        <translation>已登录:{user}</translation>
+        <source>Workspace 1</source>
+        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). The outer rectangle applied before the window had a frame (see _apply_main). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
+        <translation>工作区 1</translation>
+    </message>
+    <message>
+        <source>Opening the workspace…</source>
+        <translation>正在打开工作区…</translation>
+    </message>
+    <message>
+        <source>Saving settings…</source>
+        <extracomment>The layout shown (see :meth:`current_layout`).</extracomment>
+        <translation>正在保存设置…</translation>
+    </message>
+    <message>
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved.</source>
+        <translation>无法保存设置。</translation>
+    </message>
+    <message>
+        <source>Saving the settings failed: {reason} Your changes are kept.</source>
+        <translation>保存设置失败:{reason} 您的更改已保留。</translation>
+    </message>
+    <message>
+        <source>Saving the settings failed</source>
+        <translation>保存设置失败</translation>
+    </message>
+    <message>
+        <source>Your layout settings could not be saved.</source>
+        <translation>无法保存您的布局设置。</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+Your changes are kept in this window and will be saved again with the next change, with File &gt; Layout Settings &gt; Save Settings, or on exit.</source>
+        <translation>{reason}
+
+您的更改保留在此窗口中,并将在下次更改时、使用“文件 &gt; 布局设置 &gt; 保存设置”时或退出时再次保存。</translation>
+    </message>
+    <message>
+        <source>The window positions could not be saved.</source>
+        <translation>无法保存窗口位置。</translation>
+    </message>
+    <message>
+        <source>This language is not installed.</source>
+        <translation>未安装此语言。</translation>
+    </message>
+    <message>
+        <source>New Workspace</source>
+        <translation>新建工作区</translation>
+    </message>
+    <message>
+        <source>Name of the new workspace:</source>
+        <translation>新工作区的名称:</translation>
+    </message>
+    <message>
+        <source>Workspace {number}</source>
+        <translation>工作区 {number}</translation>
+    </message>
+    <message>
+        <source>Rename Workspace</source>
+        <translation>重命名工作区</translation>
+    </message>
+    <message>
+        <source>New name of the workspace:</source>
+        <translation>工作区的新名称:</translation>
+    </message>
+    <message>
+        <source>Close Workspace</source>
+        <translation>关闭工作区</translation>
+    </message>
+    <message>
+        <source>Close the workspace &quot;{name}&quot; and its {count} panels? This cannot be undone (Layout/Settings Recovery keeps earlier versions).</source>
+        <translation>关闭工作区“{name}”及其{count}个面板?此操作无法撤销(“布局/设置恢复”保留了之前的版本)。</translation>
+    </message>
+    <message>
+        <source>No color group</source>
+        <translation>无颜色组</translation>
+    </message>
+    <message>
+        <source>Color Group</source>
+        <translation>颜色组</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Color group: {name} (click to change)</source>
+        <translation>颜色组:{name} (点击更改)</translation>
+    </message>
+    <message>
+        <source>Auto Log-Off</source>
+        <translation>自动退出登录</translation>
+    </message>
+    <message>
+        <source>TWS Companion will log off automatically in {minutes} minutes.</source>
+        <translation>TWS Companion将在{minutes}分钟后自动退出登录。</translation>
+    </message>
+    <message>
+        <source>TWS Companion will log off automatically in 1 minute.</source>
+        <translation>TWS Companion将在1分钟后自动退出登录。</translation>
+    </message>
+    <message>
+        <source>Your settings are saved first if Save settings on exit is set.</source>
+        <translation>如果已勾选“退出时保存设置”,将先保存您的设置。</translation>
+    </message>
+    <message>
+        <source>Log Off Now</source>
+        <translation>立即退出登录</translation>
+    </message>
+    <message>
+        <source>Postpone 1 Hour</source>
+        <translation>推迟1小时</translation>
+    </message>
+    <message>
+        <source>Exit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Save the settings before exiting?</source>
+        <translation>退出前保存设置?</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: {reason}
+
+Leave without saving?</source>
+        <translation>无法保存设置:{reason}
+
+不保存直接退出?</translation>
+    </message>
+    <message>
+        <source>TWS Companion Workstation — {user}</source>
+        <translation>TWS Companion 工作站 — {user}</translation>
+    </message>
+    <message>
+        <source>Layout Settings</source>
+        <translation>布局设置</translation>
+    </message>
+    <message>
+        <source>Save Settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>Save Settings As...</source>
+        <translation>另存设置为...</translation>
+    </message>
+    <message>
+        <source>Save Decrypted Settings As...</source>
+        <translation>另存解密设置为...</translation>
+    </message>
+    <message>
+        <source>Layout/Settings Recovery...</source>
+        <translation>布局/设置恢复...</translation>
+    </message>
+    <message>
+        <source>Global Configuration...</source>
+        <translation>全局配置...</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Mosaic</source>
+        <translation>综合交易界面</translation>
+    </message>
+    <message>
+        <source>Classic</source>
+        <translation>经典交易界面</translation>
+    </message>
+    <message>
+        <source>&amp;Window</source>
+        <translation>窗口(&amp;W)</translation>
+    </message>
+    <message>
+        <source>New Window</source>
+        <translation>新窗口</translation>
+    </message>
+    <message>
+        <source>New Workspace...</source>
+        <translation>新建工作区...</translation>
+    </message>
+    <message>
+        <source>Rename Workspace...</source>
+        <translation>重命名工作区...</translation>
+    </message>
+    <message>
+        <source>Gather Windows</source>
+        <translation>收集窗口</translation>
     </message>
     <message>
         <source>full access</source>
@@ -571,24 +1637,16 @@
         <translation>仅限客户端,用于打印在线安全代码卡</translation>
     </message>
     <message>
-        <source>Server: {server}
-Session: {scope}
-Settings on server: {server_settings}
-
-The workstation&apos;s panels and layout settings come with the next release.</source>
-        <translation>服务器:{server}
-会话:{scope}
-服务器上的设置:{server_settings}
-
-工作站的面板和布局设置将在下一版本中提供。</translation>
+        <source>Logged in as {user} · {scope} · {server}</source>
+        <translation>已登录:{user} · {scope} · {server}</translation>
     </message>
     <message>
-        <source>yes</source>
-        <translation>是</translation>
+        <source>Locked</source>
+        <translation>已锁定</translation>
     </message>
     <message>
-        <source>no</source>
-        <translation>否</translation>
+        <source>The workstation was locked because it was not used for a while. Log out, then log in again with your password and security device to continue. Your settings are kept.</source>
+        <translation>工作站因一段时间未使用已被锁定。如需继续,请退出登录,然后使用密码和安全设备重新登录。您的设置已保留。</translation>
     </message>
 </context>
 <context>
@@ -600,6 +1658,37 @@ The workstation&apos;s panels and layout settings come with the next release.</s
     <message>
         <source>PIN</source>
         <translation>PIN码</translation>
+    </message>
+</context>
+<context>
+    <name>_DisplayPage</name>
+    <message>
+        <source>Display</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>主题:</translation>
+    </message>
+    <message>
+        <source>Font size:</source>
+        <translation>字体大小:</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言:</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
     </message>
 </context>
 <context>
@@ -618,6 +1707,94 @@ The workstation&apos;s panels and layout settings come with the next release.</s
     </message>
 </context>
 <context>
+    <name>_LockAndExitPage</name>
+    <message>
+        <source>Lock and Exit</source>
+        <extracomment>The longest idle time before the lock, and between two auto-saves, offered (minutes). The longest warning before the auto log-off (minutes). Font sizes offered, in points.</extracomment>
+        <translation>锁定和退出</translation>
+    </message>
+    <message>
+        <source>Auto log-off time:</source>
+        <translation>自动退出登录时间:</translation>
+    </message>
+    <message>
+        <source>Warn before log-off:</source>
+        <translation>退出登录前提醒:</translation>
+    </message>
+    <message>
+        <source>Lock after idle for:</source>
+        <translation>闲置多久后锁定:</translation>
+    </message>
+    <message>
+        <source>Auto-save settings every:</source>
+        <translation>自动保存设置间隔:</translation>
+    </message>
+    <message>
+        <source> minutes</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>Set to 0 to never lock the workstation.</source>
+        <translation>设为0则从不锁定工作站。</translation>
+    </message>
+    <message>
+        <source>Set to 0 to save only on changes, on exit and with Save Settings.</source>
+        <translation>设为0则只在更改时、退出时和使用“保存设置”时保存。</translation>
+    </message>
+    <message>
+        <source>Save settings on exit</source>
+        <translation>退出时保存设置</translation>
+    </message>
+    <message>
+        <source>Use/store settings on server</source>
+        <translation>使用/在服务器上存储设置</translation>
+    </message>
+    <message>
+        <source>The same setting as the tick in the login window: it is remembered for this user name on this computer.</source>
+        <translation>与登录窗口中的勾选项为同一设置:此电脑会为该用户名记住此设置。</translation>
+    </message>
+</context>
+<context>
+    <name>_OpenWords</name>
+    <message>
+        <source>This file holds the encrypted settings of another user ({owner}); only that user can open it. Ask them to save their settings with File &gt; Layout Settings &gt; Save Decrypted Settings As, then open that file.</source>
+        <extracomment>At most this many names (workspaces, color groups) in a preview; the rest are counted. A name from a file is cut to this many characters in a preview.</extracomment>
+        <translation>此文件存有另一个用户({owner})的加密设置,只有该用户才能打开。请让对方通过“文件 &gt; 布局设置 &gt; 另存解密设置为”保存其设置,然后打开那个文件。</translation>
+    </message>
+    <message>
+        <source>This encrypted settings file has been changed or damaged since it was saved, so it was not opened. Use another copy: a backup, or save the settings again on the first computer.</source>
+        <translation>此加密设置文件在保存后已被更改或损坏,因此未打开。请使用其它副本:备份,或在原来的电脑上重新保存设置。</translation>
+    </message>
+    <message>
+        <source>This settings file was saved by a newer version of TWS Companion (format {version}; this version reads up to {supported}). Update TWS Companion, then open the file again.</source>
+        <translation>此设置文件由更新版本的TWS Companion保存(格式{version};此版本最高只能读取{supported})。请更新TWS Companion,然后重新打开该文件。</translation>
+    </message>
+    <message>
+        <source>This is not a TWS Companion settings file. Choose a file saved with Save Settings As or Save Decrypted Settings As.</source>
+        <translation>这不是TWS Companion设置文件。请选择用“另存设置为”或“另存解密设置为”保存的文件。</translation>
+    </message>
+    <message>
+        <source>This file is too large to be a settings file ({size}; the limit is {limit}). Choose the .xml file saved with Save Settings As or Save Decrypted Settings As.</source>
+        <translation>此文件太大,不可能是设置文件({size};上限为{limit})。请选择用“另存设置为”或“另存解密设置为”保存的.xml文件。</translation>
+    </message>
+    <message>
+        <source>The settings file is damaged (cut short or edited) and cannot be read. Choose another copy, for example one of the backups in this list.</source>
+        <translation>设置文件已损坏(被截断或被编辑),无法读取。请选择其它副本,例如此列表中的某个备份。</translation>
+    </message>
+    <message>
+        <source>This file holds your encrypted settings, but your settings key is not on this computer yet. Log in once with your security device (the key is then kept in the system keyring), then open the file again.</source>
+        <translation>此文件存有您的加密设置,但此电脑上还没有您的设置密钥。请使用安全设备登录一次(密钥随后会保存在系统密钥环中),然后重新打开该文件。</translation>
+    </message>
+    <message>
+        <source>The settings file cannot be opened. Choose another file.</source>
+        <translation>无法打开该设置文件。请选择其它文件。</translation>
+    </message>
+</context>
+<context>
     <name>_PlatformPage</name>
     <message>
         <source>Enter the {digits}-digit challenge code shown at login.</source>
@@ -630,6 +1807,57 @@ The workstation&apos;s panels and layout settings come with the next release.</s
     <message>
         <source>Generate Passcode</source>
         <translation>生成通关码</translation>
+    </message>
+</context>
+<context>
+    <name>_StorageWords</name>
+    <message>
+        <source>The drive is full. Free some space on it or choose another drive, then try again.</source>
+        <translation>驱动器已满。请释放一些空间或选择其它驱动器,然后重试。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} cannot be written to: the drive is read-only (or write-protected) or you do not have permission to write there. Choose another folder or drive.</source>
+        <translation>无法写入文件夹{folder}:驱动器为只读(或有写保护),或者您没有在该处写入的权限。请选择其它文件夹或驱动器。</translation>
+    </message>
+    <message>
+        <source>You do not have permission to read {path}. Ask the owner of the file for a copy, or choose another file.</source>
+        <translation>您没有读取{path}的权限。请向文件所有者索取副本,或选择其它文件。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} is no longer available: was the USB stick pulled out or the network drive disconnected? Connect it again and try again, or choose another folder.</source>
+        <translation>文件夹{folder}已不可用:是否拔出了U盘或断开了网络驱动器?请重新连接后重试,或选择其它文件夹。</translation>
+    </message>
+    <message>
+        <source>The file {path} does not exist (any more). Choose another file.</source>
+        <translation>文件{path}不存在(或已被删除)。请选择其它文件。</translation>
+    </message>
+    <message>
+        <source>{path} is in use by another program. Close that program and try again.</source>
+        <translation>{path}正被另一个程序使用。请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <source>{path} is not a file. Choose a settings file.</source>
+        <translation>{path}不是文件。请选择设置文件。</translation>
+    </message>
+    <message>
+        <source>The file is too large to be a settings file. Choose the .xml file saved with Save Settings As or Save Decrypted Settings As.</source>
+        <translation>此文件太大,不可能是设置文件。请选择用“另存设置为”或“另存解密设置为”保存的.xml文件。</translation>
+    </message>
+    <message>
+        <source>The file was written, but reading it back gave different content: the drive may be failing. Save again, or choose another drive.</source>
+        <translation>文件已写入,但读回的内容不一致:驱动器可能出现故障。请重新保存,或选择其它驱动器。</translation>
+    </message>
+    <message>
+        <source>TWS Companion is already running for this user on this computer. Switch to that window, or close it and try again.</source>
+        <translation>此电脑上已有该用户的TWS Companion在运行。请切换到该窗口,或将其关闭后重试。</translation>
+    </message>
+    <message>
+        <source>Your settings key is not on this computer yet. Log in once with your security device (the key is then kept in the system keyring), then try again.</source>
+        <translation>此电脑上还没有您的设置密钥。请使用安全设备登录一次(密钥随后会保存在系统密钥环中),然后重试。</translation>
+    </message>
+    <message>
+        <source>The operating system reported: {reason}. Try again.</source>
+        <translation>操作系统报告:{reason}。请重试。</translation>
     </message>
 </context>
 </TS>

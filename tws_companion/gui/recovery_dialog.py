@@ -74,6 +74,7 @@ from tws_companion.gui.layout_dialogs import (
     describe_storage_error,
     prepare_file_dialog,
 )
+from tws_companion.gui.panels.labels import color_group_label, kind_label
 from tws_companion.gui.worker import Task, Worker
 from tws_companion.layout.defaults import default_layout
 from tws_companion.layout.errors import (
@@ -86,7 +87,7 @@ from tws_companion.layout.errors import (
     SettingsKeyMissing,
     TamperedFile,
 )
-from tws_companion.layout.model import Layout, Mode, PanelKind, Theme
+from tws_companion.layout.model import Layout, Mode, Theme
 from tws_companion.layout.partial import Part, import_parts
 from tws_companion.layout.profile import SettingsProfile
 from tws_companion.layout.summary import LayoutSummary, summarize
@@ -286,16 +287,6 @@ class LayoutPreview(QWidget):
             )
         return text
 
-    def kind_name(self, kind: PanelKind) -> str:
-        return {
-            PanelKind.WATCHLIST: self.tr("Watchlist"),
-            PanelKind.ORDER_ENTRY: self.tr("Order Entry"),
-            PanelKind.CHART: self.tr("Chart"),
-            PanelKind.PORTFOLIO: self.tr("Portfolio"),
-            PanelKind.NEWS: self.tr("News"),
-            PanelKind.NOTES: self.tr("Notes"),
-        }[kind]
-
     def _minutes(self, minutes: int | None, every: bool) -> str:
         if minutes is None:
             return self.tr("never")
@@ -319,7 +310,7 @@ class LayoutPreview(QWidget):
             )
         )
         kinds = " · ".join(
-            self.tr("{kind} {count}").format(kind=self.kind_name(kind), count=number(count))
+            self.tr("{kind} {count}").format(kind=kind_label(kind), count=number(count))
             for kind, count in summary.panel_counts
         )
         self.values["panels"].setText(
@@ -330,7 +321,8 @@ class LayoutPreview(QWidget):
         self.values["rows"].setText(number(summary.watchlist_rows))
         self.values["groups"].setText(
             self.tr("{count}: {names}").format(
-                count=number(len(summary.color_groups)), names=self._names(summary.color_groups)
+                count=number(len(summary.color_groups)),
+                names=self._names([color_group_label(n) for n in summary.color_groups]),
             )
             if summary.color_groups
             else self.tr("none")

@@ -89,7 +89,7 @@ from tws_companion.gui.locked_page import LockedPage
 from tws_companion.gui.login_dialog import LoginResult
 from tws_companion.gui.panel_dock import PanelDock, WorkspacePage, chip_icon, display_title
 from tws_companion.gui.panels import create_panel
-from tws_companion.gui.panels.labels import kind_label
+from tws_companion.gui.panels.labels import color_group_label, kind_label
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.recovery_dialog import ImportUndo, RecoveryDialog
 from tws_companion.gui.save_queue import SaveQueue
@@ -976,8 +976,7 @@ class WorkstationWindow(QMainWindow):
     def group_name(self, group: ColorGroup | None) -> str:
         if group is None:
             return self.tr("No color group")
-        names = {"Red": self.tr("Red"), "Green": self.tr("Green"), "Blue": self.tr("Blue")}
-        return names.get(group.name, group.name)
+        return color_group_label(group.name)
 
     def _fill_group_menu(self, dock: PanelDock) -> None:
         menu = dock.group_menu

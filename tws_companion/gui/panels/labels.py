@@ -14,6 +14,7 @@ from tws_companion.layout.model import OrderAction, OrderType, PanelKind, TimeIn
 __all__ = [
     "action_label",
     "bar_size_label",
+    "color_group_label",
     "kind_label",
     "news_source_label",
     "order_type_label",
@@ -34,6 +35,16 @@ def kind_label(kind: PanelKind) -> str:
         PanelKind.NOTES: QCoreApplication.translate("PanelLabels", "Notes"),
     }
     return labels[kind]
+
+
+def color_group_label(name: str) -> str:
+    """A color group's name: the default groups' in the user's language, others as named."""
+    labels = {
+        "Red": QCoreApplication.translate("PanelLabels", "Red"),
+        "Green": QCoreApplication.translate("PanelLabels", "Green"),
+        "Blue": QCoreApplication.translate("PanelLabels", "Blue"),
+    }
+    return labels.get(name, name)
 
 
 def watchlist_column_label(column: str) -> str:
