@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QSplitter,
+    QTreeView,
     QWidget,
 )
 
@@ -199,6 +201,15 @@ class SettingsFileDialog(QFileDialog):
             grid.addWidget(self.drives_combo, row, 1)
         self.retranslate()
         self.set_drives(drives)
+        # Wide enough that drive names in the sidebar and the file list's columns read whole.
+        self.resize(960, 520)
+        splitter = self.findChild(QSplitter)
+        if splitter is not None:
+            splitter.setSizes([220, 740])
+        files = self.findChild(QTreeView)
+        if files is not None:  # Name, Size, Type, Date Modified
+            files.header().resizeSection(0, 280)
+            files.header().resizeSection(3, 170)
 
     @property
     def drives(self) -> tuple[Drive, ...]:
