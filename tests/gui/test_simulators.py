@@ -295,3 +295,28 @@ def test_print_button_saves_off_the_gui_thread_and_reports_failure(
     qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
     assert "could not be saved" in warnings[0]
     assert "does not exist" in warnings[0]
+
+
+def test_a_closed_phone_reads_no_more_messages_after_its_worker_is_gone(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The app closes the phone, then deletes its worker: a poll that came later used to call
+    the deleted worker (an error in the Qt event loop)."""
+    from shiboken6 import delete
+
+    from tws_companion.gui.worker import Worker
+
+    worker = Worker()
+    phone = PhoneWindow(tmp_path / "outbox", None, worker)
+    qtbot.addWidget(phone)
+    phone.show()
+    qtbot.waitUntil(lambda: not worker.busy)
+    phone.close()
+    worker.shutdown()
+    delete(worker)
+    phone.timer.timeout.emit()
+    phone.refresh()
+    (tmp_path / "outbox").mkdir()
+    write_message(tmp_path / "outbox", channel="sms", to="+15555550100", text="code 123456")
+    assert phone.message_count() == 0
+    assert not phone.timer.isActive()

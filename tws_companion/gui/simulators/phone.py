@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QProcess, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -159,6 +160,7 @@ class PhoneWindow(TranslatedWidget):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        self._closed = False
         self.resize(340, 520)
         self.retranslate()
         self.refresh()
@@ -166,9 +168,22 @@ class PhoneWindow(TranslatedWidget):
     def message_count(self) -> int:
         return len(self.cards)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._closed = False
+        self.timer.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """A closed phone reads no more messages (the app's worker may be gone soon after)."""
+        self._closed = True
+        self.timer.stop()
+        if self.watcher.directories():
+            self.watcher.removePaths(self.watcher.directories())
+        super().closeEvent(event)
+
     @Slot()
     def refresh(self) -> None:
-        if self._reading:
+        if self._reading or self._closed:
             return
         self._reading = True
         task = self.worker.submit("read outbox", read_messages, self.outbox)
@@ -178,6 +193,8 @@ class PhoneWindow(TranslatedWidget):
     @Slot()
     def _read_done(self) -> None:
         self._reading = False
+        if self._closed:
+            return
         if self.outbox.is_dir() and str(self.outbox) not in self.watcher.directories():
             self.watcher.addPath(str(self.outbox))
 
