@@ -1,25 +1,57 @@
-"""Screenshots of every login step, in English and Chinese, for README and review.
+"""Screenshots of every login step, the workstation and each layout dialog, in English and
+Chinese, for README and review.
 
 Run under a virtual X server (the README's screenshots are taken this way)::
 
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py
 
 It starts the demo server in this process on a temporary data folder, drives the real login
-dialog through each step, and writes ``docs/screenshots/<language>/<step>.png``.
+dialog through each step, then logs in to the workstation and opens each layout dialog as a
+trader would, and writes ``docs/screenshots/<language>/<NN-name>.png``. Everything runs in a
+temporary folder that is also the home folder (so no file of this machine shows in a file
+dialog), with an in-memory keyring.
+
+- Openbox is started as the window manager when it is installed, so that windows have their
+  title bars; the workstation's shots are taken from the screen (menus and dialogs included),
+  and its menus are opened with the mouse through xdotool when that is installed.
+- The whole run ends, with every thread's traceback, if it takes longer than ten minutes (a
+  window waiting for an answer nobody gives); it takes about a minute.
+- Run as root on Linux, the script moves into a private mount namespace (other users of the
+  machine see nothing) and mounts two small RAM disks, ``/media/TWS-USB`` and a read-only
+  ``/media/WRITE-PROTECTED``: the file dialogs then list a USB stick, and a save to the
+  write-protected one fails as it would on a locked SD card. Otherwise the files go to a folder
+  in the home folder and the failed-save shot is left out.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+import keyring
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QLocale,
+    QPoint,
+    QRect,
+    QSettings,
+    Qt,
+)
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -27,33 +59,119 @@ sys.path.insert(0, str(ROOT))
 from tests.support.demo import (  # noqa: E402 - after the path is set
     DSC_PLUS_KEY,
     IB_KEY_KEY,
+    dsc_plus_response,
     write_scenario,
 )
+from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
 from tws_companion.client.api import ApiClient  # noqa: E402
+from tws_companion.gui.app import Application  # noqa: E402
 from tws_companion.gui.device_pages import OcraPage, SmsPage  # noqa: E402
 from tws_companion.gui.garbage import GuiThreadCollector  # noqa: E402
+from tws_companion.gui.global_config import GlobalConfigDialog  # noqa: E402
 from tws_companion.gui.i18n import Translations  # noqa: E402
+from tws_companion.gui.layout_dialogs import SettingsFileDialog  # noqa: E402
 from tws_companion.gui.login_dialog import LoginDialog  # noqa: E402
+from tws_companion.gui.panels.notes import NotesPanel  # noqa: E402
+from tws_companion.gui.panels.watchlist import WatchlistPanel  # noqa: E402
 from tws_companion.gui.preferences import LoginPreferences  # noqa: E402
+from tws_companion.gui.recovery_dialog import ChoiceKind, RecoveryDialog  # noqa: E402
 from tws_companion.gui.simulators import SimulatedOcraDevice  # noqa: E402
 from tws_companion.gui.worker import Worker  # noqa: E402
+from tws_companion.gui.workstation import WorkstationWindow  # noqa: E402
+from tws_companion.layout.defaults import default_layout  # noqa: E402
+from tws_companion.layout.model import Mode, PanelKind  # noqa: E402
+from tws_companion.layout.partial import Part  # noqa: E402
+from tws_companion.layout.profile import SettingsProfile  # noqa: E402
 from tws_companion.server.config import ServerConfig  # noqa: E402
 from tws_companion.server.runner import EmbeddedServer  # noqa: E402
 from tws_companion.server.scenario import load_scenario, read_scenario  # noqa: E402
+from tws_companion.storage.paths import data_root  # noqa: E402
+from tws_companion.storage.secret_store import SecretStore  # noqa: E402
 
 #: Seconds between "Request new code" requests on the screenshot server.
 RESEND_INTERVAL = 1
+#: The longest a whole run may take.
+WATCHDOG_SECONDS = 10 * 60
+#: Set in the environment once the script runs in its own mount namespace.
+PRIVATE_MOUNTS = "TWS_SHOTS_PRIVATE_MOUNTS"
+#: The RAM disks mounted there: (name under /media, mount options).
+STICK = ("TWS-USB", "size=16m,mode=0755")
+WRITE_PROTECTED = ("WRITE-PROTECTED", "ro,size=1m,mode=0755")
+#: The names of the files saved and opened in the shots.
+SAVED_NAME = "demo-settings.xml"
+OTHER_USERS_NAME = "alice-settings.xml"
+#: What the trader noted in the Notes panel, per language.
+NOTES = {
+    "en": "Roll the ES future on Thursday.\nNVDA reports after the close.",
+    "zh_CN": "周四展期 ES 期货。\nNVDA 收盘后公布财报。",
+}
+STEPS = ("login", "simulators", "workstation")
+#: The locale of a computer set to each language.
+LOCALES = {"en": "en_US", "zh_CN": "zh_CN"}
+
+W = TypeVar("W", bound=QWidget)
+
+
+def modal() -> QWidget | None:
+    """The dialog or message box the user has to answer, if any."""
+    return QApplication.activeModalWidget()
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Run the event loop until ``condition()``; TimeoutError (saying what is on screen) after
+    ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError("the window did not reach the expected state")
+            shown = [
+                f"{type(w).__name__} {w.windowTitle()!r}"
+                for w in QApplication.topLevelWidgets()
+                if w.isVisible()
+            ]
+            raise TimeoutError(
+                f"the window did not reach the expected state; modal: {modal()!r}, shown: {shown}"
+            )
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
+def pause(seconds: float) -> None:
+    """Let the event loop run for ``seconds`` (paints, the window manager's frames)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def settle(widget: QWidget) -> None:
+    """Wait until ``widget``'s window is on screen, framed by the window manager (when there is
+    one, within a few seconds), and painted."""
+    window = widget.window()
+
+    def exposed() -> bool:
+        handle = window.windowHandle()
+        return window.isVisible() and handle is not None and handle.isExposed()
+
+    wait_until(exposed, 10)
+    if not window.windowFlags() & Qt.WindowType.Popup:
+        with contextlib.suppress(TimeoutError):
+            wait_until(lambda: window.frameGeometry() != window.geometry(), 3)
+    pause(0.4)
+
+
+def on_screen(widget: QWidget) -> QRect:
+    """Where ``widget`` is on the screen; a window with its frame (title bar included)."""
+    if widget.isWindow():
+        return widget.frameGeometry()
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+def shown(path: Path) -> str:
+    """``path`` as printed: relative to the project when it is in it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 class Shooter:
+    """Saves shots as ``<folder>/<name>.png``: of a widget alone, or of the screen."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -63,7 +181,23 @@ class Shooter:
             QCoreApplication.processEvents()
         path = self.folder / f"{name}.png"
         widget.grab().save(str(path))
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {shown(path)}")
+
+    def screen(self, name: str, *widgets: QWidget, area: QRect | None = None) -> None:
+        """Take ``area`` (by default the widgets' windows, frames included) from the screen,
+        as a user sees it: menus, title bars and the windows behind included."""
+        for widget in widgets:
+            settle(widget)
+        rect = QRect(area) if area is not None else QRect()
+        if area is None:
+            for widget in widgets:
+                rect = rect.united(on_screen(widget))
+        screen = QGuiApplication.primaryScreen()
+        rect = rect.intersected(screen.geometry())
+        pixmap = screen.grabWindow(0, rect.x(), rect.y(), rect.width(), rect.height())
+        path = self.folder / f"{name}.png"
+        pixmap.save(str(path))
+        print(f"wrote {shown(path)}")
 
 
 def login_steps(url: str, language: str, shoot: Shooter, outbox: Path) -> None:
@@ -182,38 +316,442 @@ def simulators(shoot: Shooter, server: EmbeddedServer) -> None:
         window.close()
 
 
+# --- the workstation and its layout dialogs --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the shots save and open settings files: a USB stick (or a folder of the home
+    folder), and a write-protected drive when there is one."""
+
+    stick: Path
+    write_protected: Path | None
+
+
+def modal_of(kind: type[W], timeout: float = 15.0) -> W:
+    """The modal window of ``kind`` once it is open."""
+    wait_until(lambda: isinstance(modal(), kind), timeout)
+    found = modal()
+    assert isinstance(found, kind)
+    return found
+
+
+def write_other_users_file(places: Places, url: str, work: Path) -> Path:
+    """Alice's layout, saved with Save Settings As: encrypted with her settings key."""
+    path = places.stick / OTHER_USERS_NAME
+    if not path.exists():
+        SecretStore().set_settings_key(url, "alice", os.urandom(32))
+        alice = SettingsProfile(data_root(work / "alice"), "alice", server=url)
+        layout = default_layout(Mode.CLASSIC)
+        layout.workstation.workspaces[0].name = "Alice's futures"
+        alice.save_as(path, layout, decrypted=False)
+    return path
+
+
+def log_in(application: Application) -> WorkstationWindow:
+    """Log in as ``demo`` with the DSC+ (the response computed as the simulator would)."""
+    dialog = application.show_login()
+    dialog.credentials.username.setText("demo")
+    dialog.credentials.password.setText("demo-pass-1")
+    dialog.credentials.login_button.click()
+    wait_until(lambda: not dialog.busy)
+    combo = dialog.select_page.devices
+    combo.setCurrentIndex(combo.findData("demo-dscplus"))
+    dialog.select_page.continue_button.click()
+    wait_until(lambda: not dialog.busy)
+    page = dialog.stack.currentWidget()
+    assert isinstance(page, OcraPage)
+    page.response_field.setText(dsc_plus_response(page.challenge_code.text()))
+    page.submit_button.click()
+
+    def opened() -> bool:
+        window = application.workstation
+        return window is not None and window.isVisible() and window.is_built
+
+    wait_until(opened, 60)
+    window = application.workstation
+    assert window is not None
+    return window
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type ``text`` into ``widget``: key by key, or (Chinese) committed by an input method."""
+    if text.isascii():
+        QTest.keyClicks(widget, text)
+        return
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QCoreApplication.sendEvent(widget, event)
+
+
+def use_the_workstation(window: WorkstationWindow, language: str) -> None:
+    """What a trader does in the first minutes, each followed by File > Layout Settings > Save
+    Settings (so that Layout/Settings Recovery lists two backups, a second or more apart): a
+    note typed, a symbol added to the watchlist."""
+    notes = next(dock.panel_widget for dock in window.docks() if dock.panel.kind is PanelKind.NOTES)
+    assert isinstance(notes, NotesPanel)
+    notes.editor.setFocus()
+    for number, line in enumerate(NOTES.get(language, NOTES["en"]).splitlines()):
+        if number:
+            QTest.keyClick(notes.editor, Qt.Key.Key_Return)
+        type_text(notes.editor, line)
+    save_and_wait(window)
+    pause(1.1)
+    watchlist = next(
+        dock.panel_widget for dock in window.docks() if dock.panel.kind is PanelKind.WATCHLIST
+    )
+    assert isinstance(watchlist, WatchlistPanel)
+    QTest.keyClicks(watchlist.add_edit, "META")
+    watchlist.add_button.click()
+    save_and_wait(window)
+
+
+def save_and_wait(window: WorkstationWindow) -> None:
+    """File > Layout Settings > Save Settings, and wait until it is on disk."""
+    before = len(window.profile.backups())
+    window.save_action.trigger()
+    wait_until(lambda: not window.saves.busy and len(window.profile.backups()) > before)
+
+
+def xdotool(*args: str) -> None:
+    """Mouse and keys through the X server, as a user's (``xdotool`` must be installed)."""
+    subprocess.run(["xdotool", *args], check=True, timeout=10)
+
+
+def point_at(widget: QWidget, rect: QRect) -> None:
+    """Move the mouse to the middle of ``rect`` (in ``widget``'s coordinates)."""
+    where = widget.mapToGlobal(rect.center())
+    xdotool("mousemove", str(where.x()), str(where.y()))
+
+
+def open_layout_menu(window: WorkstationWindow) -> None:
+    """File > Layout Settings, with the mouse: a click on File, then over Layout Settings (its
+    submenu opens) and over Save Settings As... (without xdotool: from within Qt)."""
+    bar = window.menuBar()
+    if shutil.which("xdotool") is None:
+        bar.setActiveAction(window.file_menu.menuAction())
+        wait_until(window.file_menu.isVisible, 10)
+        window.file_menu.setActiveAction(window.layout_menu.menuAction())
+    else:
+        point_at(bar, bar.actionGeometry(window.file_menu.menuAction()))
+        xdotool("click", "1")
+        wait_until(window.file_menu.isVisible, 10)
+        settle(window.file_menu)
+        point_at(window.file_menu, window.file_menu.actionGeometry(window.layout_menu.menuAction()))
+    wait_until(window.layout_menu.isVisible, 10)
+    settle(window.layout_menu)
+    if shutil.which("xdotool") is None:
+        window.layout_menu.setActiveAction(window.save_as_action)
+    else:
+        point_at(window.layout_menu, window.layout_menu.actionGeometry(window.save_as_action))
+    wait_until(lambda: window.layout_menu.activeAction() is window.save_as_action, 10)
+
+
+def close_menus(window: WorkstationWindow) -> None:
+    """A click outside the menus (on the status bar) closes them."""
+    if shutil.which("xdotool") is None:
+        window.layout_menu.close()
+        window.file_menu.close()
+    else:
+        status = window.statusBar()
+        point_at(status, QRect(0, 0, status.width() // 4, status.height()))
+        xdotool("click", "1")
+    wait_until(lambda: not window.file_menu.isVisible(), 10)
+
+
+def fill_in(files: SettingsFileDialog, path: Path) -> QLineEdit:
+    """In a settings file dialog, as the seeds say: go to the drive (in the Drives row when
+    ``path`` is on one) and type the file name; returns the name field."""
+    index = files.drives_combo.findData(str(path.parent))
+    if index >= 0:
+        files.drives_combo.setCurrentIndex(index)
+        files.drives_combo.activated.emit(index)
+    else:
+        files.setDirectory(str(path.parent))
+    name = files.findChild(QLineEdit, "fileNameEdit")
+    assert isinstance(name, QLineEdit)
+    name.setFocus()
+    name.clear()
+    QTest.keyClicks(name, path.name)
+    return name
+
+
+def save_as(window: WorkstationWindow, path: Path) -> tuple[SettingsFileDialog, QLineEdit]:
+    """File > Layout Settings > Save Settings As..., with ``path`` filled in; the dialog is left
+    open (Return in the name field saves)."""
+    window.save_as_action.trigger()
+    files = modal_of(SettingsFileDialog)
+    return files, fill_in(files, path)
+
+
+def open_custom(dialog: RecoveryDialog, path: Path) -> None:
+    """Custom..., OK, and ``path`` opened in the file dialog."""
+    dialog.select(ChoiceKind.CUSTOM)
+    dialog.ok_button.click()
+    files = modal_of(SettingsFileDialog)
+    QTest.keyClick(fill_in(files, path), Qt.Key.Key_Return)
+
+
+def workstation_steps(url: str, language: str, shoot: Shooter, places: Places, work: Path) -> None:
+    translations = Translations()
+    translations.apply(language)
+    other_users_file = write_other_users_file(places, url, work)
+    # Saved by the previous language's pass: Qt's dialog would ask whether to replace it.
+    (places.stick / SAVED_NAME).unlink(missing_ok=True)
+    application = Application(ApiClient(url), translations, home=work / f"home-{language}")
+    try:
+        window = log_in(application)
+        use_the_workstation(window, language)
+        shoot.screen("30-workstation-mosaic", window)
+
+        window.classic_action.trigger()
+        wait_until(lambda: window.is_built)
+        shoot.screen("31-workstation-classic", window)
+        window.mosaic_action.trigger()
+        wait_until(lambda: window.is_built)
+
+        open_layout_menu(window)
+        frame, submenu = on_screen(window), on_screen(window.layout_menu)
+        shoot.screen(
+            "32-layout-settings-menu",
+            window.file_menu,
+            window.layout_menu,
+            area=QRect(frame.topLeft(), submenu.bottomRight() + QPoint(60, 60)),
+        )
+        close_menus(window)
+
+        window.global_config_action.trigger()
+        config = modal_of(GlobalConfigDialog)
+        shoot.screen("33-global-configuration-lock-and-exit", config)
+        config.pages.setCurrentRow(1)
+        shoot.screen("34-global-configuration-display", config)
+        config.reject()
+
+        window.save_decrypted_action.trigger()
+        warning = modal_of(QMessageBox)
+        shoot.screen("35-save-decrypted-format-warning", warning)
+        warning.button(QMessageBox.StandardButton.No).click()
+        wait_until(lambda: modal() is None)
+
+        files, name = save_as(window, places.stick / SAVED_NAME)
+        shoot.screen("36-save-settings-as-dialog", files)
+        QTest.keyClick(name, Qt.Key.Key_Return)
+        wait_until(lambda: (places.stick / SAVED_NAME).exists() and modal() is None)
+
+        if places.write_protected is not None:
+            files, name = save_as(window, places.write_protected / SAVED_NAME)
+            QTest.keyClick(name, Qt.Key.Key_Return)
+            failed = modal_of(QMessageBox)
+            shoot.screen("41-save-failed-read-only", failed)
+            failed.button(QMessageBox.StandardButton.Ok).click()
+            wait_until(lambda: modal() is None)
+        else:
+            print("skipped 41-save-failed-read-only: no write-protected drive (run as root)")
+
+        window.recovery_action.trigger()
+        recovery = modal_of(RecoveryDialog)
+        wait_until(lambda: recovery.backups is not None)
+        recovery.select(ChoiceKind.BACKUP, 0)
+        wait_until(recovery.ok_button.isEnabled)
+        shoot.screen("37-recovery-list", recovery)
+
+        open_custom(recovery, places.stick / SAVED_NAME)
+        wait_until(lambda: recovery.page == recovery.CONFIRM and not recovery.busy)
+        shoot.screen("38-recovery-open-without-reporting", recovery)
+
+        recovery.parts_button.click()
+        recovery.part_boxes[Part.WATCHLISTS].setChecked(True)
+        recovery.part_boxes[Part.COLOR_GROUPS].setChecked(True)
+        recovery.merge_radio.setChecked(True)
+        shoot.screen("39-recovery-import-parts", recovery)
+
+        recovery.parts_back.click()
+        recovery.back_button.click()
+        open_custom(recovery, other_users_file)
+        refused = modal_of(QMessageBox)
+        shoot.screen("40-refused-other-users-file", refused)
+        refused.button(QMessageBox.StandardButton.Ok).click()
+        wait_until(lambda: modal() is recovery)
+        recovery.reject()
+        wait_until(lambda: modal() is None)
+
+        window.lock()
+        shoot.screen("42-workstation-locked", window)
+    finally:
+        application.shutdown()
+
+
+# --- the machine the shots are taken on ------------------------------------------------------
+
+
+def enter_private_mounts() -> None:
+    """As root on Linux: run again in a mount namespace of its own, so that the drives mounted
+    for the shots are seen by this process alone (and go with it)."""
+    if sys.platform != "linux" or os.geteuid() != 0 or os.environ.get(PRIVATE_MOUNTS):
+        return
+    unshare = shutil.which("unshare")
+    command = [unshare or "unshare", "--mount", "--propagation", "private"]
+    if unshare is None or subprocess.run([*command, "true"], check=False).returncode != 0:
+        return
+    os.environ[PRIVATE_MOUNTS] = "1"
+    os.execv(unshare, [*command, sys.executable, *sys.argv])  # noqa: S606 - no shell
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove the empty folder a drive was mounted on (left, with a warning, if it cannot be)."""
+    try:
+        folder.rmdir()
+    except OSError as exc:
+        print(f"could not remove {folder}: {exc.strerror}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def drives(home: Path) -> Iterator[Places]:
+    """A USB stick and a write-protected drive, mounted (see the module doc), or a folder."""
+    if os.environ.get(PRIVATE_MOUNTS) != "1":
+        folder = home / "Documents"
+        folder.mkdir(parents=True, exist_ok=True)
+        yield Places(folder, None)
+        return
+    with contextlib.ExitStack() as stack:
+        mounted: list[Path] = []
+        for name, options in (STICK, WRITE_PROTECTED):
+            folder = Path("/media") / name
+            if not folder.exists():
+                folder.mkdir(parents=True)
+                stack.callback(remove_folder, folder)
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], check=True
+            )
+            # Lazily: the file dialogs' watchers may still hold it.
+            stack.callback(subprocess.run, ["umount", "--lazy", str(folder)], check=False)
+            mounted.append(folder)
+        yield Places(mounted[0], mounted[1])
+
+
+@contextlib.contextmanager
+def window_manager() -> Iterator[None]:
+    """Openbox on the X display, when it is installed and no window manager runs yet (tried a
+    few times: now and then it exits at once on a display that has just started)."""
+    openbox = shutil.which("openbox")
+    if not os.environ.get("DISPLAY") or openbox is None or wm_running():
+        yield
+        return
+    process: subprocess.Popen[bytes] | None = None
+    with tempfile.TemporaryFile() as errors:
+        try:
+            for _attempt in range(3):
+                process = subprocess.Popen(
+                    [openbox, "--sm-disable"], stdout=subprocess.DEVNULL, stderr=errors
+                )
+                deadline = time.monotonic() + 10
+                while not wm_running() and time.monotonic() < deadline:
+                    if process.poll() is not None:
+                        break
+                    time.sleep(0.1)
+                if wm_running():
+                    break
+                stop(process)
+            else:
+                errors.seek(0)
+                said = errors.read().decode(errors="replace").strip()
+                print(f"openbox did not start (no title bars): {said}", file=sys.stderr)
+            yield
+        finally:
+            if process is not None:
+                stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a process this script started."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def wm_running() -> bool:
+    """Whether a window manager has announced itself on the root window (EWMH)."""
+    xprop = shutil.which("xprop")
+    if xprop is None:
+        return False
+    found = subprocess.run(
+        [xprop, "-root", "_NET_SUPPORTING_WM_CHECK"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=10,
+    )
+    return "window id" in found.stdout
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--languages", nargs="+", default=["en", "zh_CN"])
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
     args = parser.parse_args()
+    enter_private_mounts()
+    # Should a window ever wait for an answer nobody gives (a nested modal loop), the run ends
+    # with every thread's traceback instead of hanging.
+    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True)
     work = Path(tempfile.mkdtemp(prefix="tws-shots-"))
+    home = work / "trader"
+    home.mkdir()
+    os.environ["HOME"] = str(home)
+    keyring.set_keyring(MemoryKeyring())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
-    app = QApplication([sys.argv[0]])
-    app.setStyle("Fusion")
-    GuiThreadCollector(app).start()
     try:
-        for language in args.languages:
-            scenario = read_scenario(write_scenario(work))
-            server = EmbeddedServer(
-                ServerConfig(
-                    data_dir=work / f"data-{language}",
-                    # So the voice-callback step needs no 30-second wait.
-                    policy={"resend_min_interval": RESEND_INTERVAL},
-                )
-            )
-            load_scenario(server.context, scenario)
-            url = server.start()
-            LoginPreferences().last_username = ""
-            shoot = Shooter(args.output / language)
-            assert server.context.data_dir is not None
-            login_steps(url, language, shoot, server.context.data_dir / "outbox")
-            simulators(shoot, server)
-            server.stop()
+        with window_manager(), drives(home) as places:
+            app = QApplication([sys.argv[0]])
+            app.setStyle("Fusion")
+            collector = GuiThreadCollector(app)
+            collector.start()
+            try:
+                for language in args.languages:
+                    take(args.output / language, language, args.steps, places, work)
+            finally:
+                collector.stop()
+                # Now, so that what Qt writes on its way out (the file dialogs' settings) is
+                # written before the folder is removed, and the drives are free to unmount.
+                app.shutdown()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def take(output: Path, language: str, steps: list[str], places: Places, work: Path) -> None:
+    """The shots of ``steps`` in ``language``, against a demo server of their own."""
+    scenario = read_scenario(write_scenario(work))
+    server = EmbeddedServer(
+        ServerConfig(
+            data_dir=work / f"data-{language}",
+            # So the voice-callback step needs no 30-second wait.
+            policy={"resend_min_interval": RESEND_INTERVAL},
+        )
+    )
+    load_scenario(server.context, scenario)
+    started = time.monotonic()
+    url = server.start()
+    # Dates, times and sizes as on a trader's computer set to this language.
+    QLocale.setDefault(QLocale(LOCALES.get(language, "en_US")))
+    try:
+        LoginPreferences().last_username = ""
+        shoot = Shooter(output)
+        assert server.context.data_dir is not None
+        if "login" in steps:
+            login_steps(url, language, shoot, server.context.data_dir / "outbox")
+        if "simulators" in steps:
+            simulators(shoot, server)
+        if "workstation" in steps:
+            workstation_steps(url, language, shoot, places, work)
+    finally:
+        server.stop()
+    print(f"{language}: {time.monotonic() - started:.0f} s")
 
 
 if __name__ == "__main__":

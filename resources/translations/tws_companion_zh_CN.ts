@@ -1298,6 +1298,18 @@ Save the settings unencrypted?</source>
         <translation>驱动器(&amp;D):</translation>
     </message>
     <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L):</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>文件名(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T):</translation>
+    </message>
+    <message>
         <source>Go to a USB stick or a network drive</source>
         <translation>转到U盘或网络驱动器</translation>
     </message>

@@ -289,6 +289,11 @@ class SettingsFileDialog(QFileDialog):
         self.setWindowTitle(self._title())
         self.setNameFilter(self.tr("Settings files (*.xml)"))
         self.drives_label.setText(self.tr("&Drives:"))
+        # Qt's own translations lack these labels of its dialog in some languages (Chinese).
+        label = QFileDialog.DialogLabel
+        self.setLabelText(label.LookIn, self.tr("&Look in:"))
+        self.setLabelText(label.FileName, self.tr("File &name:"))
+        self.setLabelText(label.FileType, self.tr("Files of &type:"))
         self.drives_combo.setToolTip(self.tr("Go to a USB stick or a network drive"))
         if hasattr(self, "_drives"):
             self._fill_drives()
