@@ -661,6 +661,17 @@ def test_portfolio_columns_and_values(qtbot: QtBot, market: SimulatedMarket) -> 
     assert first.market_value == pytest.approx(first.position * market.quote(first.symbol).last)
 
 
+def test_portfolio_headings_are_not_cut(qtbot: QtBot, market: SimulatedMarket) -> None:
+    """Every heading fits its column ("Unrealized P&L" was cut to "nrealized P&L")."""
+    panel = portfolio(qtbot, market, Portfolio())
+    panel.resize(900, 300)
+    header = panel.table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for section in range(panel.model.columnCount() - 1):  # the last one stretches
+        label = str(panel.model.headerData(section, Qt.Orientation.Horizontal))
+        assert header.sectionSize(section) >= metrics.horizontalAdvance(label) + 8, label
+
+
 def test_portfolio_row_chooses_a_symbol_and_ignores_the_group(
     qtbot: QtBot, market: SimulatedMarket
 ) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from tws_companion.gui.i18n import LANGUAGES
 from tws_companion.gui.idle import parse_time_of_day
+from tws_companion.gui.layouts import page_title
 from tws_companion.layout.model import GlobalConfig, LockAndExit, Theme
 
 __all__ = [
@@ -52,20 +53,10 @@ WARNING_MAX_MINUTES = 60
 FONT_SIZES = (8, 24)
 
 
-def _heading() -> QLabel:
-    label = QLabel()
-    label.setObjectName("pageTitle")
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.15)
-    label.setFont(font)
-    return label
-
-
 class _LockAndExitPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = _heading()
+        self.heading = page_title()
         self.logoff_time = QTimeEdit()
         self.logoff_time.setDisplayFormat("HH:mm")
         self.warning_minutes = QSpinBox()
@@ -146,7 +137,7 @@ class _LockAndExitPage(QWidget):
 class _DisplayPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = _heading()
+        self.heading = page_title()
         self.theme = QComboBox()
         self.theme.addItem("", Theme.LIGHT.value)
         self.theme.addItem("", Theme.DARK.value)

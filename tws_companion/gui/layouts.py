@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 
 def right_aligned(*widgets: QWidget) -> QHBoxLayout:
@@ -12,3 +12,15 @@ def right_aligned(*widgets: QWidget) -> QHBoxLayout:
     for widget in widgets:
         row.addWidget(widget)
     return row
+
+
+def page_title() -> QLabel:
+    """The heading of a page of a dialog: bold and a little larger than the text under it."""
+    label = QLabel()
+    label.setObjectName("pageTitle")
+    label.setWordWrap(True)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    return label

@@ -74,6 +74,7 @@ from tws_companion.gui.layout_dialogs import (
     describe_storage_error,
     prepare_file_dialog,
 )
+from tws_companion.gui.layouts import page_title
 from tws_companion.gui.panels.labels import color_group_label, kind_label
 from tws_companion.gui.worker import Task, Worker
 from tws_companion.layout.defaults import default_layout
@@ -531,9 +532,7 @@ class RecoveryDialog(QDialog):
 
         # Confirm: what was chosen, and "Open without reporting problem".
         confirm = QWidget()
-        self.confirm_title = QLabel()
-        self.confirm_title.setObjectName("pageTitle")
-        self.confirm_title.setWordWrap(True)
+        self.confirm_title = page_title()
         self.confirm_preview = LayoutPreview()
         self.confirm_note = QLabel()
         self.confirm_note.setWordWrap(True)
@@ -567,9 +566,7 @@ class RecoveryDialog(QDialog):
 
         # Parts: which parts of the chosen settings to import, replacing or merging.
         parts = QWidget()
-        self.parts_title = QLabel()
-        self.parts_title.setObjectName("pageTitle")
-        self.parts_title.setWordWrap(True)
+        self.parts_title = page_title()
         self.parts_source = QLabel()
         self.parts_source.setWordWrap(True)
         self.parts_source.setTextFormat(Qt.TextFormat.PlainText)

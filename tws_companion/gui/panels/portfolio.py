@@ -189,6 +189,7 @@ class PortfolioPanel(PanelWidget):
         header.customContextMenuRequested.connect(self._header_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.doubleClicked.connect(self._pick)
+        self.model.modelReset.connect(self._size_columns)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -201,7 +202,18 @@ class PortfolioPanel(PanelWidget):
         self.columns_menu.retranslate()
         self.table.setAccessibleName(self.tr("Positions"))
         self.model.retranslate()
+        self._size_columns()
         self._update_totals()
+
+    @Slot()
+    def _size_columns(self) -> None:
+        """Each column wide enough for its values and its heading ("Unrealized P&L")."""
+        metrics = self.fontMetrics()
+        header = self.table.horizontalHeader()
+        values = metrics.horizontalAdvance("-000,000.00") + 16
+        for section in range(self.model.columnCount()):
+            label = str(self.model.headerData(section, Qt.Orientation.Horizontal))
+            header.resizeSection(section, max(values, metrics.horizontalAdvance(label) + 24))
 
     def state(self) -> Portfolio:
         return Portfolio(
