@@ -29,8 +29,8 @@ from pytestqt.qtbot import QtBot
 
 from tws_companion.gui.panels import PANELS, create_panel
 from tws_companion.gui.panels.base import PanelWidget
-from tws_companion.gui.panels.chart import DOWN, UP, ChartPanel, nice_step
-from tws_companion.gui.panels.common import SymbolEdit, with_column
+from tws_companion.gui.panels.chart import ChartPanel, nice_step
+from tws_companion.gui.panels.common import DOWN, UP, SymbolEdit, with_column
 from tws_companion.gui.panels.headlines import simulated_headlines
 from tws_companion.gui.panels.labels import kind_label
 from tws_companion.gui.panels.news import NewsPanel

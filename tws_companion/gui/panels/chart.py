@@ -24,6 +24,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
+    DOWN,
+    REFRESH_MS,
+    UP,
     SymbolEdit,
     copy_extra,
     format_change,
@@ -36,9 +39,6 @@ from tws_companion.layout.model import BAR_SIZES, Chart
 
 __all__ = ["CandleView", "ChartPanel", "nice_step"]
 
-REFRESH_MS = 1000
-UP = QColor("#1f9d55")
-DOWN = QColor("#d64541")
 #: Most candles drawn, however wide the chart.
 MAX_CANDLES = 240
 

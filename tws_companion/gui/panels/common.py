@@ -15,13 +15,16 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QRegularExpressionValidator
+from PySide6.QtGui import QAction, QColor, QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
 from tws_companion.gui.panels.symbols import SYMBOL_CHARACTERS, SYMBOL_MAX_LENGTH, normalize_symbol
 from tws_companion.layout.model import Extra
 
 __all__ = [
+    "DOWN",
+    "REFRESH_MS",
+    "UP",
     "ColumnMenu",
     "ColumnsTableModel",
     "SymbolEdit",
@@ -33,6 +36,12 @@ __all__ = [
     "toggled_columns",
     "with_column",
 ]
+
+#: Milliseconds between refreshes of simulated prices on screen.
+REFRESH_MS = 1000
+#: Colors of a rise and a fall, in every panel.
+UP = QColor("#1f9d55")
+DOWN = QColor("#d64541")
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QShowEvent
+from PySide6.QtGui import QBrush, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,9 @@ from PySide6.QtWidgets import (
 
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
+    DOWN,
+    REFRESH_MS,
+    UP,
     ColumnMenu,
     ColumnsTableModel,
     copy_extra,
@@ -50,9 +53,6 @@ from tws_companion.layout.model import PORTFOLIO_COLUMNS, Portfolio
 
 __all__ = ["PortfolioModel", "PortfolioPanel"]
 
-REFRESH_MS = 1000
-UP = QColor("#1f9d55")
-DOWN = QColor("#d64541")
 
 _Index = QModelIndex | QPersistentModelIndex
 

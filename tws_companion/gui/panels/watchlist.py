@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Slot,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QHideEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QBrush, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -39,6 +39,9 @@ from PySide6.QtWidgets import (
 
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
+    DOWN,
+    REFRESH_MS,
+    UP,
     ColumnMenu,
     ColumnsTableModel,
     SymbolEdit,
@@ -55,10 +58,6 @@ from tws_companion.layout.model import WATCHLIST_COLUMNS, Watchlist, WatchlistRo
 
 __all__ = ["WatchlistModel", "WatchlistPanel"]
 
-#: Milliseconds between price refreshes of the rows on screen.
-REFRESH_MS = 1000
-UP = QColor("#1f9d55")
-DOWN = QColor("#d64541")
 
 _Index = QModelIndex | QPersistentModelIndex
 
