@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMainWindow, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from tests.support.profiles import SERVER, profile_of
 from tws_companion.gui import layout_dialogs
 from tws_companion.gui.layout_dialogs import (
     FolderMemory,
@@ -34,39 +35,10 @@ from tws_companion.layout.errors import OtherUsersFile
 from tws_companion.layout.model import Layout, Watchlist, WatchlistRow
 from tws_companion.layout.profile import SettingsProfile
 from tws_companion.storage.drives import Drive
-from tws_companion.storage.secret_store import SecretStore
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 10_000
-SERVER = "https://tws.example.test"
-
-
-@pytest.fixture
-def worker() -> Iterator[Worker]:
-    worker = Worker()
-    yield worker
-    worker.shutdown()
-
-
-@pytest.fixture
-def stick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder offered as the removable drive STICK (the only drive listed)."""
-    mountpoint = tmp_path / "media" / "STICK"
-    mountpoint.mkdir(parents=True)
-    drive = Drive("STICK", mountpoint, "removable", "vfat", free_bytes=3_200_000_000)
-    monkeypatch.setattr(layout_dialogs, "list_drives", lambda: [drive])
-    return mountpoint
-
-
-def profile_of(root: Path, username: str) -> SettingsProfile:
-    SecretStore().set_settings_key(SERVER, username, os.urandom(32))
-    return SettingsProfile(root, username, server=SERVER)
-
-
-@pytest.fixture
-def alice(tmp_path: Path) -> SettingsProfile:
-    return profile_of(tmp_path / "alice-machine", "alice")
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ partial import with its Undo. Files are written and read by real SettingsProfile
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from tws_companion.gui import layout_dialogs
+from tests.support.profiles import SERVER
 from tws_companion.gui.layout_dialogs import FolderMemory, SettingsFileDialog
 from tws_companion.gui.recovery_dialog import ChoiceKind, ImportUndo, RecoveryDialog
 from tws_companion.gui.worker import Worker
@@ -30,44 +28,10 @@ from tws_companion.layout.model import (
 )
 from tws_companion.layout.profile import SettingsProfile
 from tws_companion.layout.summary import summarize
-from tws_companion.storage.drives import Drive
-from tws_companion.storage.secret_store import SecretStore
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 10_000
-SERVER = "https://tws.example.test"
-
-
-@pytest.fixture
-def worker() -> Iterator[Worker]:
-    worker = Worker()
-    yield worker
-    worker.shutdown()
-
-
-@pytest.fixture
-def stick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    mountpoint = tmp_path / "media" / "STICK"
-    mountpoint.mkdir(parents=True)
-    drive = Drive("STICK", mountpoint, "removable", "vfat", free_bytes=3_200_000_000)
-    monkeypatch.setattr(layout_dialogs, "list_drives", lambda: [drive])
-    return mountpoint
-
-
-def profile_of(root: Path, username: str) -> SettingsProfile:
-    SecretStore().set_settings_key(SERVER, username, os.urandom(32))
-    return SettingsProfile(root, username, server=SERVER)
-
-
-@pytest.fixture
-def alice(tmp_path: Path) -> SettingsProfile:
-    return profile_of(tmp_path / "alice-machine", "alice")
-
-
-@pytest.fixture
-def bob(tmp_path: Path) -> SettingsProfile:
-    return profile_of(tmp_path / "bob-machine", "bob")
 
 
 def alices_layout() -> Layout:
