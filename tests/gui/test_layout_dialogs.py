@@ -117,7 +117,7 @@ def test_save_settings_as_writes_an_envelope_the_same_user_opens_elsewhere(
     assert data.startswith(b"<?xml")
     assert b"tws-companion-encrypted-settings" in data
     assert b"Morning trading" not in data
-    assert b"ZZZQ" not in data
+    assert b'"ZZZQ"' not in data  # quoted: cannot occur in base64 by chance
     assert window.statusBar().currentMessage() == f"Settings saved to {saved}"
     # The same user on another machine (another data root, the key from the keyring).
     elsewhere = SettingsProfile(tmp_path / "alice-laptop", "alice", server=SERVER)

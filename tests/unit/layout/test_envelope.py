@@ -60,7 +60,7 @@ def test_the_envelope_is_an_xml_file_naming_its_user_and_cipher_in_clear() -> No
         text,
     )
     assert b"my plan" not in data
-    assert b"AAPL" not in data
+    assert b'symbol="AAPL"' not in data  # markup cannot occur in base64 by chance
     assert is_envelope(data)
     assert envelope_owner(data) == "Alice"
 

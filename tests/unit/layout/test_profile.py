@@ -75,8 +75,10 @@ def test_save_as_encrypted_opens_for_the_same_user_on_another_machine(
     SettingsProfile(tmp_path / "first", "alice", server=SERVER).save_as(
         target, layout, decrypted=False
     )
-    assert b"buy" not in target.read_bytes()
-    assert b"check" not in target.read_bytes()
+    # Nothing of the layout in clear (these bytes cannot occur in base64 ciphertext by chance).
+    assert "开盘前".encode() not in target.read_bytes()
+    assert b"<check>" not in target.read_bytes()
+    assert b"<workstation" not in target.read_bytes()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     second = SettingsProfile(tmp_path / "second", "Alice", server=SERVER)
     assert second.open_file(target) == layout
