@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tws_companion import __version__
 from tws_companion.protocol import API_PREFIX, ErrorCode, Platform, Scope
-from tws_companion.server import accounts, login_flow, sessions
+from tws_companion.server import accounts, login_flow, password_check, sessions
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, SessionToken, User
 from tws_companion.server.errors import ApiError, install_error_handlers
@@ -87,10 +87,10 @@ async def health() -> HealthOut:
 async def login(body: LoginRequest, request: Request, ctx: Context) -> LoginStarted:
     now = ctx.clock.now()
     source = _source(request)
-    target = await _db(login_flow.begin_password_check, ctx, body.username, source, now)
+    target = await _db(password_check.begin_password_check, ctx, body.username, source, now)
     if not await ctx.passwords.verify_async(target.password_hash, body.password):
-        raise login_flow.invalid_credentials()
-    await _db(login_flow.forgive_password_check, ctx, target)
+        raise password_check.invalid_credentials()
+    await _db(password_check.forgive_password_check, ctx, target)
     assert target.user_id is not None
     return await _db(login_flow.open_login, ctx, target.user_id, body.platform, source, now)
 

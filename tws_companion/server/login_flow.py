@@ -16,17 +16,14 @@ import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
-from typing import TypeVar
 
-from sqlalchemy import delete, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope, Step
-from tws_companion.server import accounts, sessions
+from tws_companion.server import accounts, password_check, sessions
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, Login, LoginFailure, SourceFailure, UsedChallenge, User
 from tws_companion.server.errors import ApiError
@@ -39,11 +36,9 @@ from tws_companion.server.schemas import (
     LoginStarted,
     SessionOut,
 )
-from tws_companion.sls import code_card, lockout, ocra, one_time_codes, temporary
+from tws_companion.sls import code_card, ocra, one_time_codes, temporary
 from tws_companion.sls.devices import DeviceKind, spec
 from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
-
-T = TypeVar("T", LoginFailure, SourceFailure)
 
 LOGIN_ID_BYTES = 24
 #: How many fresh challenges to draw before accepting one a device has answered before.
@@ -51,155 +46,7 @@ CHALLENGE_DRAWS = 32
 #: One in this many logins also prunes finished logins and old used challenges.
 PRUNE_EVERY = 100
 
-INVALID_CREDENTIALS = "The user name or password is not correct."
 LOGIN_NOT_FOUND = "This login is over or does not exist. Start over from step 1."
-
-
-def _seconds(delta: timedelta) -> int:
-    return max(1, math.ceil(delta.total_seconds()))
-
-
-# --- step 1: password -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PasswordTarget:
-    """What the password is checked against; ``password_hash`` is ``None`` for unknown users.
-
-    The attempt was already counted as a failure (see :func:`begin_password_check`);
-    ``previous_last_failure`` lets a correct password take that back exactly.
-    """
-
-    user_id: int | None
-    password_hash: str | None
-    username: str
-    source: str
-    attempted_at: datetime
-    previous_last_failure: datetime | None
-    previous_first_failure: datetime | None
-
-    def __repr__(self) -> str:
-        return f"PasswordTarget(user_id={self.user_id!r})"
-
-
-def _failure_state(row: LoginFailure | None) -> lockout.FailureState:
-    if row is None:
-        return lockout.FailureState()
-    return lockout.FailureState(row.consecutive, row.first_failure_at, row.last_failure_at)
-
-
-def _source_state(row: SourceFailure | None) -> lockout.SourceState:
-    if row is None:
-        return lockout.SourceState()
-    return lockout.SourceState(row.failures, row.window_start)
-
-
-def _locked(s: Session, model: type[T], key: str) -> T:
-    """The row of ``model`` with primary key ``key``, created if missing, locked for this
-    transaction (PostgreSQL: FOR UPDATE; SQLite: the IMMEDIATE write lock already held), so two
-    workers counting failures at once never lose one."""
-    dialect = s.get_bind().dialect.name
-    column = inspect(model).primary_key[0].name
-    if dialect == "postgresql":
-        s.execute(pg_insert(model).values({column: key}).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        s.execute(sqlite_insert(model).values({column: key}).on_conflict_do_nothing())
-    row = s.get(model, key, with_for_update=True, populate_existing=True)
-    if row is None:  # another database: no upsert, but the unique key still guards the insert
-        row = model(**{column: key})
-        s.add(row)
-        s.flush()
-    return row
-
-
-def begin_password_check(
-    ctx: ServerContext, username: str, source: str, now: datetime
-) -> PasswordTarget:
-    """Refuse when this source or this user name must wait; otherwise count the attempt as a
-    failure *before* the (slow) password check, all in one locked transaction.
-
-    Counting first means parallel guesses cannot all slip in under the limit while their Argon2
-    checks run. A correct password takes the count back (:func:`forgive_password_check`). The
-    user-name count is kept for names that do not exist too, so an unknown user name gets exactly
-    the answers (and the timing) of a wrong password.
-    """
-    name = accounts.normalize_username(username)
-    with ctx.db.transaction() as s:
-        source_row = _locked(s, SourceFailure, source)
-        verdict = lockout.check_source_allowed(_source_state(source_row), now, ctx.policy)
-        if not verdict.allowed:
-            raise ApiError(
-                ErrorCode.SOURCE_THROTTLED,
-                "Too many failed logins from this address. Please wait "
-                f"{_seconds(verdict.retry_after)} seconds before trying again.",
-                retry_after=_seconds(verdict.retry_after),
-            )
-        row = _locked(s, LoginFailure, name)
-        verdict = lockout.check_login_allowed(_failure_state(row), now, ctx.policy)
-        if verdict.locked:
-            raise ApiError(
-                ErrorCode.ACCOUNT_LOCKED,
-                lockout.locked_message(verdict.retry_after),
-                retry_after=_seconds(verdict.retry_after),
-            )
-        if not verdict.allowed:
-            raise ApiError(
-                ErrorCode.LOGIN_THROTTLED,
-                lockout.throttle_message(verdict.retry_after),
-                retry_after=_seconds(verdict.retry_after),
-            )
-        previous_first, previous_last = row.first_failure_at, row.last_failure_at
-        _count_failure(ctx, row, source_row, now)
-        user = accounts.find_user(s, name)
-        return PasswordTarget(
-            user_id=None if user is None else user.id,
-            password_hash=None if user is None else user.password_hash,
-            username=name,
-            source=source,
-            attempted_at=now,
-            previous_last_failure=previous_last,
-            previous_first_failure=previous_first,
-        )
-
-
-def _count_failure(
-    ctx: ServerContext, row: LoginFailure, source_row: SourceFailure, now: datetime
-) -> None:
-    state = lockout.record_failure(_failure_state(row), now, ctx.policy)
-    row.consecutive = state.consecutive
-    row.first_failure_at = state.first_failure_at
-    row.last_failure_at = state.last_failure_at
-    source_state = lockout.record_source_failure(_source_state(source_row), now, ctx.policy)
-    source_row.failures = source_state.failures
-    source_row.window_start = source_state.window_start
-
-
-def forgive_password_check(ctx: ServerContext, target: PasswordTarget) -> None:
-    """The password was right: take back the failure counted before the check."""
-    with ctx.db.transaction() as s:
-        row = _locked(s, LoginFailure, target.username)
-        row.consecutive = max(0, row.consecutive - 1)
-        if row.last_failure_at == target.attempted_at:  # nobody failed since: restore exactly
-            row.last_failure_at = target.previous_last_failure
-            row.first_failure_at = target.previous_first_failure
-        source_row = _locked(s, SourceFailure, target.source)
-        source_row.failures = max(0, source_row.failures - 1)
-
-
-def _record_failure(
-    s: Session, ctx: ServerContext, username: str, source: str, now: datetime
-) -> None:
-    """A failed login after the password step (three wrong responses, a device locked)."""
-    _count_failure(
-        ctx,
-        _locked(s, LoginFailure, accounts.normalize_username(username)),
-        _locked(s, SourceFailure, source),
-        now,
-    )
-
-
-def invalid_credentials() -> ApiError:
-    return ApiError(ErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
 
 
 # --- devices ----------------------------------------------------------------------------------
@@ -456,7 +303,7 @@ def open_login(
     with ctx.db.transaction() as s:
         user = s.get(User, user_id)
         if user is None:
-            raise ApiError(ErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
+            raise password_check.invalid_credentials()
         if not ip_allowed(source, parse_allowed_ips(user.allowed_ips)):
             raise ApiError(
                 ErrorCode.IP_RESTRICTED,
@@ -693,12 +540,12 @@ def _wrong_response(
     if device.consecutive_failures >= ctx.policy.device_lock_failures:
         device.status = "locked"
         login.state = "failed"
-        _record_failure(s, ctx, user.username, login.source, now)
+        password_check.record_failure(s, ctx, user.username, login.source, now)
         return unusable(Usability.LOCKED)
     attempts_left = ctx.policy.max_wrong_responses - login.wrong_responses
     if attempts_left <= 0:
         login.state = "failed"
-        _record_failure(s, ctx, user.username, login.source, now)
+        password_check.record_failure(s, ctx, user.username, login.source, now)
         return ApiError(
             ErrorCode.CHALLENGE_FAILED,
             "Too many wrong responses. Start over from step 1.",

@@ -15,17 +15,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from tws_companion.sls._common import (
-    UNAMBIGUOUS_ALPHABET,
-    random_string,
-    remove_whitespace,
-    secure_equals,
-)
 from tws_companion.sls.policy import (
     CODE_CARD_INDICES_PER_CHALLENGE,
     CODE_CARD_SIZE,
     CODE_CARD_VALUE_LENGTH,
 )
+from tws_companion.sls.randomness import UNAMBIGUOUS_ALPHABET, random_string
+from tws_companion.sls.text_input import remove_whitespace, secure_equals
 
 #: The characters of generated card values.
 CARD_ALPHABET = UNAMBIGUOUS_ALPHABET

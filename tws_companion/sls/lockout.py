@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tws_companion.sls._common import ceil_seconds, duration_text, plural, require_aware
+from tws_companion.sls.durations import ceil_seconds, duration_text, plural, require_aware
 from tws_companion.sls.policy import DEFAULT_POLICY, Policy
 
 _ZERO = timedelta(0)

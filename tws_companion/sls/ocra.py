@@ -14,12 +14,8 @@ from typing import Any
 
 from oath import str2ocrasuite
 
-from tws_companion.sls._common import (
-    is_ascii_digits,
-    random_digits,
-    remove_whitespace,
-    secure_equals,
-)
+from tws_companion.sls.randomness import random_digits
+from tws_companion.sls.text_input import is_ascii_digits, remove_whitespace, secure_equals
 
 _UINT64_LIMIT = 2**64
 

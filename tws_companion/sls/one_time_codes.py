@@ -6,15 +6,10 @@ import hashlib
 import hmac
 from datetime import timedelta
 
-from tws_companion.sls._common import (
-    ceil_seconds,
-    duration_text,
-    is_ascii_digits,
-    random_digits,
-    remove_whitespace,
-    secure_equals,
-)
+from tws_companion.sls.durations import ceil_seconds, duration_text
 from tws_companion.sls.policy import ONE_TIME_CODE_DIGITS, VOICE_CODE_REPEATS
+from tws_companion.sls.randomness import random_digits
+from tws_companion.sls.text_input import is_ascii_digits, remove_whitespace, secure_equals
 
 #: Domain separation: these digests can never be confused with another HMAC under the same key.
 _DIGEST_LABEL = b"tws-companion one-time code v1\x00"

@@ -8,13 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from tws_companion.sls._common import (
-    UNAMBIGUOUS_ALPHABET,
-    random_string,
-    remove_whitespace,
-    require_aware,
-)
+from tws_companion.sls.durations import require_aware
 from tws_companion.sls.policy import DEFAULT_POLICY, TEMPORARY_PASSCODE_LENGTH, Policy
+from tws_companion.sls.randomness import UNAMBIGUOUS_ALPHABET, random_string
+from tws_companion.sls.text_input import remove_whitespace
 
 #: The characters of a temporary passcode: upper case, no 0/O or 1/I/L to misread on the phone.
 PASSCODE_ALPHABET = UNAMBIGUOUS_ALPHABET
