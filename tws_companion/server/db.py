@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from tws_companion.server.errors import CommittedApiError
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite drops the zone otherwise)."""
@@ -258,8 +260,16 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """Commit at the end of the block, or when it raises :class:`CommittedApiError` (then
+        re-raise it); roll back on any other exception."""
+        refusal: CommittedApiError | None = None
         with self._sessions.begin() as session:
-            yield session
+            try:
+                yield session
+            except CommittedApiError as exc:
+                refusal = exc
+        if refusal is not None:
+            raise refusal
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -45,6 +45,12 @@ class ApiError(Exception):
         return {"error": error}
 
 
+class CommittedApiError(ApiError):
+    """A refusal whose state change must be kept: a wrong response counts, an expired login is
+    closed. :meth:`Database.transaction` commits when it leaves the block with this error, then
+    lets it propagate; every other exception rolls the transaction back."""
+
+
 def error_response(error: ApiError) -> JSONResponse:
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
