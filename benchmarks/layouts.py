@@ -201,7 +201,9 @@ def stall_figures(folder: Path, layout: Layout) -> list[tuple[str, float]]:
 
     worker = Worker()
     api = ApiClient("http://127.0.0.1:9")
-    session = Session("benchmark", datetime.now(UTC) + timedelta(hours=1), Scope.FULL)
+    session = Session(
+        token="benchmark", expires_at=datetime.now(UTC) + timedelta(hours=1), scope=Scope.FULL
+    )
     result = LoginResult(USER, SERVER, session, Platform.TWS, False, False)
     profile = SettingsProfile(folder / "gui-home", USER, server=SERVER)
     preferences = LoginPreferences(

@@ -185,6 +185,28 @@ def start_server(name: str, argv: Sequence[str], log: Path, health_path: str) ->
         time.sleep(0.05)
 
 
+def cpu_seconds(server: Server) -> float | None:
+    """User and system CPU time the server's process has used so far (from ``/proc``: Linux
+    only, None elsewhere). One process per server here, so nothing runs in children."""
+    try:
+        stat = Path(f"/proc/{server.process.pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def on_server(server: Server, run: Callable[[], LoadResult[T]]) -> LoadResult[T]:
+    """``run()``, noting the CPU time ``server`` used meanwhile: a figure of the server's own
+    cost, much less disturbed than rates and latencies by other work on the machine."""
+    before = cpu_seconds(server)
+    result = run()
+    after = cpu_seconds(server)
+    if before is not None and after is not None:
+        result.server_cpu = after - before
+    return result
+
+
 def stop_server(server: Server) -> None:
     if server.process.poll() is None:
         server.process.terminate()
@@ -271,10 +293,19 @@ class LoadResult(Generic[T]):
     errors: int = 0
     first_error: str | None = None
     elapsed: float = 0.0
+    #: CPU seconds the server process used during the loop (see :func:`on_server`).
+    server_cpu: float | None = None
 
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def cpu_per_operation(self) -> float | None:
+        """Server CPU seconds per successful operation, when measured."""
+        if self.server_cpu is None or not self.latencies:
+            return None
+        return self.server_cpu / len(self.latencies)
 
     def percentile(self, p: int) -> float:
         if not self.latencies:
@@ -401,15 +432,20 @@ class Row:
 
 
 def format_table(rows: Sequence[Row]) -> str:
-    header = f"{'measurement':<52} {'rate':>12} {'p50':>10} {'p99':>10} {'n':>6} {'err':>4}  note"
+    header = (
+        f"{'measurement':<52} {'rate':>12} {'p50':>10} {'p99':>10} {'cpu/op':>9} {'n':>6}"
+        f" {'err':>4}  note"
+    )
     lines = [header, "-" * len(header)]
     for row in rows:
         load = row.load
         rate = f"{load.rate:8.1f} /s" if row.show_rate else "-"
+        cpu = load.cpu_per_operation
+        cpu_text = "-" if cpu is None else f"{cpu * 1000:6.2f} ms"
         lines.append(
             f"{row.label:<52} {rate:>12} {load.percentile(50) * 1000:7.1f} ms"
-            f" {load.percentile(99) * 1000:7.1f} ms {len(load.latencies):>6} {load.errors:>4}"
-            f"  {row.note}".rstrip()
+            f" {load.percentile(99) * 1000:7.1f} ms {cpu_text:>9} {len(load.latencies):>6}"
+            f" {load.errors:>4}  {row.note}".rstrip()
         )
     errors = [f"  {row.label.strip()}: {row.load.first_error}" for row in rows if row.load.errors]
     if errors:
@@ -564,19 +600,28 @@ def measure(options: Options) -> list[Row]:
     rows: list[Row] = []
     progress(f"starting the servers (hashing {options.users} passwords for the scenario)")
     with servers(options, users) as running:
-        client = Client(running["server"].url, users)
+        server, floor_server, bare = running["server"], running["floor"], running["bare"]
+        client = Client(server.url, users)
         many = 1_000_000
         threads = options.concurrency
 
         # 1. Full logins beside the Argon2-only floor.
         progress("full logins, then the floor")
-        logins = run_load(client.full_login, threads=threads, seconds=options.seconds, limit=many)
-        floor_url = running["floor"].url + "/verify"
-        floor = run_load(
-            lambda s, _i: post(s, floor_url, {"password": FLOOR_PASSWORD}),
-            threads=threads,
-            seconds=options.seconds,
-            limit=many,
+        logins = on_server(
+            server,
+            lambda: run_load(
+                client.full_login, threads=threads, seconds=options.seconds, limit=many
+            ),
+        )
+        floor_url = floor_server.url + "/verify"
+        floor = on_server(
+            floor_server,
+            lambda: run_load(
+                lambda s, _i: post(s, floor_url, {"password": FLOOR_PASSWORD}),
+                threads=threads,
+                seconds=options.seconds,
+                limit=many,
+            ),
         )
         rows.append(Row("full login (login + device + respond), Argon2id", logins))
         rows.append(Row("  floor: Argon2id verify only (FastAPI + uvicorn)", floor))
@@ -587,11 +632,14 @@ def measure(options: Options) -> list[Row]:
             client.prepare, threads=threads, seconds=options.prepare_seconds, limit=options.samples
         )
         idle_stock: list[Prepared] = prepared_idle.results
-        idle = run_load(
-            lambda s, i: client.respond(s, idle_stock[i]),
-            threads=1,
-            seconds=options.seconds,
-            limit=len(idle_stock),
+        idle = on_server(
+            server,
+            lambda: run_load(
+                lambda s, i: client.respond(s, idle_stock[i]),
+                threads=1,
+                seconds=options.seconds,
+                limit=len(idle_stock),
+            ),
         )
 
         # 3. respond latency from one client while /login floods fill every password slot. The
@@ -632,16 +680,18 @@ def measure(options: Options) -> list[Row]:
             limit=len(opened),
         )
         rate_stock: list[Prepared] = selected.results
-        rate = run_load(
-            lambda s, i: client.respond(s, rate_stock[i]),
-            threads=threads,
-            seconds=options.seconds,
-            limit=len(rate_stock),
+        rate = on_server(
+            server,
+            lambda: run_load(
+                lambda s, i: client.respond(s, rate_stock[i]),
+                threads=threads,
+                seconds=options.seconds,
+                limit=len(rate_stock),
+            ),
         )
         rows.append(Row("respond (correct, on prepared logins)", rate))
-        rows.append(
-            Row("  ceiling: bare ASGI 200 JSON (uvicorn)", bare_load(running["bare"], options))
-        )
+        ceiling = on_server(bare, lambda: bare_load(bare, options))
+        rows.append(Row("  ceiling: bare ASGI 200 JSON (uvicorn)", ceiling))
         extra = (("prepare", prepared_idle), ("prepare", prepared_flood), ("device", selected))
         for name, load in extra:
             if load.errors:

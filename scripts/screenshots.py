@@ -291,7 +291,7 @@ def simulators(shoot: Shooter, server: EmbeddedServer) -> None:
     from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
     from tws_companion.gui.simulators.ib_key import IbKeySimulator
     from tws_companion.gui.simulators.phone import PhoneWindow
-    from tws_companion.server import accounts
+    from tws_companion.server import device_secrets
     from tws_companion.server.db import Device
 
     dsc = DscPlusSimulator(SimulatedOcraDevice("Digital Security Card+", DSC_PLUS_KEY, "1234"))
@@ -303,7 +303,7 @@ def simulators(shoot: Shooter, server: EmbeddedServer) -> None:
     with server.context.db.transaction() as s:
         row = s.get(Device, "demo-card")
         assert row is not None
-        card = accounts.device_card(server.context, row)
+        card = device_secrets.device_card(server.context, row)
     viewer = CodeCardViewer("Security Code Card", card)
     viewer.show()
     shoot(viewer, "22-code-card-viewer")

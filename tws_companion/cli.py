@@ -114,7 +114,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         print(gui_app.NO_DISPLAY.format(command="demo"), file=sys.stderr)
         return 2
     from tws_companion.server.config import ServerConfig
-    from tws_companion.server.db import SchemaMismatchError
+    from tws_companion.server.migrations import SchemaMismatchError
     from tws_companion.server.runner import EmbeddedServer
     from tws_companion.server.scenario import ScenarioError, load_scenario, read_scenario
 
@@ -126,7 +126,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         except SchemaMismatchError:
             # The demo's database holds nothing but the demo users: start it afresh.
             print(
-                "note: the demo database was made by an earlier version; starting afresh",
+                "note: the demo database cannot be upgraded by this version; starting afresh",
                 file=sys.stderr,
             )
             for stale in args.data_dir.glob("sls.db*"):
@@ -154,7 +154,7 @@ def _demo_devices(server: EmbeddedServer, scenario: Scenario) -> DemoDevices:
     """The demo user's devices as the simulators need them (secrets come from the scenario)."""
     from tws_companion.gui.app import DemoDevices
     from tws_companion.gui.simulators import SimulatedOcraDevice
-    from tws_companion.server import accounts
+    from tws_companion.server import device_secrets
     from tws_companion.server.db import Device
 
     demo = DemoDevices(
@@ -175,7 +175,7 @@ def _demo_devices(server: EmbeddedServer, scenario: Scenario) -> DemoDevices:
             with server.context.db.transaction() as s:
                 row = s.get(Device, device["id"])
                 if row is not None:
-                    demo.card = accounts.device_card(server.context, row)
+                    demo.card = device_secrets.device_card(server.context, row)
                     demo.card_label = row.label
     return demo
 
@@ -213,7 +213,7 @@ def _cmd_admin(args: argparse.Namespace, out: TextIO) -> int:
 def _add_admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from tws_companion.server import admin
 
-    parser = sub.add_parser("admin", help="manage users and devices of a server's database")
+    parser = sub.add_parser("admin", help="manage a server's database: users, devices, migrations")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir("server"))
     parser.add_argument(
         "--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in --data-dir)"

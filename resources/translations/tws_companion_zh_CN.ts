@@ -96,8 +96,8 @@
         <translation>安全代码卡</translation>
     </message>
     <message>
-        <source>Find the two index numbers on your card and enter the 3-character value next to each, without spaces.</source>
-        <translation>在您的安全代码卡上找到这两个索引号,分别输入其旁边的3位字符代码,不要加空格。</translation>
+        <source>Find the index numbers on your card and enter the {length}-character value next to each, without spaces.</source>
+        <translation>在您的安全代码卡上找到这些索引号,分别输入其旁边的{length}位字符代码,不要加空格。</translation>
     </message>
 </context>
 <context>
@@ -206,8 +206,8 @@
         <translation>数码安全卡+</translation>
     </message>
     <message>
-        <source>&lt;ol&gt;&lt;li&gt;Press and hold the &lt;b&gt;press&lt;/b&gt; button until &lt;b&gt;PIN&amp;gt;&lt;/b&gt; appears, enter your 4-digit PIN and press &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;When &lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt; appears, enter the 6-digit challenge code shown here and press &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;Enter the 8 digits of the response code below and click &lt;b&gt;Log In&lt;/b&gt;. If the time runs out, start over from step 1.&lt;/li&gt;&lt;/ol&gt;</source>
-        <translation>&lt;ol&gt;&lt;li&gt;按住&lt;b&gt;press&lt;/b&gt;按钮直至出现&lt;b&gt;PIN&amp;gt;&lt;/b&gt;,输入您的4位数PIN码,然后按&lt;b&gt;OK&lt;/b&gt;按钮。&lt;/li&gt;&lt;li&gt;出现&lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt;时,输入此处显示的6位数挑战码,然后按&lt;b&gt;OK&lt;/b&gt;按钮。&lt;/li&gt;&lt;li&gt;在下方输入8位数响应码,然后点击&lt;b&gt;登录&lt;/b&gt;。如果时间太长响应码过期,从第1步重新开始。&lt;/li&gt;&lt;/ol&gt;</translation>
+        <source>&lt;ol&gt;&lt;li&gt;Press and hold the &lt;b&gt;press&lt;/b&gt; button until &lt;b&gt;PIN&amp;gt;&lt;/b&gt; appears, enter your {pin}-digit PIN and press &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;When &lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt; appears, enter the {challenge}-digit challenge code shown here and press &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;Enter the {response} digits of the response code below and click &lt;b&gt;Log In&lt;/b&gt;. If the time runs out, start over from step 1.&lt;/li&gt;&lt;/ol&gt;</source>
+        <translation>&lt;ol&gt;&lt;li&gt;按住&lt;b&gt;press&lt;/b&gt;按钮直至出现&lt;b&gt;PIN&amp;gt;&lt;/b&gt;,输入您的{pin}位数PIN码,然后按&lt;b&gt;OK&lt;/b&gt;按钮。&lt;/li&gt;&lt;li&gt;出现&lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt;时,输入此处显示的{challenge}位数挑战码,然后按&lt;b&gt;OK&lt;/b&gt;按钮。&lt;/li&gt;&lt;li&gt;在下方输入{response}位数响应码,然后点击&lt;b&gt;登录&lt;/b&gt;。如果时间太长响应码过期,从第1步重新开始。&lt;/li&gt;&lt;/ol&gt;</translation>
     </message>
 </context>
 <context>
@@ -219,7 +219,7 @@
     <message>
         <source>press</source>
         <comment>the power key printed on the DSC+</comment>
-        <extracomment>Digits of the PIN the card asks for. Digits of the challenge typed into the card (the suite&apos;s ``QN06``). Wrong PINs in a row that lock the card. How long &quot;PIN ERR&quot; stays on the display before ``PIN&gt;`` comes back.</extracomment>
+        <extracomment>How long &quot;PIN ERR&quot; stays on the display before ``PIN&gt;`` comes back.</extracomment>
         <translation>press</translation>
     </message>
     <message>
@@ -311,6 +311,10 @@
 </context>
 <context>
     <name>IbKeySimulator</name>
+    <message>
+        <source>A PIN has {min} to {max} characters: letters, digits or symbols. Try again.</source>
+        <translation>PIN码为{min}至{max}个字符:字母、数字或符号。请重试。</translation>
+    </message>
     <message>
         <source>Invalid PIN. Try again.</source>
         <translation>PIN码无效。请重试。</translation>
@@ -693,8 +697,8 @@
         <translation>响应码:</translation>
     </message>
     <message>
-        <source>8 digits</source>
-        <translation>8位数字</translation>
+        <source>{digits} digits</source>
+        <translation>{digits}位数字</translation>
     </message>
 </context>
 <context>
@@ -953,8 +957,8 @@
         <translation>临时密码</translation>
     </message>
     <message>
-        <source>Enter the temporary passcode Client Services gave you. It opens every platform for 2 days, then Client Portal only, to print your Online Security Code Card.</source>
-        <translation>输入客户服务提供给您的临时密码。2天内可用于登录所有平台,之后只能登录客户端,以打印在线安全代码卡。</translation>
+        <source>Enter the temporary passcode Client Services gave you. It opens every platform for {days} days, then Client Portal only, to print your Online Security Code Card.</source>
+        <translation>输入客户服务提供给您的临时密码。{days}天内可用于登录所有平台,之后只能登录客户端,以打印在线安全代码卡。</translation>
     </message>
 </context>
 <context>
@@ -1337,8 +1341,8 @@ Save the settings unencrypted?</source>
         <translation>安全代码已通过短信发送至{phone}。</translation>
     </message>
     <message>
-        <source>6-digit security code</source>
-        <translation>6位数安全代码</translation>
+        <source>{digits}-digit security code</source>
+        <translation>{digits}位数安全代码</translation>
     </message>
     <message>
         <source>Enter the security code and click &lt;b&gt;Log In&lt;/b&gt;.</source>
@@ -1369,7 +1373,6 @@ Save the settings unencrypted?</source>
     <name>WatchlistModel</name>
     <message>
         <source>{symbol} on {exchange}</source>
-        <extracomment>Milliseconds between price refreshes of the rows on screen.</extracomment>
         <translation>{exchange}上的{symbol}</translation>
     </message>
 </context>

@@ -69,8 +69,8 @@ def test_provisioning_a_user_from_nothing(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["list-devices", "--user", "nobody"], "no user named 'nobody'"),
-        (["add-device", "--user", "demo", "--kind", "dsc_plus", "--pin", "12"], "4-digit PIN"),
-        (["add-device", "--user", "demo", "--kind", "dsc_plus", "--pin", "١٢٣٤"], "4-digit PIN"),
+        (["add-device", "--user", "demo", "--kind", "dsc_plus", "--pin", "12"], "4 digits"),
+        (["add-device", "--user", "demo", "--kind", "dsc_plus", "--pin", "١٢٣٤"], "4 digits"),
         (["add-device", "--user", "demo", "--kind", "ib_key", "--pin", "1234", "--secret-hex",
           "zz"], "hexadecimal"),
         (["reset-device", "--user", "demo", "--device", "nope"], "has no device 'nope'"),

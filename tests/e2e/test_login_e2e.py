@@ -300,7 +300,7 @@ def test_terminal_login_refuses_without_a_secure_keyring(server: RunningServer) 
 
 
 def test_parallel_guesses_cannot_slip_past_the_limit(server: RunningServer) -> None:
-    """Every attempt is counted before its slow password check, so a burst of guesses in
+    """Every wrong password is counted under a lock before it is answered, so a burst of guesses in
     parallel gets no more tries than guesses one after another."""
     body = {"username": "locky", "password": "wrong", "platform": "tws"}
 

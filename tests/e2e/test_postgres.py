@@ -6,32 +6,26 @@ say they were skipped and why.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from tests.support.demo import dsc_plus_response, write_scenario
+from tests.support.postgres import NOT_AVAILABLE, URL, drop_all_tables
 from tests.support.process_server import RunningServer, serve
 from tws_companion.client.api import ApiClient
 from tws_companion.client.errors import ChallengeFailed, LoginThrottled, WrongResponse
 from tws_companion.protocol import Platform, Scope
-from tws_companion.server.db import Base
 
 pytestmark = pytest.mark.e2e
-
-URL = os.environ.get("TWS_TEST_POSTGRES_URL", "")
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RunningServer]:
     if not URL:
-        pytest.skip("no PostgreSQL: ./dev test provides one (TWS_TEST_POSTGRES_URL)")
-    engine = create_engine(URL)
-    Base.metadata.drop_all(engine)  # every test starts from an empty database
-    engine.dispose()
+        pytest.skip(NOT_AVAILABLE)
+    drop_all_tables(URL)  # every test starts from an empty database
     options = ["--db", URL, "--workers", "2", "--scenario", str(write_scenario(tmp_path))]
     with serve(tmp_path / "data", options) as running:
         yield running

@@ -101,12 +101,12 @@ class ExpiredSmsApi(ApiClient):
         return LoginStart(
             login_id="L1",
             expires_at=datetime.now(UTC) + timedelta(minutes=5),
-            devices=(Device("d1", "sms", "Phone"),),
+            devices=(Device(id="d1", kind="sms", label="Phone"),),
             preferred_device_id="d1",
             step=Step.RESPOND,
             device_id="d1",
             challenge=Challenge(
-                ChallengeType.OOB,
+                type=ChallengeType.OOB,
                 channel=Channel.SMS,
                 destination="*** 0100",
                 expires_in=300,

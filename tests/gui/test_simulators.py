@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY
 from tws_companion.gui.simulators import SimulatedOcraDevice
-from tws_companion.gui.simulators.code_card import CodeCardViewer
+from tws_companion.gui.simulators.code_card import CodeCardViewer, save_pdf
 from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
 from tws_companion.gui.simulators.ib_key import IbKeySimulator
 from tws_companion.gui.simulators.phone import PhoneWindow
@@ -133,7 +133,84 @@ def test_ib_key_ios_releases_the_stored_pin_with_touch_id(qtbot: QtBot) -> None:
     assert not page.touch_id.isVisible()
 
 
-@pytest.mark.parametrize("challenge", ["1234", "1234567a", "abcdefgh", ""])
+@pytest.mark.parametrize("pin", ["Ab#9", "123456", "z!x?y.", "2580"])
+def test_ib_key_android_takes_a_pin_of_four_to_six_letters_digits_or_symbols(
+    qtbot: QtBot, pin: str
+) -> None:
+    phone = IbKeySimulator(SimulatedOcraDevice("IB Key", IB_KEY_KEY, pin))
+    qtbot.addWidget(phone)
+    page = phone.android
+    qtbot.keyClicks(page.pin, pin)
+    page.challenge.setText("12345678")
+    with qtbot.waitSignal(phone.responseShown) as shown:
+        qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    expected = ocra.compute_response(IB_KEY_OCRA_SUITE, IB_KEY_KEY, "12345678", pin=pin)
+    assert shown.args == [expected]
+    assert page.response.text() == expected
+    assert page.problem.text() == ""
+
+
+def test_ib_key_android_refuses_a_pin_that_differs_in_one_character(qtbot: QtBot) -> None:
+    phone = IbKeySimulator(SimulatedOcraDevice("IB Key", IB_KEY_KEY, "Ab#9"))
+    qtbot.addWidget(phone)
+    page = phone.android
+    for wrong in ("ab#9", "Ab#8", "Ab#9 "):
+        page.pin.setText(wrong)
+        page.challenge.setText("12345678")
+        qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+        assert page.response.text() == ""
+        assert page.problem.text() != ""
+    page.pin.setText("Ab#8")
+    qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    assert page.problem.text() == "Invalid PIN. Try again."
+
+
+def test_ib_key_android_pin_field_takes_at_most_six_characters(qtbot: QtBot) -> None:
+    phone = IbKeySimulator(IB_KEY)
+    qtbot.addWidget(phone)
+    qtbot.keyClicks(phone.android.pin, "12345678")
+    assert phone.android.pin.text() == "123456"
+
+
+@pytest.mark.parametrize("typed", ["25", "258", "25 80", "25\u00e980"])
+def test_ib_key_android_tells_the_pin_rule_for_a_pin_of_the_wrong_shape(
+    qtbot: QtBot, typed: str
+) -> None:
+    phone = IbKeySimulator(IB_KEY)
+    qtbot.addWidget(phone)
+    page = phone.android
+    page.pin.setText(typed)
+    page.challenge.setText("12345678")
+    qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    assert page.problem.text() == (
+        "A PIN has 4 to 6 characters: letters, digits or symbols. Try again."
+    )
+    assert page.response.text() == ""
+    assert page.pin.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("simulator", "pin"),
+    [
+        (IbKeySimulator, "258"),
+        (IbKeySimulator, "2580147"),
+        (IbKeySimulator, "25 80"),
+        (DscPlusSimulator, "12345"),
+        (DscPlusSimulator, "Ab#9"),
+    ],
+)
+def test_a_simulator_refuses_a_device_with_a_pin_its_kind_does_not_take(
+    simulator: type[IbKeySimulator] | type[DscPlusSimulator], pin: str
+) -> None:
+    with pytest.raises(ValueError, match="PIN has") as refused:
+        simulator(SimulatedOcraDevice("device", IB_KEY_KEY, pin))
+    assert pin not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "challenge",
+    ["1234", "1234567a", "abcdefgh", "", "\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"],
+)
 def test_ib_key_explains_a_bad_challenge(qtbot: QtBot, challenge: str) -> None:
     phone = IbKeySimulator(IB_KEY)
     qtbot.addWidget(phone)
@@ -160,7 +237,7 @@ def test_code_card_prints_to_pdf(qtbot: QtBot, tmp_path: Path) -> None:
     viewer = CodeCardViewer("My card", card)
     qtbot.addWidget(viewer)
     pdf = tmp_path / "card.pdf"
-    viewer.print_to_pdf(pdf)
+    save_pdf(pdf, viewer.render_pdf())  # what the Print to PDF button does, on the worker
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(data) > 5_000
@@ -177,7 +254,7 @@ def test_code_card_print_to_a_missing_folder_is_an_error(qtbot: QtBot, tmp_path:
     viewer = CodeCardViewer("My card", generate_card())
     qtbot.addWidget(viewer)
     with pytest.raises(OSError, match="does not exist"):
-        viewer.print_to_pdf(tmp_path / "no-such-folder" / "card.pdf")
+        save_pdf(tmp_path / "no-such-folder" / "card.pdf", viewer.render_pdf())
 
 
 # --- Phone -----------------------------------------------------------------------------------

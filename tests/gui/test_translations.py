@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.demo import DSC_PLUS_KEY
 from tws_companion.client.api import ApiClient
-from tws_companion.gui.device_pages import SmsPage
+from tws_companion.gui.device_pages import DscPlusPage, PasscodePage, SmsPage
 from tws_companion.gui.i18n import TRANSLATIONS, Translations
 from tws_companion.gui.login_dialog import LoginDialog
 from tws_companion.gui.simulators import SimulatedOcraDevice
@@ -54,18 +55,8 @@ def test_every_string_has_a_chinese_translation() -> None:
 
 def test_placeholders_survive_translation() -> None:
     for context, source, translation in messages(TS):
-        for placeholder in (
-            "{time}",
-            "{phone}",
-            "{index}",
-            "{seconds}",
-            "{minutes}",
-            "{left}",
-            "{host}",
-            "{label}",
-        ):
-            if placeholder in source:
-                assert placeholder in (translation.text or ""), f"{context}: {source}"
+        for placeholder in re.findall(r"\{[a-z_]+\}", source):
+            assert placeholder in (translation.text or ""), f"{context}: {source}"
 
 
 def _script() -> ModuleType:
@@ -107,6 +98,28 @@ def test_seed_wording_for_the_voice_callback(qtbot: QtBot, chinese: Translations
     assert page.not_received.text() == "没收到安全代码?"
     assert page.request_title.text() == "请求新的安全代码"
     assert page.by_voice.text() == "语音"
+
+
+def test_the_numbers_of_the_rules_are_filled_into_both_languages(qtbot: QtBot) -> None:
+    translations = Translations()
+    dsc_plus, sms, passcode = DscPlusPage(), SmsPage(), PasscodePage()
+    for page in (dsc_plus, sms, passcode):
+        qtbot.addWidget(page)
+    assert "your 4-digit PIN" in dsc_plus.instructions.text()
+    assert "the 6-digit challenge code" in dsc_plus.instructions.text()
+    assert "Enter the 8 digits" in dsc_plus.instructions.text()
+    assert dsc_plus.response_field.placeholderText() == "8 digits"
+    assert sms.code_field.placeholderText() == "6-digit security code"
+    assert "for 2 days" in passcode.instructions.text()
+    assert translations.apply("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: dsc_plus.response_field.placeholderText() == "8位数字")
+        assert "4位数PIN码" in dsc_plus.instructions.text()
+        assert "6位数挑战码" in dsc_plus.instructions.text()
+        assert sms.code_field.placeholderText() == "6位数安全代码"
+        assert "2天内" in passcode.instructions.text()
+    finally:
+        translations.apply("en")
 
 
 def test_qt_own_strings_are_translated_too(qtbot: QtBot, chinese: Translations) -> None:

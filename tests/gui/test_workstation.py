@@ -193,7 +193,9 @@ def env(tmp_path: Path) -> Iterator[Env]:
 
 
 def login_result(username: str = "demo", scope: Scope = Scope.FULL) -> LoginResult:
-    session = Session("not-a-real-token", datetime.now(UTC) + timedelta(hours=1), scope)
+    session = Session(
+        token="not-a-real-token", expires_at=datetime.now(UTC) + timedelta(hours=1), scope=scope
+    )
     return LoginResult(username, UNREACHABLE, session, Platform.TWS, False, False)
 
 

@@ -25,7 +25,9 @@ from tests.support.demo import (
     dsc_plus_response,
 )
 from tests.support.servers import make_context
-from tws_companion.server import accounts
+from tws_companion.protocol import DeviceStatus
+from tws_companion.server import accounts, device_secrets
+from tws_companion.server.account_errors import AccountError
 from tws_companion.server.app import create_app
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device
@@ -76,7 +78,7 @@ class Server:
         with self.ctx.db.transaction() as s:
             device = s.get(Device, device_id)
             assert device is not None
-            return accounts.device_card(self.ctx, device)
+            return device_secrets.device_card(self.ctx, device)
 
     def add_user(self, username: str, *devices: dict[str, Any], **fields: Any) -> None:
         with self.ctx.db.transaction() as s:
@@ -436,7 +438,7 @@ def test_temporary_passcode_scope_over_time(server: Server) -> None:
     with server.ctx.db.transaction() as s:
         user = accounts.require_user(s, "lost")
         for device in accounts.user_devices(s, user):
-            device.status = "revoked"  # the DSC+ is lost
+            device.status = DeviceStatus.REVOKED  # the DSC+ is lost
     passcode = server.issue_temporary("lost")
     assert passcode == passcode.upper()
 
@@ -483,7 +485,7 @@ def test_temporary_passcode_expires_on_day_eight(server: Server) -> None:
 def test_no_second_temporary_passcode_before_a_permanent_login(server: Server) -> None:
     server.add_user("again", {"kind": "sms"}, phone="+15555550166")
     server.issue_temporary("again")
-    with pytest.raises(accounts.AccountError, match="permanent device"):
+    with pytest.raises(AccountError, match="permanent device"):
         server.issue_temporary("again")
     server.clock.advance(minutes=1)
     started = server.start("again", "again-pass")

@@ -13,7 +13,7 @@ from tws_companion.server.errors import ApiError, CommittedApiError
 
 def _refuse(db: Database, source: str, error: ApiError) -> None:
     with db.transaction() as s:
-        s.add(SourceFailure(source=source, failures=1))
+        s.add(SourceFailure(source=source, level=1.0))
         raise error
 
 

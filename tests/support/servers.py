@@ -18,10 +18,13 @@ from tws_companion.server.passwords import FAST_HASH_PARAMETERS, Passwords
 from tws_companion.sls.policy import Policy
 
 
-def make_context(data_dir: Path, clock: ManualClock, policy: Policy | None = None) -> ServerContext:
+def make_context(
+    data_dir: Path, clock: ManualClock, policy: Policy | None = None, url: str | None = None
+) -> ServerContext:
+    """A context on ``url`` (default: SQLite in ``data_dir``), keys and outbox in ``data_dir``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     return ServerContext(
-        db=Database(f"sqlite:///{data_dir / 'sls.db'}"),
+        db=Database(url or f"sqlite:///{data_dir / 'sls.db'}"),
         master_key=load_or_create_master_key(data_dir / "master.key", env={}),
         passwords=Passwords(FAST_HASH_PARAMETERS, concurrency=2),
         gateway=OutboxGateway(data_dir / "outbox"),

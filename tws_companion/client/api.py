@@ -15,12 +15,13 @@ import json
 import logging
 import socket
 import ssl
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 from urllib.parse import quote, urlsplit
 
 import requests
+from pydantic import BaseModel
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import ConnectionPool
 from urllib3.exceptions import ReadTimeoutError
@@ -38,15 +39,20 @@ from tws_companion.client.errors import (
     ServerUnreachable,
     TlsError,
 )
-from tws_companion.client.models import (
+from tws_companion.client.models import parse_answer, settings_key_from_json
+from tws_companion.protocol import API_PREFIX, Channel, Platform
+from tws_companion.protocol.models import (
     ChallengeStep,
+    DeviceRequest,
     Health,
+    LoginDone,
+    LoginRequest,
     LoginStart,
     Me,
+    ResendRequest,
+    RespondRequest,
     Session,
-    settings_key_from_json,
 )
-from tws_companion.protocol import API_PREFIX, Channel, Platform
 
 __all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ApiClient", "is_loopback_host"]
 
@@ -251,7 +257,7 @@ class ApiClient:
 
     def health(self) -> Health:
         """``GET /health``."""
-        return Health.from_json(self._call("GET", "/health"))
+        return parse_answer(Health, self._call("GET", "/health"))
 
     def start_login(
         self, username: str, password: str, platform: Platform | str = Platform.TWS
@@ -262,25 +268,29 @@ class ApiClient:
             over plain HTTP to another machine.
         """
         self.require_secure()
-        body = {"username": username, "password": password, "platform": Platform(platform).value}
-        return LoginStart.from_json(self._call("POST", "/login", body))
+        body = LoginRequest.model_construct(
+            username=username, password=password, platform=Platform(platform)
+        )
+        return parse_answer(LoginStart, self._call("POST", "/login", body))
 
     def select_device(self, login_id: str, device_id: str) -> ChallengeStep:
         """``POST /login/{login_id}/device``: answer with this device; returns its challenge."""
         path = f"/login/{_segment(login_id)}/device"
-        return ChallengeStep.from_json(self._call("POST", path, {"device_id": device_id}))
+        body = DeviceRequest.model_construct(device_id=device_id)
+        return parse_answer(ChallengeStep, self._call("POST", path, body))
 
     def resend(self, login_id: str, channel: Channel | str) -> ChallengeStep:
         """``POST /login/{login_id}/resend``: send a new one-time code by SMS or voice."""
         path = f"/login/{_segment(login_id)}/resend"
-        body = {"channel": Channel(channel).value}
-        return ChallengeStep.from_json(self._call("POST", path, body))
+        body = ResendRequest.model_construct(channel=Channel(channel))
+        return parse_answer(ChallengeStep, self._call("POST", path, body))
 
     def respond(self, login_id: str, response: str) -> Session:
         """``POST /login/{login_id}/respond``: answer the challenge; returns the session."""
         self.require_secure()
         path = f"/login/{_segment(login_id)}/respond"
-        return Session.from_json(self._call("POST", path, {"response": response}))
+        body = RespondRequest.model_construct(response=response)
+        return parse_answer(LoginDone, self._call("POST", path, body)).session
 
     def logout(self, token: str) -> None:
         """``POST /logout``: end the session."""
@@ -288,7 +298,7 @@ class ApiClient:
 
     def me(self, token: str) -> Me:
         """``GET /me``: the session's user, scope and devices."""
-        return Me.from_json(self._call("GET", "/me", token=token))
+        return parse_answer(Me, self._call("GET", "/me", token=token))
 
     def settings_key(self, token: str) -> bytes:
         """``GET /me/settings-key``: the user's 32-byte settings key (full scope only)."""
@@ -300,7 +310,7 @@ class ApiClient:
         self,
         method: str,
         path: str,
-        body: Mapping[str, Any] | None = None,
+        body: BaseModel | None = None,
         *,
         token: str | None = None,
         expect_body: bool = True,
@@ -313,7 +323,7 @@ class ApiClient:
             response = self._session.request(
                 method,
                 url,
-                json=body,
+                json=None if body is None else body.model_dump(mode="json"),
                 headers=headers,
                 timeout=self._timeout,
                 verify=self._verify,

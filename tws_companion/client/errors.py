@@ -11,10 +11,11 @@ password, a response, a code, a session token or a settings key, nor a response 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from tws_companion.protocol import ErrorCode
+from tws_companion.protocol.error_body import parse_error_body
+from tws_companion.protocol.validation import WireFormatError
 
 
 class ClientError(Exception):
@@ -93,31 +94,17 @@ class ApiError(ClientError):
     @classmethod
     def from_body(cls, status: int, body: object) -> ApiError:
         """Parse an error body; :class:`ProtocolError` when it is not one."""
-        error = body.get("error") if isinstance(body, Mapping) else None
-        if not isinstance(error, Mapping):
-            raise ProtocolError("the error answer has no 'error' object", status=status)
-        code = error.get("code")
-        if not isinstance(code, str) or not code:
-            raise ProtocolError("the error answer has no 'error.code'", status=status)
-        message = error.get("message")
-        if not isinstance(message, str) or not message.strip():
-            message = f"The server refused the request ({code})."
+        try:
+            error = parse_error_body(body)
+        except WireFormatError as exc:
+            raise ProtocolError(f"not an error answer ({exc})", status=status) from None
         return cls.create(
-            code,
+            error.code,
             status,
-            " ".join(message.split()),
-            retry_after=_optional_count(error, "retry_after", status),
-            attempts_left=_optional_count(error, "attempts_left", status),
+            error.message or f"The server refused the request ({error.code}).",
+            retry_after=error.retry_after,
+            attempts_left=error.attempts_left,
         )
-
-
-def _optional_count(error: Mapping[Any, Any], key: str, status: int) -> int | None:
-    value = error.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ProtocolError(f"'error.{key}' is not a non-negative integer", status=status)
-    return value
 
 
 #: The class of each error code, filled in by the subclasses below as they are defined.
@@ -206,6 +193,10 @@ class ResendTooSoon(ApiError, code=ErrorCode.RESEND_TOO_SOON):
 
 class ResendLimit(ApiError, code=ErrorCode.RESEND_LIMIT):
     """No more codes for this login."""
+
+
+class DailySendLimit(ApiError, code=ErrorCode.DAILY_SEND_LIMIT):
+    """No more SMS or voice codes to this user or phone for now; ``retry_after`` seconds."""
 
 
 class GatewayUnavailable(ApiError, code=ErrorCode.GATEWAY_UNAVAILABLE):

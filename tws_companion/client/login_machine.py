@@ -1,13 +1,14 @@
 """The login as a state machine in plain Python: credentials → select device → respond → done.
 
-It holds no secret and performs no I/O. Whoever drives it (the Qt dialog, a test) calls the
-server, then reports the result with :meth:`LoginMachine.started`, :meth:`device_chosen`,
-:meth:`code_resent`, :meth:`succeeded` or :meth:`failed`; the machine moves to the next
-:class:`LoginState`, which the dialog renders. Time comes from an injected monotonic clock, so the
-lockout and voice-call countdowns are tested without waiting.
+It holds no secret and performs no I/O. Whoever drives it (the Qt dialog, the terminal login, a
+test) calls the server, then reports the result with :meth:`LoginMachine.started`,
+:meth:`device_chosen`, :meth:`code_resent`, :meth:`succeeded` or :meth:`failed`; the machine
+moves to the next :class:`LoginState`, which the driver renders. The machine alone decides what
+comes next: which failures leave the step open for another try, which send an M2FS user back to
+the drop-down, which end the login, and when a challenge has run out. Time comes from an injected
+monotonic clock, so the lockout and voice-call countdowns are tested without waiting.
 
-A password never enters the machine: the dialog hands it straight to the worker that calls the
-server and forgets it.
+A password never enters the machine: the driver hands it straight to the call to the server.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from tws_companion.client.models import (
     Session,
 )
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform
-from tws_companion.sls.policy import VOICE_CALL_WITHIN
+from tws_companion.sls.durations import ceil_seconds
+from tws_companion.sls.policy import THROTTLE_FIRST_WAIT, VOICE_CALL_WITHIN
 
 
 class Phase(StrEnum):
@@ -80,13 +82,21 @@ class LoginState:
     session: Session | None = field(default=None, repr=False)
 
     @property
-    def busy_allowed(self) -> bool:
-        return self.phase in (Phase.CREDENTIALS, Phase.SELECT_DEVICE, Phase.RESPOND)
-
-    @property
     def can_switch_device(self) -> bool:
         return self.phase is Phase.RESPOND and len(self.devices) > 1
 
+    @property
+    def can_request_code(self) -> bool:
+        """Whether a new code may be asked for, by SMS or voice ("Didn't receive a code?")."""
+        return (
+            self.phase is Phase.RESPOND
+            and self.challenge is not None
+            and self.challenge.type is ChallengeType.OOB
+        )
+
+
+#: Told when the machine's own timer ends an OCRA or code-card challenge (the server's words).
+_CHALLENGE_RAN_OUT = "The challenge has expired. Start over from step 1."
 
 #: Failures that end the login transaction: the user starts over from step 1.
 _START_OVER = {
@@ -111,14 +121,13 @@ class LoginMachine:
     def __init__(
         self,
         *,
-        username: str = "",
         platform: Platform = Platform.TWS,
         remembered_device_id: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock
         self.remembered_device_id = remembered_device_id
-        self.state = LoginState(username=username, platform=platform)
+        self.state = LoginState(platform=platform)
         self._listeners: list[Callable[[LoginState], None]] = []
 
     def subscribe(self, listener: Callable[[LoginState], None]) -> None:
@@ -139,37 +148,57 @@ class LoginMachine:
             return self._clock() + (challenge.expires_at.timestamp() - time.time())
         return None
 
+    def _step_one(
+        self,
+        phase: Phase = Phase.CREDENTIALS,
+        notice: Notice | None = None,
+        countdown_until: float | None = None,
+    ) -> LoginState:
+        """A state without a login transaction, keeping the user name and platform."""
+        return self._move(
+            LoginState(
+                phase=phase,
+                username=self.state.username,
+                platform=self.state.platform,
+                notice=notice,
+                countdown_until=countdown_until,
+            )
+        )
+
+    def _drop_down(self, preferred_device_id: str | None, notice: Notice | None) -> LoginState:
+        """Back to the M2FS drop-down, the login transaction still open."""
+        return self._move(
+            replace(
+                self.state,
+                phase=Phase.SELECT_DEVICE,
+                preferred_device_id=preferred_device_id,
+                device=None,
+                challenge=None,
+                challenge_deadline=None,
+                notice=notice,
+                countdown_until=None,
+            )
+        )
+
     # --- commands the user gives --------------------------------------------------------------
 
     def begin(self, username: str, platform: Platform) -> LoginState:
         """The user pressed Log In (the password goes to the server, not here)."""
-        return self._move(
-            LoginState(username=username.strip(), platform=platform, phase=Phase.CREDENTIALS)
-        )
+        return self._move(LoginState(username=username.strip(), platform=platform))
 
     def start_over(self) -> LoginState:
         """Back to step 1, keeping the user name and platform."""
-        return self._move(LoginState(username=self.state.username, platform=self.state.platform))
+        return self._step_one()
 
     def cancel(self) -> LoginState:
         return self.start_over()
 
     def choose_another_device(self) -> LoginState:
         """Back to the drop-down (M2FS): the user can always switch."""
-        if len(self.state.devices) < 2:
+        if not self.state.can_switch_device:
             return self.state
-        return self._move(
-            replace(
-                self.state,
-                phase=Phase.SELECT_DEVICE,
-                preferred_device_id=self.state.device.id if self.state.device else None,
-                device=None,
-                challenge=None,
-                challenge_deadline=None,
-                notice=None,
-                countdown_until=None,
-            )
-        )
+        device = self.state.device
+        return self._drop_down(device.id if device is not None else None, None)
 
     # --- results from the server --------------------------------------------------------------
 
@@ -181,7 +210,7 @@ class LoginMachine:
         state = replace(
             self.state,
             login_id=start.login_id,
-            devices=start.devices,
+            devices=tuple(start.devices),
             preferred_device_id=preferred,
             notice=None,
             countdown_until=None,
@@ -248,48 +277,22 @@ class LoginMachine:
             attempts_left=error.attempts_left,
         )
         if code in _WAIT:
-            seconds = error.retry_after or 60
-            return self._move(
-                LoginState(
-                    phase=Phase.LOCKED,
-                    username=self.state.username,
-                    platform=self.state.platform,
-                    notice=notice,
-                    countdown_until=self._clock() + seconds,
-                )
-            )
+            seconds = error.retry_after or ceil_seconds(THROTTLE_FIRST_WAIT)
+            until = self._clock() + seconds
+            return self._step_one(Phase.LOCKED, notice=notice, countdown_until=until)
         if code is ErrorCode.IP_RESTRICTED:
-            return self._move(
-                LoginState(
-                    phase=Phase.RESTRICTED,
-                    username=self.state.username,
-                    platform=self.state.platform,
-                    notice=notice,
-                )
-            )
+            return self._step_one(Phase.RESTRICTED, notice=notice)
         if code in _START_OVER or (
             code is ErrorCode.CHALLENGE_EXPIRED
             and not (self.state.challenge and self.state.challenge.type is ChallengeType.OOB)
         ):
             return self._move(replace(self.state, phase=Phase.EXPIRED, notice=notice))
         if code in _DEVICE_REFUSED and len(self.state.devices) > 1:
-            return self._move(
-                replace(
-                    self.state,
-                    phase=Phase.SELECT_DEVICE,
-                    device=None,
-                    challenge=None,
-                    notice=notice,
-                )
-            )
+            return self._drop_down(self.state.preferred_device_id, notice)
         if self.state.phase in (Phase.SELECT_DEVICE, Phase.RESPOND) and code in (
             _DEVICE_REFUSED | {ErrorCode.NO_ACTIVE_DEVICE}
         ):
-            return self._move(
-                LoginState(
-                    username=self.state.username, platform=self.state.platform, notice=notice
-                )
-            )
+            return self._step_one(notice=notice)
         return self._move(replace(self.state, notice=notice))
 
     # --- time ---------------------------------------------------------------------------------
@@ -313,7 +316,7 @@ class LoginMachine:
         left = self.seconds_left()
         if left == 0:
             if state.phase is Phase.LOCKED:
-                return self._move(LoginState(username=state.username, platform=state.platform))
+                return self._step_one()
             state = self._move(replace(state, countdown_until=None))
         if (
             state.phase is Phase.RESPOND
@@ -321,6 +324,8 @@ class LoginMachine:
             and state.challenge.type in (ChallengeType.OCRA, ChallengeType.INDICES)
             and self.challenge_seconds_left() == 0
         ):
-            notice = Notice(NoticeKind.SERVER_ERROR, code=ErrorCode.CHALLENGE_EXPIRED)
+            notice = Notice(
+                NoticeKind.SERVER_ERROR, code=ErrorCode.CHALLENGE_EXPIRED, text=_CHALLENGE_RAN_OUT
+            )
             return self._move(replace(state, phase=Phase.EXPIRED, notice=notice))
         return state

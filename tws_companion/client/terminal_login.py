@@ -2,8 +2,15 @@
 
 Asks for what the command line did not give (user name, password, device, response; every
 prompt ends in ``": "``), shows the challenge in plain words, and on success caches the user's
-settings key in the OS keyring. Exit codes: 0 logged in, 1 refused or failed (one line on
-standard error), 2 bad server URL, 130 interrupted (Ctrl-C or end of input).
+settings key in the OS keyring. Exit codes: 0 logged in (and, for a full-scope session, the key
+cached), 1 refused or failed (one line on standard error), 2 bad server URL, 130 interrupted
+(Ctrl-C or end of input).
+
+It drives the same :class:`LoginMachine` as the login dialog, and the machine decides what comes
+next: another try after a wrong response, the device list again when a device is refused, the
+end of the login, a challenge that ran out while the response was typed. The terminal only
+prompts and prints; where the dialog would wait out a lockout or ask for the password again, it
+ends with exit code 1.
 
 The password and the response are never printed, echoed back or logged: both are read without
 echo, whatever the challenge (a temporary passcode stays valid for 8 days; the words ``sms`` and
@@ -16,21 +23,18 @@ import argparse
 import getpass
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from functools import partial
+from typing import TextIO, TypeVar
 
 from tws_companion.client.api import ApiClient
-from tws_companion.client.errors import (
-    ClientError,
-    GatewayUnavailable,
-    ResendLimit,
-    ResendNotAvailable,
-    ResendTooSoon,
-    ResponseReused,
-    WrongResponse,
-)
-from tws_companion.client.models import Challenge, ChallengeStep, Device, Session
-from tws_companion.protocol import ChallengeType, Channel, Platform, Scope
+from tws_companion.client.errors import ClientError
+from tws_companion.client.login_machine import LoginMachine, LoginState, Notice, NoticeKind, Phase
+from tws_companion.client.login_steps import Responded, respond_and_cache_key
+from tws_companion.client.models import Challenge, Device
+from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope
+from tws_companion.sls.durations import plural
 from tws_companion.storage.secret_store import SecretStore, SecretStoreError
 
 __all__ = [
@@ -39,6 +43,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "add_arguments",
+    "describe_challenge",
     "hidden_input",
     "run",
 ]
@@ -52,13 +57,13 @@ EXIT_INTERRUPTED = 130
 
 Prompt = Callable[[str], str]
 
-#: Errors of a resend request after which the code already sent may still be typed.
-_RESEND_NOTES = (ResendTooSoon, ResendLimit, ResendNotAvailable, GatewayUnavailable)
-#: Errors of a response after which the same challenge may be answered again. (Not
-#: ResponseReused: the server has already ended that login.)
-_RETRY_RESPONSE = (WrongResponse,)
+_T = TypeVar("_T")
+
 #: Typed at the Response prompt of an SMS code: send a new code by that channel.
 _CHANNEL_WORDS = frozenset(channel.value for channel in Channel)
+#: The phases in which the user is asked something; any other one ends the terminal login (it
+#: does not wait out a lockout, nor ask for the password again).
+_ASKING = (Phase.SELECT_DEVICE, Phase.RESPOND)
 
 
 def hidden_input(prompt: str) -> str:
@@ -91,8 +96,10 @@ def run(
     secret_prompt: Prompt = hidden_input,
     out: TextIO | None = None,
     store: SecretStore | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
-    """Log in interactively; returns the exit code."""
+    """Log in interactively; returns the exit code. ``clock`` (monotonic seconds) times the
+    challenge."""
     out = out if out is not None else sys.stdout
     try:
         client = ApiClient(args.server)
@@ -102,14 +109,16 @@ def run(
     try:
         with client:
             login = _TerminalLogin(
-                client, prompt, secret_prompt, out, store if store is not None else SecretStore()
+                client,
+                prompt,
+                secret_prompt,
+                out,
+                store if store is not None else SecretStore(),
+                LoginMachine(clock=clock),
             )
             return login.run(args.user, Platform(args.platform))
     except (KeyboardInterrupt, EOFError):
         return EXIT_INTERRUPTED
-    except ResponseReused:
-        _fail("That response was already used once, and the server ended this login. Start over.")
-        return EXIT_FAILED
     except (ClientError, SecretStoreError) as exc:
         _fail(str(exc))
         return EXIT_FAILED
@@ -135,6 +144,18 @@ def describe_challenge(challenge: Challenge) -> list[str]:
     return ["Enter your temporary passcode"]
 
 
+def _notice_text(notice: Notice) -> str:
+    """What the terminal says about ``notice``: the server's words, but for a few codes said
+    better here. Empty for a new code sent: the new challenge is shown instead."""
+    if notice.kind in (NoticeKind.CODE_SENT, NoticeKind.VOICE_CALL_COMING):
+        return ""
+    if notice.code is ErrorCode.WRONG_RESPONSE and notice.attempts_left is not None:
+        return f"Wrong response: {plural(notice.attempts_left, 'attempt')} left."
+    if notice.code is ErrorCode.RESPONSE_REUSED:
+        return "That response was already used once, and the server ended this login. Start over."
+    return notice.text
+
+
 def _and(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -142,6 +163,9 @@ def _and(items: Sequence[str]) -> str:
 
 
 class _TerminalLogin:
+    """Prompts for what the machine's state asks and prints each new state; the machine decides
+    every step."""
+
     def __init__(
         self,
         client: ApiClient,
@@ -149,12 +173,19 @@ class _TerminalLogin:
         secret_prompt: Prompt,
         out: TextIO,
         store: SecretStore,
+        machine: LoginMachine,
     ) -> None:
         self._client = client
         self._prompt = prompt
         self._secret_prompt = secret_prompt
         self._out = out
         self._store = store
+        self._machine = machine
+        #: The state last shown, to print only what changed.
+        self._shown = machine.state
+        #: Why the settings key of the accepted response was not cached, if it was not.
+        self._key_problem: str | None = None
+        machine.subscribe(self._show)
 
     def _say(self, *lines: str) -> None:
         for line in lines:
@@ -170,86 +201,116 @@ class _TerminalLogin:
             if answer.strip():
                 return answer if exact else answer.strip()
 
+    def _call(self, report: Callable[[_T], object], call: Callable[[], _T]) -> None:
+        """Call the server and report the answer, or the failure, to the machine."""
+        try:
+            answer = call()
+        except ClientError as exc:
+            self._machine.failed(exc)
+        else:
+            report(answer)
+
     def run(self, username: str | None, platform: Platform) -> int:
         # Before asking for the password: refuse what would fail after it anyway.
         self._client.require_secure()
         self._store.check()  # no point logging in if the settings key cannot be kept
         username = (username or "").strip() or self._ask("User name")
         password = self._ask("Password", secret=True, exact=True)
-        start = self._client.start_login(username, password, platform)
-        if start.challenge is not None and start.device_id is not None:
-            device = _find(start.devices, start.device_id)
-            if device is not None:
-                self._say(f"Device: {_device_text(device)}")
-            step = ChallengeStep(start.step, start.device_id, start.challenge)
-        else:
-            device = self._choose_device(start.devices, start.preferred_device_id)
-            step = self._client.select_device(start.login_id, device.id)
-        session = self._answer(start.login_id, step.challenge)
-        self._finish(username, session)
-        return EXIT_OK
+        machine = self._machine
+        machine.begin(username, platform)
+        self._call(machine.started, partial(self._client.start_login, username, password, platform))
+        while True:
+            state = machine.state
+            if state.phase is Phase.SELECT_DEVICE:
+                self._select_device(state)
+            elif state.phase is Phase.RESPOND:
+                self._respond(state)
+            elif state.phase is Phase.DONE:
+                return self._finish(state)
+            else:
+                notice = state.notice
+                _fail(_notice_text(notice) if notice is not None else "The login ended.")
+                return EXIT_FAILED
 
-    def _choose_device(self, devices: Sequence[Device], preferred: str | None) -> Device:
-        self._say("Devices:")
-        default = None
-        for number, device in enumerate(devices, start=1):
-            mark = ""
-            if device.id == preferred:
-                default, mark = device, "  (default)"
-            self._say(f"  {number}. {_device_text(device)}{mark}")
+    def _show(self, state: LoginState) -> None:
+        """Print what is new in ``state``: a notice, the device list, the device the server
+        chose, the challenge. The end of the login is told by :meth:`run`."""
+        shown, self._shown = self._shown, state
+        if state.phase not in _ASKING:
+            return
+        if state.notice is not None and state.notice is not shown.notice:
+            text = _notice_text(state.notice)
+            if text:
+                self._say(text)
+        if state.phase is Phase.SELECT_DEVICE and shown.phase is not Phase.SELECT_DEVICE:
+            self._say("Devices:")
+            for number, device in enumerate(state.devices, start=1):
+                mark = "  (default)" if device.id == state.preferred_device_id else ""
+                self._say(f"  {number}. {_device_text(device)}{mark}")
+        if state.challenge is not None and state.challenge is not shown.challenge:
+            if shown.phase is Phase.CREDENTIALS and state.device is not None:
+                self._say(f"Device: {_device_text(state.device)}")  # the server chose it
+            self._say(*describe_challenge(state.challenge))
+
+    def _select_device(self, state: LoginState) -> None:
+        devices = state.devices
+        default = next((d for d in devices if d.id == state.preferred_device_id), None)
         choices = f"1-{len(devices)}" if len(devices) > 1 else "1"
         while True:
             answer = self._prompt(f"Device [{choices}]: ").strip()
             if not answer and default is not None:
-                return default
+                device = default
+                break
             if answer.isdigit() and 1 <= int(answer) <= len(devices):
-                return devices[int(answer) - 1]
+                device = devices[int(answer) - 1]
+                break
             self._say(f"Please type a number from 1 to {len(devices)}.")
+        assert state.login_id is not None  # a device is chosen within a login
+        select = partial(self._client.select_device, state.login_id, device.id)
+        self._call(self._machine.device_chosen, select)
 
-    def _answer(self, login_id: str, challenge: Challenge) -> Session:
-        self._say(*describe_challenge(challenge))
-        while True:
-            response = self._ask("Response", secret=True)
-            if challenge.type is ChallengeType.OOB and response.lower() in _CHANNEL_WORDS:
-                try:
-                    step = self._client.resend(login_id, Channel(response.lower()))
-                except _RESEND_NOTES as exc:
-                    self._say(str(exc))
-                    continue
-                challenge = step.challenge
-                self._say(*describe_challenge(challenge))
-                continue
-            try:
-                return self._client.respond(login_id, response)
-            except _RETRY_RESPONSE as exc:
-                self._say(_retry_text(exc))
+    def _respond(self, state: LoginState) -> None:
+        assert state.login_id is not None  # a challenge is answered within a login
+        response = self._ask("Response", secret=True)
+        word = response.lower()
+        if state.can_request_code and word in _CHANNEL_WORDS:
+            resend = partial(self._client.resend, state.login_id, Channel(word))
+            self._call(self._machine.code_resent, resend)
+            return
+        if self._machine.tick().phase is not Phase.RESPOND:
+            return  # the challenge ran out while the user was typing: no use sending it
+        answer = partial(
+            respond_and_cache_key,
+            self._client,
+            self._store,
+            state.username,
+            state.login_id,
+            response,
+        )
+        self._call(self._succeeded, answer)
 
-    def _finish(self, username: str, session: Session) -> None:
-        if session.scope is Scope.FULL:
-            key = self._client.settings_key(session.token)
-            self._store.set_settings_key(self._client.base_url, username, key)
+    def _succeeded(self, responded: Responded) -> None:
+        self._key_problem = responded.key_problem
+        self._machine.succeeded(responded.session)
+
+    def _finish(self, state: LoginState) -> int:
+        session = state.session
+        assert session is not None  # the machine is done only with a session
         try:  # the session was only needed for the key: end it rather than leave it open
             self._client.logout(session.token)
         except ClientError as exc:
             log.debug("logout after the terminal login failed: %s", type(exc).__name__)
-        self._say(f"Logged in as {username} (scope {session.scope.value}).")
+        if self._key_problem is not None:
+            _fail(f"Logged in, but the settings key was not cached: {self._key_problem}")
+            return EXIT_FAILED
+        self._say(f"Logged in as {state.username} (scope {session.scope.value}).")
         if session.scope is not Scope.FULL:
             self._say(
                 "This login only allows printing the Online Security Code Card in Client "
                 "Portal; no settings key was fetched."
             )
-
-
-def _find(devices: Sequence[Device], device_id: str) -> Device | None:
-    return next((device for device in devices if device.id == device_id), None)
+        return EXIT_OK
 
 
 def _device_text(device: Device) -> str:
     return f"{device.label or device.id} ({device.kind})"
-
-
-def _retry_text(exc: WrongResponse) -> str:
-    if exc.attempts_left is not None:
-        tries = "attempt" if exc.attempts_left == 1 else "attempts"
-        return f"Wrong response: {exc.attempts_left} {tries} left."
-    return str(exc)

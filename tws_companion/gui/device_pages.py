@@ -7,6 +7,8 @@ the server. Signals of DevicePage: submitted(str) — the response; resendReques
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFont, QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -25,6 +27,20 @@ from tws_companion.client.models import Challenge, Device
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.layouts import right_aligned
 from tws_companion.gui.messages import countdown_text
+from tws_companion.sls.policy import (
+    CODE_CARD_INDICES_PER_CHALLENGE,
+    CODE_CARD_VALUE_LENGTH,
+    DSC_PLUS_CHALLENGE_DIGITS,
+    DSC_PLUS_PIN_DIGITS,
+    OCRA_RESPONSE_DIGITS,
+    ONE_TIME_CODE_DIGITS,
+    TEMPORARY_FULL_ACCESS,
+)
+
+
+def _digits_validator(digits: int, field: QLineEdit) -> QRegularExpressionValidator:
+    """Up to ``digits`` ASCII digits in ``field``."""
+    return QRegularExpressionValidator(QRegularExpression(f"[0-9]{{0,{digits}}}"), field)
 
 
 def _big(label: QLabel, size: int = 22) -> QLabel:
@@ -116,7 +132,7 @@ class DevicePage(TranslatedWidget):
 class OcraPage(DevicePage):
     """A challenge code typed into a device; the device's response typed back."""
 
-    response_length = 8
+    response_length = OCRA_RESPONSE_DIGITS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,7 +143,7 @@ class OcraPage(DevicePage):
         self.response_field = QLineEdit()
         self.response_field.setObjectName("responseField")
         self.response_field.setValidator(
-            QRegularExpressionValidator(QRegularExpression(r"\d{0,8}"), self.response_field)
+            _digits_validator(self.response_length, self.response_field)
         )
         self.response_field.returnPressed.connect(self._submit)
         self.response_field.textChanged.connect(self._update_enabled)
@@ -158,7 +174,9 @@ class OcraPage(DevicePage):
         super().retranslate()
         self.challenge_caption.setText(self.tr("Challenge code:"))
         self.response_caption.setText(self.tr("Response:"))
-        self.response_field.setPlaceholderText(self.tr("8 digits"))
+        self.response_field.setPlaceholderText(
+            self.tr("{digits} digits").format(digits=self.response_length)
+        )
 
 
 class DscPlusPage(OcraPage):
@@ -169,12 +187,16 @@ class DscPlusPage(OcraPage):
             self.tr(
                 "<ol>"
                 "<li>Press and hold the <b>press</b> button until <b>PIN&gt;</b> appears, enter "
-                "your 4-digit PIN and press <b>OK</b>.</li>"
-                "<li>When <b>CHALLNG&gt;</b> appears, enter the 6-digit challenge code shown "
-                "here and press <b>OK</b>.</li>"
-                "<li>Enter the 8 digits of the response code below and click <b>Log In</b>. If "
-                "the time runs out, start over from step 1.</li>"
+                "your {pin}-digit PIN and press <b>OK</b>.</li>"
+                "<li>When <b>CHALLNG&gt;</b> appears, enter the {challenge}-digit challenge code "
+                "shown here and press <b>OK</b>.</li>"
+                "<li>Enter the {response} digits of the response code below and click "
+                "<b>Log In</b>. If the time runs out, start over from step 1.</li>"
                 "</ol>"
+            ).format(
+                pin=DSC_PLUS_PIN_DIGITS,
+                challenge=DSC_PLUS_CHALLENGE_DIGITS,
+                response=self.response_length,
             )
         )
 
@@ -205,20 +227,22 @@ class LegacyOcraPage(OcraPage):
 
 
 class CodeCardPage(DevicePage):
-    """Two index numbers; the two 3-character values from the card, one field each."""
+    """The index numbers of the challenge; the card's value for each, one field each."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fields: list[QLineEdit] = []
         self.captions: list[QLabel] = []
         grid = QHBoxLayout()
-        for _ in range(2):
+        for _ in range(CODE_CARD_INDICES_PER_CHALLENGE):
             box = QVBoxLayout()
             caption = _big(QLabel(), 14)
             field = QLineEdit()
-            field.setMaxLength(3)
+            field.setMaxLength(CODE_CARD_VALUE_LENGTH)
             field.setValidator(
-                QRegularExpressionValidator(QRegularExpression(r"[A-Za-z0-9]{0,3}"), field)
+                QRegularExpressionValidator(
+                    QRegularExpression(f"[A-Za-z0-9]{{0,{CODE_CARD_VALUE_LENGTH}}}"), field
+                )
             )
             field.textChanged.connect(self._advance)
             field.returnPressed.connect(self._submit)
@@ -238,14 +262,17 @@ class CodeCardPage(DevicePage):
         self._advance()
 
     def _advance(self) -> None:
-        first, second = self.fields
-        if len(first.text()) == 3 and first.hasFocus():
-            second.setFocus()
-        self.submit_button.setEnabled(all(len(f.text()) == 3 for f in self.fields))
+        for field, following in pairwise(self.fields):
+            if len(field.text()) == CODE_CARD_VALUE_LENGTH and field.hasFocus():
+                following.setFocus()
+                break
+        self.submit_button.setEnabled(
+            all(len(f.text()) == CODE_CARD_VALUE_LENGTH for f in self.fields)
+        )
 
     def response(self) -> str:
         values = [field.text().strip().upper() for field in self.fields]
-        return "".join(values) if all(len(v) == 3 for v in values) else ""
+        return "".join(values) if all(len(v) == CODE_CARD_VALUE_LENGTH for v in values) else ""
 
     def set_busy(self, busy: bool) -> None:
         super().set_busy(busy)
@@ -262,9 +289,9 @@ class CodeCardPage(DevicePage):
         )
         self.instructions.setText(
             self.tr(
-                "Find the two index numbers on your card and enter the 3-character value next "
-                "to each, without spaces."
-            )
+                "Find the index numbers on your card and enter the {length}-character value "
+                "next to each, without spaces."
+            ).format(length=CODE_CARD_VALUE_LENGTH)
         )
 
 
@@ -277,9 +304,7 @@ class SmsPage(DevicePage):
         self.sent_to.setWordWrap(True)
         self.code_field = QLineEdit()
         self.code_field.setObjectName("responseField")
-        self.code_field.setValidator(
-            QRegularExpressionValidator(QRegularExpression(r"\d{0,6}"), self.code_field)
-        )
+        self.code_field.setValidator(_digits_validator(ONE_TIME_CODE_DIGITS, self.code_field))
         self.code_field.textChanged.connect(self._update_enabled)
         self.code_field.returnPressed.connect(self._submit)
         self.not_received = QPushButton()
@@ -327,7 +352,7 @@ class SmsPage(DevicePage):
         self.resendRequested.emit("voice" if self.by_voice.isChecked() else "sms")
 
     def _update_enabled(self) -> None:
-        self.submit_button.setEnabled(len(self.code_field.text()) == 6)
+        self.submit_button.setEnabled(len(self.code_field.text()) == ONE_TIME_CODE_DIGITS)
 
     def set_busy(self, busy: bool) -> None:
         super().set_busy(busy)
@@ -351,7 +376,7 @@ class SmsPage(DevicePage):
 
     def response(self) -> str:
         text = self.code_field.text().strip()
-        return text if len(text) == 6 else ""
+        return text if len(text) == ONE_TIME_CODE_DIGITS else ""
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -365,7 +390,9 @@ class SmsPage(DevicePage):
             if voice
             else self.tr("A security code was sent by SMS to {phone}.").format(phone=destination)
         )
-        self.code_field.setPlaceholderText(self.tr("6-digit security code"))
+        self.code_field.setPlaceholderText(
+            self.tr("{digits}-digit security code").format(digits=ONE_TIME_CODE_DIGITS)
+        )
         self.instructions.setText(self.tr("Enter the security code and click <b>Log In</b>."))
         self.not_received.setText(self.tr("Didn't receive a security code?"))
         self.request_title.setText(self.tr("Request new security code"))
@@ -393,8 +420,9 @@ class PasscodePage(DevicePage):
         self.instructions.setText(
             self.tr(
                 "Enter the temporary passcode Client Services gave you. It opens every platform "
-                "for 2 days, then Client Portal only, to print your Online Security Code Card."
-            )
+                "for {days} days, then Client Portal only, to print your Online Security Code "
+                "Card."
+            ).format(days=TEMPORARY_FULL_ACCESS.days)
         )
         self.passcode_field.setPlaceholderText(self.tr("Temporary passcode"))
 

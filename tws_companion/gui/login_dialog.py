@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from tws_companion.client.api import ApiClient
-from tws_companion.client.errors import ApiError, ClientError
+from tws_companion.client.errors import ApiError
 from tws_companion.client.login_machine import LoginMachine, LoginState, NoticeKind, Phase
+from tws_companion.client.login_steps import Responded, respond_and_cache_key
 from tws_companion.client.models import ChallengeStep, LoginStart, Session
 from tws_companion.gui.device_pages import PAGES, DevicePage
 from tws_companion.gui.i18n import LANGUAGES, TranslatedWidget, Translations
@@ -44,8 +45,8 @@ from tws_companion.gui.messages import describe, describe_failure, wait_text
 from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.worker import Task, Worker
-from tws_companion.protocol import Platform, Scope
-from tws_companion.storage.secret_store import SecretStore, SecretStoreError
+from tws_companion.protocol import Platform
+from tws_companion.storage.secret_store import SecretStore
 
 STYLE = """
 QDialog#loginDialog { background: #f4f6f9; }
@@ -81,22 +82,6 @@ class LoginResult:
     use_server_settings: bool
     #: Whether the settings key was fetched and cached in the keyring (full-scope logins).
     settings_key_cached: bool
-
-
-def respond_and_cache_key(
-    api: ApiClient, store: SecretStore, username: str, login_id: str, response: str
-) -> tuple[Session, bool]:
-    """Worker side of the last step: the response, then the user's settings key cached in the OS
-    keyring (full-scope logins). A keyring problem does not undo a good login: the result says
-    whether the key was cached."""
-    session = api.respond(login_id, response)
-    if session.scope is not Scope.FULL:
-        return session, False
-    try:
-        store.set_settings_key(api.base_url, username, api.settings_key(session.token))
-    except (ClientError, SecretStoreError):
-        return session, False
-    return session, True
 
 
 class CredentialsPage(TranslatedWidget):
@@ -596,8 +581,8 @@ class LoginDialog(QDialog):
             )
 
     @Slot(object)
-    def _responded(self, outcome: tuple[Session, bool]) -> None:
-        session, cached = outcome
+    def _responded(self, outcome: Responded) -> None:
+        session, cached = outcome.session, outcome.key_cached
         state = self.machine.state
         if state.device is not None:
             self.preferences.set_device(state.username, state.device.id)

@@ -29,7 +29,6 @@ class OnScreenKeyboard(TranslatedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("onScreenKeyboard")
-        self._shift = False
         self._keys: list[QPushButton] = []
         grid = QGridLayout(self)
         grid.setSpacing(3)
@@ -62,7 +61,6 @@ class OnScreenKeyboard(TranslatedWidget):
         self.retranslate()
 
     def _set_shift(self, on: bool) -> None:
-        self._shift = on
         for button in self._keys:
             text = button.text()
             button.setText(text.upper() if on else text.lower())

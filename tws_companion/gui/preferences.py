@@ -6,9 +6,14 @@ the second-factor device last used. Stored with QSettings in the platform's usua
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 
 from tws_companion.protocol import Platform
+from tws_companion.sls.usernames import normalize_username
+from tws_companion.storage.paths import ensure_private_dir, ensure_private_file
 
 ORGANIZATION = "TWS Companion"
 APPLICATION = "tws-companion"
@@ -17,12 +22,23 @@ APPLICATION = "tws-companion"
 def _key(username: str) -> str:
     # QSettings keys treat '/' and '\\' as separators; user names never contain them on the
     # server, but a typo must not address another key.
-    return username.strip().casefold().replace("/", "_").replace("\\", "_")
+    return normalize_username(username).replace("/", "_").replace("\\", "_")
+
+
+def _make_owner_only(path: Path) -> None:
+    """The preferences file and its folder readable by their owner only (QSettings keeps an
+    existing file's mode when it saves)."""
+    with contextlib.suppress(OSError):  # an unwritable config folder: Qt reports it on save
+        ensure_private_dir(path.parent)
+        ensure_private_file(path)
 
 
 class LoginPreferences:
     def __init__(self, settings: QSettings | None = None) -> None:
-        self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
+        if settings is None:
+            settings = QSettings(ORGANIZATION, APPLICATION)
+            _make_owner_only(Path(settings.fileName()))
+        self._settings = settings
 
     @property
     def last_username(self) -> str:

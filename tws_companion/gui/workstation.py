@@ -117,21 +117,16 @@ from tws_companion.layout.geometry import (
     screen_of,
 )
 from tws_companion.layout.model import (
-    Chart,
     ColorGroup,
     DockArea,
     GlobalConfig,
     Layout,
     Mode,
-    News,
-    Notes,
-    OrderEntry,
     Panel,
     PanelKind,
-    PanelState,
-    Portfolio,
     Watchlist,
     Workspace,
+    new_state,
 )
 from tws_companion.layout.profile import SettingsProfile
 
@@ -140,7 +135,6 @@ __all__ = [
     "BUILD_SLICE_MS",
     "GEOMETRY_DELAY_MS",
     "WorkstationWindow",
-    "new_state",
 ]
 
 #: The longest stretch of building or deleting panels before the event loop runs again.
@@ -156,24 +150,10 @@ DEFAULT_SIZE = (1280, 820)
 #: A floating panel's size when nothing is remembered.
 DEFAULT_FLOATING_SIZE = (420, 320)
 
-_NEW_STATES: dict[PanelKind, Callable[[], PanelState]] = {
-    PanelKind.WATCHLIST: Watchlist,
-    PanelKind.ORDER_ENTRY: OrderEntry,
-    PanelKind.CHART: Chart,
-    PanelKind.PORTFOLIO: Portfolio,
-    PanelKind.NEWS: News,
-    PanelKind.NOTES: Notes,
-}
-
 
 def _save_geometry_json(profile: SettingsProfile, data: bytes) -> None:
     """On the worker: save the geometry book taken as JSON on the GUI thread."""
     profile.save_geometry(GeometryBook.from_json(data))
-
-
-def new_state(kind: PanelKind) -> PanelState:
-    """A fresh state for a new panel of ``kind`` (Window > New Window)."""
-    return _NEW_STATES[kind]()
 
 
 # --- the window ------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ server hands out after a full login (and the OS keyring caches). The file::
 header is authenticated as associated data: the envelope format, the user name casefolded and the
 cipher name (``_associated_data``); the nonce and the ciphertext are authenticated by GCM itself.
 A changed user name, format, cipher, nonce or ciphertext byte is detected (``TamperedFile``);
-only the casing of the user name may change (user names are compared casefolded).
+only the casing of the user name may change (user names are compared as
+:func:`~tws_companion.sls.usernames.normalize_username` has them).
 
 Every settings file, plain or encrypted, is at most
 :data:`~tws_companion.layout.xml_format.MAX_FILE_BYTES`: base64 makes an envelope a third larger
@@ -47,6 +48,7 @@ from tws_companion.layout.errors import (
     TamperedFile,
 )
 from tws_companion.layout.model import Layout
+from tws_companion.sls.usernames import normalize_username
 
 __all__ = [
     "CIPHER",
@@ -100,6 +102,10 @@ def _associated_data(username: str) -> bytes:
     """The header as authenticated: format, user (casefolded) and cipher."""
     fields = (ENVELOPE_TAG, f"format={ENVELOPE_FORMAT}", f"user={username.casefold()}")
     return "\n".join((*fields, f"cipher={CIPHER}")).encode()
+
+
+def _same_user(owner: str, username: str) -> bool:
+    return normalize_username(owner) == normalize_username(username)
 
 
 def _check_key(key: bytes) -> None:
@@ -219,7 +225,7 @@ def envelope_owner(data: bytes) -> str:
 
 def _open(envelope: _Envelope, username: str, key: bytes) -> bytes:
     _check_key(key)
-    if envelope.owner.casefold() != username.casefold():
+    if not _same_user(envelope.owner, username):
         raise OtherUsersFile(envelope.owner)
     try:
         return AESGCM(key).decrypt(
@@ -255,7 +261,7 @@ def read_settings(
     if not is_envelope(data) and not cut_short_envelope:
         return OpenedSettings(layout=xml_format.loads(data), encrypted=False, owner=None)
     envelope = _parse(data)
-    if envelope.owner.casefold() != username.casefold():
+    if not _same_user(envelope.owner, username):
         raise OtherUsersFile(envelope.owner)
     key = key_for()
     if key is None:

@@ -125,9 +125,6 @@ class Rect:
             return None
         return Rect(left, top, right - left, bottom - top)
 
-    def contains_point(self, x: int, y: int) -> bool:
-        return self.x <= x < self.right and self.y <= y < self.bottom
-
     def contains(self, other: Rect) -> bool:
         """Whether ``other`` lies entirely within this rectangle."""
         return (

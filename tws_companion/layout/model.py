@@ -13,6 +13,7 @@ attributes and child elements survive a read and a write unchanged.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -46,6 +47,7 @@ __all__ = [
     "Workspace",
     "Workstation",
     "new_id",
+    "new_state",
 ]
 
 
@@ -222,6 +224,20 @@ class Notes:
 
 
 PanelState = Watchlist | OrderEntry | Chart | Portfolio | News | Notes
+
+_NEW_STATES: dict[PanelKind, Callable[[], PanelState]] = {
+    PanelKind.WATCHLIST: Watchlist,
+    PanelKind.ORDER_ENTRY: OrderEntry,
+    PanelKind.CHART: Chart,
+    PanelKind.PORTFOLIO: Portfolio,
+    PanelKind.NEWS: News,
+    PanelKind.NOTES: Notes,
+}
+
+
+def new_state(kind: PanelKind) -> PanelState:
+    """The state of a new panel of ``kind``, every setting at its default."""
+    return _NEW_STATES[kind]()
 
 
 @dataclass

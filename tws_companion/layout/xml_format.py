@@ -131,6 +131,7 @@ from tws_companion.layout.model import (
     Workspace,
     Workstation,
     new_id,
+    new_state,
 )
 
 __all__ = [
@@ -705,7 +706,7 @@ def _read_panel(el: Element, where: str) -> Panel:
         else:
             raise _corrupt(el, where, f"there is more than one <{state_tag}>")
     return Panel(
-        state=_STATE_DEFAULTS[kind]() if state is None else state,
+        state=new_state(kind) if state is None else state,
         title=title,
         id=el.get("id") or new_id(),
         area=_enum(el, "area", DockArea, DockArea.LEFT, where),
@@ -823,14 +824,6 @@ _STATE_READERS: dict[PanelKind, Callable[[Element, str], PanelState]] = {
     PanelKind.PORTFOLIO: _read_portfolio,
     PanelKind.NEWS: _read_news,
     PanelKind.NOTES: _read_notes,
-}
-_STATE_DEFAULTS: dict[PanelKind, Callable[[], PanelState]] = {
-    PanelKind.WATCHLIST: Watchlist,
-    PanelKind.ORDER_ENTRY: OrderEntry,
-    PanelKind.CHART: Chart,
-    PanelKind.PORTFOLIO: Portfolio,
-    PanelKind.NEWS: News,
-    PanelKind.NOTES: Notes,
 }
 
 

@@ -6,8 +6,6 @@ stored the same way because OCRA feeds the PIN itself into the response.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,12 +15,18 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tws_companion.protocol import DeviceStatus
+from tws_companion.protocol.fields import DEVICE_ID_MAX_LENGTH, is_device_id
+from tws_companion.protocol.models import SETTINGS_KEY_BYTES
+from tws_companion.server import authenticators
+from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, LoginFailure, User
+from tws_companion.server.device_secrets import device_card, device_pin, device_secret
 from tws_companion.sls import code_card, temporary
-from tws_companion.sls.devices import DeviceKind, spec
+from tws_companion.sls.devices import DeviceKind
 from tws_companion.sls.ip_rules import parse_allowed_ips
-from tws_companion.sls.policy import PIN_DIGITS
+from tws_companion.sls.usernames import normalize_username as normalize_username
 
 IDENTITY_FIELDS = (
     "entity_id",
@@ -32,16 +36,6 @@ IDENTITY_FIELDS = (
     "id_document_type",
     "id_document_number",
 )
-SETTINGS_KEY_BYTES = 32
-MIN_PHONE_DIGITS = 7
-
-
-class AccountError(Exception):
-    """A provisioning request that cannot be carried out; the message says why."""
-
-
-def normalize_username(username: str) -> str:
-    return username.strip().casefold()
 
 
 def new_device_id() -> str:
@@ -66,6 +60,20 @@ def require_device(session: Session, user: User, device_id: str) -> Device:
     return device
 
 
+def _checked_profile(
+    password: str, allowed_ips: Iterable[str], identity: Mapping[str, Any] | None
+) -> tuple[list[str], dict[str, str]]:
+    """The allowed networks and identity fields to store; refuses an empty password."""
+    if not password:
+        raise AccountError("a password must not be empty")
+    ips = [str(network) for network in parse_allowed_ips(allowed_ips)]
+    fields = dict(identity or {})
+    unknown = sorted(set(fields) - set(IDENTITY_FIELDS))
+    if unknown:
+        raise AccountError(f"unknown identity fields: {', '.join(unknown)}")
+    return ips, {key: str(value) for key, value in fields.items()}
+
+
 def create_user(
     ctx: ServerContext,
     session: Session,
@@ -75,32 +83,23 @@ def create_user(
     phone: str | None = None,
     allowed_ips: Iterable[str] = (),
     identity: Mapping[str, Any] | None = None,
-    replace: bool = False,
 ) -> User:
+    """A new user with a new settings key; refused when the name is taken (see
+    :func:`update_user`). Failed logins counted against the name before it existed are
+    forgotten."""
     name = normalize_username(username)
     if not name or len(name) > 64:
         raise AccountError("a user name must have 1 to 64 characters")
-    if not password:
-        raise AccountError("a password must not be empty")
-    ips = [str(network) for network in parse_allowed_ips(allowed_ips)]
-    identity = dict(identity or {})
-    unknown = sorted(set(identity) - set(IDENTITY_FIELDS))
-    if unknown:
-        raise AccountError(f"unknown identity fields: {', '.join(unknown)}")
-    existing = find_user(session, name)
-    if existing is not None:
-        if not replace:
-            raise AccountError(f"user {name!r} already exists")
-        session.execute(delete(Device).where(Device.user_id == existing.id))
-        session.delete(existing)
-        session.flush()
+    ips, fields = _checked_profile(password, allowed_ips, identity)
+    if find_user(session, name) is not None:
+        raise AccountError(f"user {name!r} already exists")
     session.execute(delete(LoginFailure).where(LoginFailure.username == name))
     user = User(
         username=name,
         password_hash=ctx.passwords.hash(password),
         phone=phone,
         allowed_ips=ips,
-        identity={key: str(value) for key, value in identity.items()},
+        identity=fields,
         settings_key_enc=b"",
         created_at=ctx.clock.now(),
     )
@@ -110,6 +109,89 @@ def create_user(
         secrets.token_bytes(SETTINGS_KEY_BYTES), f"settings-key:{user.id}"
     )
     return user
+
+
+def update_user(
+    ctx: ServerContext,
+    session: Session,
+    user: User,
+    *,
+    password: str,
+    phone: str | None = None,
+    allowed_ips: Iterable[str] = (),
+    identity: Mapping[str, Any] | None = None,
+) -> None:
+    """Give an existing user this password, phone, allowed addresses and identity fields.
+
+    Everything else stays: the id, the settings key (so encrypted layout files still open), the
+    sessions, the failed-login streak or lockout, the devices, the preferred device and the
+    temporary-passcode history. The password hash is replaced only when ``password`` no longer
+    verifies against it, so loading the same scenario again changes nothing.
+    """
+    ips, fields = _checked_profile(password, allowed_ips, identity)
+    if not ctx.passwords.verify(user.password_hash, password):
+        user.password_hash = ctx.passwords.hash(password)
+    user.phone = phone
+    user.allowed_ips = ips
+    user.identity = fields
+    session.flush()
+
+
+def device_label(kind: DeviceKind, label: str | None) -> str:
+    """The label a device of ``kind`` is stored with: ``label`` trimmed to 64 characters, else
+    the kind's name."""
+    return (label or kind.value).strip()[:64]
+
+
+def update_device(
+    ctx: ServerContext,
+    session: Session,
+    user: User,
+    device: Device,
+    *,
+    kind: DeviceKind | str,
+    label: str | None = None,
+    secret_hex: str | None = None,
+    pin: str | None = None,
+    phone: str | None = None,
+    card: code_card.CodeCard | None = None,
+    passcode: str | None = None,
+) -> None:
+    """Give ``user``'s existing ``device`` this kind, label and what it answers with, in place.
+
+    A value not given keeps the device's current one (its OCRA key, PIN, code card, temporary
+    passcode; an SMS device without a phone follows the user's phone, else keeps its own); a
+    device whose kind changes is enrolled afresh. The id, status (a locked device stays locked
+    until support resets it), consecutive failures, issue date and used challenges stay.
+    """
+    try:
+        authenticator = authenticators.authenticator_for(kind)
+    except ValueError:
+        raise AccountError(f"unknown device kind {kind!r}") from None
+    if device.user_id != user.id:
+        raise AccountError(f"device {device.id!r} belongs to another user")
+    new_kind = authenticator.kind
+    device.label = device_label(new_kind, label)
+    if device.kind != new_kind.value:
+        device.kind = new_kind.value
+        device.secret_enc = device.pin_enc = device.phone = None
+    else:
+        if new_kind is DeviceKind.TEMPORARY and passcode is None:
+            session.flush()
+            return  # only a digest of the passcode is kept: nothing to enrol again from
+        if authenticator.spec.ocra_suite is not None and secret_hex is None:
+            secret_hex = device_secret(ctx, device).hex() if device.secret_enc else None
+        if pin is None:
+            pin = device_pin(ctx, device)
+        if new_kind in (DeviceKind.CODE_CARD, DeviceKind.ONLINE_CARD) and card is None:
+            card = device_card(ctx, device) if device.secret_enc else None
+        if phone is None and not user.phone:
+            phone = device.phone
+    enrolment = authenticators.Enrolment(
+        secret_hex=secret_hex, pin=pin, phone=phone, card=card, passcode=passcode
+    )
+    authenticator.enroll(ctx, device, user, enrolment)
+    session.flush()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,62 +224,30 @@ def add_device(
     device_id: str | None = None,
 ) -> NewDevice:
     try:
-        device_spec = spec(kind)
+        authenticator = authenticators.authenticator_for(kind)
     except ValueError:
         raise AccountError(f"unknown device kind {kind!r}") from None
+    if device_id is not None and not is_device_id(device_id):
+        raise AccountError(
+            f"a device id has 1 to {DEVICE_ID_MAX_LENGTH} letters, digits, '-' or '_'"
+        )
     device = Device(
         id=device_id or new_device_id(),
         user_id=user.id,
-        kind=device_spec.kind.value,
-        label=(label or device_spec.kind.value).strip()[:64],
-        status="active",
+        kind=authenticator.kind.value,
+        label=device_label(authenticator.kind, label),
+        status=DeviceStatus.ACTIVE,
         issued_at=issued_at or ctx.clock.now(),
     )
-    generated: str | None = None
-    issued_passcode: str | None = None
-    if device_spec.ocra_suite is not None:
-        if secret_hex is None:
-            secret_hex = generated = secrets.token_hex(32)
-        try:
-            key = bytes.fromhex(secret_hex)
-        except ValueError:
-            raise AccountError("secret_hex must be hexadecimal") from None
-        if len(key) < 16:
-            raise AccountError("an OCRA secret must be at least 16 bytes (32 hex digits)")
-        device.secret_enc = ctx.master_key.encrypt(key, f"device-secret:{device.id}")
-        if device_spec.uses_pin:
-            if pin is None or not (pin.isascii() and pin.isdigit() and len(pin) == PIN_DIGITS):
-                raise AccountError(
-                    f"a {device_spec.kind.value} device needs a {PIN_DIGITS}-digit PIN"
-                )
-            device.pin_enc = ctx.master_key.encrypt(pin.encode(), f"device-pin:{device.id}")
-    elif device_spec.kind in (DeviceKind.CODE_CARD, DeviceKind.ONLINE_CARD):
-        card = card or code_card.generate_card(ctx.policy.code_card_size)
-        device.secret_enc = ctx.master_key.encrypt(
-            code_card.card_to_json(card).encode(), f"device-secret:{device.id}"
-        )
-    elif device_spec.kind is DeviceKind.SMS:
-        device.phone = phone or user.phone
-        if not device.phone:
-            raise AccountError("an SMS device needs a phone number (the user has none)")
-        if sum(ch.isdigit() for ch in device.phone) < MIN_PHONE_DIGITS:
-            raise AccountError(f"a phone number needs at least {MIN_PHONE_DIGITS} digits")
-    elif device_spec.kind is DeviceKind.TEMPORARY:
-        issued_passcode = temporary.normalize_passcode(
-            passcode or temporary.new_temporary_passcode(ctx.policy.temporary_passcode_length)
-        )
-        device.secret_enc = ctx.master_key.encrypt(
-            passcode_digest(ctx, issued_passcode).encode(), f"device-secret:{device.id}"
-        )
+    enrolment = authenticators.Enrolment(
+        secret_hex=secret_hex, pin=pin, phone=phone, card=card, passcode=passcode
+    )
+    enrolled = authenticator.enroll(ctx, device, user, enrolment)
     session.add(device)
     session.flush()
-    return NewDevice(device, generated_secret_hex=generated, passcode=issued_passcode)
-
-
-def passcode_digest(ctx: ServerContext, passcode: str) -> str:
-    """HMAC-SHA256 of a normalised temporary passcode under the server's passcode key."""
-    normalized = temporary.normalize_passcode(passcode).encode()
-    return hmac.new(ctx.passcode_key, normalized, hashlib.sha256).hexdigest()
+    return NewDevice(
+        device, generated_secret_hex=enrolled.generated_secret_hex, passcode=enrolled.passcode
+    )
 
 
 def issue_temporary_passcode(ctx: ServerContext, session: Session, user: User) -> NewDevice:
@@ -213,7 +263,7 @@ def issue_temporary_passcode(ctx: ServerContext, session: Session, user: User) -
     for old in session.scalars(
         select(Device).where(Device.user_id == user.id, Device.kind == DeviceKind.TEMPORARY.value)
     ):
-        old.status = "revoked"
+        old.status = DeviceStatus.REVOKED
     user.last_temporary_issued_at = now
     return add_device(
         ctx, session, user, kind=DeviceKind.TEMPORARY, label="Temporary passcode", issued_at=now
@@ -225,26 +275,10 @@ def issue_online_card(ctx: ServerContext, session: Session, user: User) -> Devic
     for old in session.scalars(
         select(Device).where(Device.user_id == user.id, Device.kind == DeviceKind.ONLINE_CARD.value)
     ):
-        old.status = "revoked"
+        old.status = DeviceStatus.REVOKED
     return add_device(
         ctx, session, user, kind=DeviceKind.ONLINE_CARD, label="Online Security Code Card"
     ).device
-
-
-def device_secret(ctx: ServerContext, device: Device) -> bytes:
-    if device.secret_enc is None:
-        raise AccountError(f"device {device.id} has no secret")
-    return ctx.master_key.decrypt(device.secret_enc, f"device-secret:{device.id}")
-
-
-def device_pin(ctx: ServerContext, device: Device) -> str | None:
-    if device.pin_enc is None:
-        return None
-    return ctx.master_key.decrypt(device.pin_enc, f"device-pin:{device.id}").decode()
-
-
-def device_card(ctx: ServerContext, device: Device) -> code_card.CodeCard:
-    return code_card.card_from_json(device_secret(ctx, device).decode())
 
 
 def settings_key(ctx: ServerContext, user: User) -> bytes:
@@ -252,7 +286,7 @@ def settings_key(ctx: ServerContext, user: User) -> bytes:
 
 
 def reset_device(session: Session, device: Device) -> None:
-    device.status = "active"
+    device.status = DeviceStatus.ACTIVE
     device.consecutive_failures = 0
 
 

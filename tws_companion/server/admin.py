@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from tws_companion.server import accounts
+from tws_companion.protocol import DeviceStatus
+from tws_companion.server import accounts, device_secrets
+from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
 from tws_companion.server.scenario import load_scenario, read_scenario
 from tws_companion.sls import code_card
@@ -62,11 +64,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     scenario = sub.add_parser("load-scenario", help="load users and devices from a scenario file")
     scenario.add_argument("file", type=Path)
 
+    sub.add_parser("migrate", help="apply the database migrations (serve does too)")
+
 
 def run(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
     try:
         return _COMMANDS[args.admin_command](ctx, args, out)
-    except accounts.AccountError as exc:
+    except AccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
@@ -91,13 +95,13 @@ def _create_user(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> i
             )
             print(f"created user {user.username}", file=out)
     except ValueError as exc:
-        raise accounts.AccountError(str(exc)) from None
+        raise AccountError(str(exc)) from None
     return 0
 
 
 def _add_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
     if args.kind == DeviceKind.TEMPORARY.value:
-        raise accounts.AccountError("use issue-temp-passcode for a temporary passcode")
+        raise AccountError("use issue-temp-passcode for a temporary passcode")
     with ctx.db.transaction() as s:
         user = accounts.require_user(s, args.user)
         new = accounts.add_device(
@@ -170,18 +174,16 @@ def _export_card(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> i
             device
             for device in accounts.user_devices(s, user)
             if device.kind in (DeviceKind.CODE_CARD.value, DeviceKind.ONLINE_CARD.value)
-            and device.status != "revoked"
+            and device.status is not DeviceStatus.REVOKED
         ]
         if args.device:
             cards = [device for device in cards if device.id == args.device]
         if not cards:
-            raise accounts.AccountError(f"{user.username} has no such Security Code Card")
+            raise AccountError(f"{user.username} has no such Security Code Card")
         if len(cards) > 1:
             ids = ", ".join(device.id for device in cards)
-            raise accounts.AccountError(
-                f"{user.username} has several cards; pick one with --device ({ids})"
-            )
-        out.write(code_card.card_to_csv(accounts.device_card(ctx, cards[0])))
+            raise AccountError(f"{user.username} has several cards; pick one with --device ({ids})")
+        out.write(code_card.card_to_csv(device_secrets.device_card(ctx, cards[0])))
     return 0
 
 
@@ -194,6 +196,13 @@ def _load_scenario(ctx: ServerContext, args: argparse.Namespace, out: TextIO) ->
     return 0
 
 
+def _migrate(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    """Opening the database migrated it (as every start does); say what that found and did."""
+    for line in ctx.db.migration.describe():
+        print(line, file=out)
+    return 0
+
+
 _COMMANDS = {
     "create-user": _create_user,
     "add-device": _add_device,
@@ -203,4 +212,5 @@ _COMMANDS = {
     "unlock-user": _unlock_user,
     "export-card": _export_card,
     "load-scenario": _load_scenario,
+    "migrate": _migrate,
 }

@@ -1,4 +1,11 @@
-"""One object for a server's configuration, and the context built from it."""
+"""One object for a server's configuration, and the context built from it.
+
+Everything the server writes holds user data (password hashes, phone numbers, device secrets, the
+master key, one-time codes in the outbox), so its data folder and all below it are owner-only
+(0700 folders, 0600 files, POSIX). Building the context tightens what an earlier release left
+with wider modes, and creates an SQLite database file 0600 before SQLite opens it (its ``-wal``
+and ``-shm`` files then get the same mode).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from tws_companion.server.clock import Clock, OffsetFileClock, SystemClock
 from tws_companion.server.context import ServerContext
 from tws_companion.server.crypto import load_or_create_master_key
@@ -15,6 +24,12 @@ from tws_companion.server.db import Database
 from tws_companion.server.gateways.config import load_gateway
 from tws_companion.server.passwords import HashParameters, Passwords
 from tws_companion.sls.policy import Policy
+from tws_companion.storage.paths import (
+    ensure_private_dir,
+    ensure_private_file,
+    make_private,
+    make_private_tree,
+)
 
 #: Carries the configuration to uvicorn's worker processes.
 CONFIG_ENV_VAR = "TWS_COMPANION_SERVER_CONFIG"
@@ -55,8 +70,35 @@ class ServerConfig:
         )
 
 
+#: What SQLite keeps beside a database file ``X``: ``X-wal``, ``X-shm``, ``X-journal``.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite ``url``; None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    name = parsed.database or ""
+    if name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def make_data_private(config: ServerConfig) -> None:
+    """The data folder owner-only (created if missing) with all below it, and an SQLite database
+    file (wherever ``--db`` puts it) created 0600, or tightened, before SQLite opens it."""
+    ensure_private_dir(config.data_dir)
+    make_private_tree(config.data_dir)
+    database = sqlite_file(config.database_url)
+    if database is not None and database.parent.is_dir():  # else SQLite says what is wrong
+        ensure_private_file(database)
+        for suffix in SQLITE_SIDE_FILES:
+            make_private(database.with_name(database.name + suffix))
+
+
 def build_context(config: ServerConfig) -> ServerContext:
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_private(config)
     clock: Clock = OffsetFileClock(config.clock_file) if config.clock_file else SystemClock()
     return ServerContext(
         db=Database(config.database_url),

@@ -26,3 +26,5 @@ class ServerContext:
     def __post_init__(self) -> None:
         self.code_key = self.master_key.subkey("one-time-codes")
         self.passcode_key = self.master_key.subkey("temporary-passcodes")
+        #: Keys the HMAC that stands for a phone number in the send caps (``code_sends``).
+        self.phone_key = self.master_key.subkey("phone-numbers")

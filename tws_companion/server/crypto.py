@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from tws_companion.storage.atomic import atomic_write_bytes
+from tws_companion.storage.paths import FILE_MODE, ensure_private_dir, make_private
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -69,6 +70,7 @@ def load_or_create_master_key(path: Path, env: dict[str, str] | None = None) -> 
             raise MasterKeyError(f"{ENV_VAR} must be URL-safe base64 of 32 bytes") from None
     if not path.exists():
         _create_key_file(path)
+    make_private(path)  # a key file an earlier release left readable by others
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -78,9 +80,9 @@ def load_or_create_master_key(path: Path, env: dict[str, str] | None = None) -> 
 
 def _create_key_file(path: Path) -> None:
     """Write a new key unless another process got there first (then its key is the one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(path.parent)
     staging = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    atomic_write_bytes(staging, secrets.token_bytes(KEY_BYTES), mode=0o600)
+    atomic_write_bytes(staging, secrets.token_bytes(KEY_BYTES), mode=FILE_MODE)
     try:
         os.link(staging, path)  # fails if the file exists: never replaces a key in use
     except FileExistsError:

@@ -1,4 +1,5 @@
-"""Persistence: the tables of the SLS server and how to open the database.
+"""Persistence: the tables of the SLS server and how to open the database (which brings its
+schema up to date: ``migrations``).
 
 All login state lives here, never in process memory, so several uvicorn workers (or several
 machines behind a load balancer sharing PostgreSQL) can serve the steps of one login.
@@ -9,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -21,12 +24,17 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
-    inspect,
 )
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from tws_companion.protocol import DeviceStatus
 from tws_companion.server.errors import CommittedApiError
+from tws_companion.server.login_states import LoginState
+from tws_companion.server.migrations import Migration, migrate
+from tws_companion.server.write_queue import WriteQueue
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -48,6 +56,24 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class StoredEnum(TypeDecorator[E]):
+    """A ``StrEnum`` kept as its value in a ``VARCHAR(16)`` column: the stored strings and the
+    schema are those of a plain string column; Python sees enum members only."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, enum_class: type[E]) -> None:
+        super().__init__()
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_class(value)
 
 
 class Base(DeclarativeBase):
@@ -83,8 +109,9 @@ class Device(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(64))
-    #: ``active``, ``locked`` (too many wrong responses) or ``revoked``.
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[DeviceStatus] = mapped_column(
+        StoredEnum(DeviceStatus), default=DeviceStatus.ACTIVE
+    )
     #: OCRA key, code card (JSON) or temporary-passcode digest, encrypted with the master key.
     secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: The device PIN for OCRA suites with a ``P`` input, encrypted with the master key.
@@ -106,13 +133,28 @@ class LoginFailure(Base):
 
 
 class SourceFailure(Base):
-    """Failed logins per source address within a window."""
+    """Failed logins per source address, as a leaky bucket: ``level`` failures counted at
+    ``updated_at``, draining at ``source_max_failures`` per ``source_window`` (a sliding limit,
+    with no window boundary to burst across)."""
 
     __tablename__ = "source_failures"
 
     source: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    window_start: Mapped[datetime | None]
+    level: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime | None]
+
+
+class CodeSend(Base):
+    """An SMS or voice code sent, for the caps per user and per phone number over 24 hours."""
+
+    __tablename__ = "code_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: HMAC of the phone number's digits (the number itself is kept on the device only).
+    phone_key: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    sent_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class Login(Base):
@@ -124,8 +166,7 @@ class Login(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(64))
-    #: ``select_device``, ``respond``, ``done`` or ``failed``.
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[LoginState] = mapped_column(StoredEnum(LoginState))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     device_id: Mapped[str | None] = mapped_column(String(32))
@@ -211,59 +252,38 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
-#: Bumped whenever a table changes; a database of another version is refused, not misread.
-SCHEMA_VERSION = 2
-
-
-class SchemaInfo(Base):
-    __tablename__ = "schema_info"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int]
-
-
-class SchemaMismatchError(ValueError):
-    """The database was made for another version of the server."""
-
-
-def create_schema(engine: Engine) -> None:
-    """Create the tables of an empty database; refuse one made by another version."""
-    existing = set(inspect(engine).get_table_names())
-    with Session(engine) as session, session.begin():
-        if existing and "schema_info" not in existing:
-            raise SchemaMismatchError(
-                "the database was made by an earlier version of TWS Companion (schema 1); "
-                f"this server needs schema {SCHEMA_VERSION}: start with a new database"
-            )
-        Base.metadata.create_all(session.connection())
-        info = session.get(SchemaInfo, 1)
-        if info is None:
-            session.add(SchemaInfo(id=1, version=SCHEMA_VERSION))
-        elif info.version != SCHEMA_VERSION:
-            raise SchemaMismatchError(
-                f"the database has schema {info.version}; this server needs schema "
-                f"{SCHEMA_VERSION}: start with a new database"
-            )
-
-
 class Database:
     """The engine and a session factory; ``with db.transaction() as s:`` commits or rolls back."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        create_schema(self.engine)
+        try:
+            #: What bringing the database up to date found and did (``admin migrate`` prints it).
+            self.migration: Migration = migrate(self.engine)
+        except BaseException:
+            self.engine.dispose()  # a refused database leaves no connection open
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        # SQLite: this process's writers queue here, first come first served, instead of
+        # sleeping in SQLite's busy handler (which stays the guard between processes; the
+        # queue waits as long as it does, 30 s). PostgreSQL orders writers by its row locks.
+        self.write_queue = WriteQueue(exclusive=url.startswith("sqlite"), timeout=30.0)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Commit at the end of the block, or when it raises :class:`CommittedApiError` (then
-        re-raise it); roll back on any other exception."""
+        re-raise it); roll back on any other exception.
+
+        On SQLite the transaction begins when this process's earlier writers have finished
+        (:class:`WriteQueue`). One opened inside another on the same thread raises
+        :class:`NestedWriteError` at once, on every backend.
+        """
         refusal: CommittedApiError | None = None
-        with self._sessions.begin() as session:
+        with self.write_queue.turn(), self._sessions.begin() as session:
             try:
                 yield session
             except CommittedApiError as exc:
@@ -273,7 +293,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A transaction that only reads: it never waits behind writers (SQLite WAL)."""
+        """A transaction that only reads: it never waits behind writers, neither for the write
+        queue nor, with SQLite's WAL, for the database lock."""
         with self._read_sessions.begin() as session:
             yield session
 

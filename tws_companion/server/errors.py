@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tws_companion.protocol import ERROR_STATUS, ErrorCode
+from tws_companion.protocol.error_body import error_body
+from tws_companion.protocol.validation import describe
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,9 @@ class ApiError(Exception):
         return ERROR_STATUS[self.code]
 
     def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code.value, "message": self.message}
-        if self.retry_after is not None:
-            error["retry_after"] = self.retry_after
-        if self.attempts_left is not None:
-            error["attempts_left"] = self.attempts_left
-        return {"error": error}
+        return error_body(
+            self.code, self.message, retry_after=self.retry_after, attempts_left=self.attempts_left
+        )
 
 
 class CommittedApiError(ApiError):
@@ -67,11 +66,7 @@ _STATUS_CODES: dict[int, tuple[ErrorCode, str]] = {
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
-    problems = []
-    for item in exc.errors()[:5]:
-        where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-        problems.append(f"{where or 'body'}: {item.get('msg', 'invalid')}")
-    return "Invalid request: " + "; ".join(problems)
+    return "Invalid request: " + describe(exc.errors(), skip=("body",))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,7 +1,20 @@
 """Step 1 of a login, the password: throttling per user name and per source address around the
 (slow) Argon2 check.
 
-An unknown user name is counted exactly like a known one, so it gets the same answers and timing.
+:func:`check_password` runs in three steps:
+
+1. a cheap read that refuses at once when the user name or the source address must already wait,
+   so a flood of guesses costs almost no Argon2;
+2. the Argon2 check, on the bounded password-check threads;
+3. one locked transaction that decides with the counts as they are *now*: if the user name or the
+   source must wait, the attempt is refused whatever the password (so a guess racing others
+   learns nothing); otherwise a wrong password is counted (user name and source) and refused, and
+   a right one passes.
+
+Nothing is counted before the password is checked, so parallel correct logins never refuse each
+other; and every wrong password is counted under the lock before it is answered, so parallel
+guesses never get more answers than ``throttle_after_failures``. An unknown user name goes through
+exactly the same steps (Argon2 against a dummy hash) and gets the same answers and timing.
 """
 
 from __future__ import annotations
@@ -10,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import inspect
+import anyio.to_thread
+from sqlalchemy import delete, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,7 +33,7 @@ from tws_companion.protocol import ErrorCode
 from tws_companion.server import accounts
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import LoginFailure, SourceFailure
-from tws_companion.server.errors import ApiError
+from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.sls import lockout
 from tws_companion.sls.durations import wait_seconds
 
@@ -29,23 +43,14 @@ INVALID_CREDENTIALS = "The user name or password is not correct."
 
 
 @dataclass(frozen=True, slots=True)
-class PasswordTarget:
-    """What the password is checked against; ``password_hash`` is ``None`` for unknown users.
-
-    The attempt was already counted as a failure (see :func:`begin_password_check`);
-    ``previous_last_failure`` lets a correct password take that back exactly.
-    """
+class _Account:
+    """What the password is checked against; both ``None`` for an unknown user name."""
 
     user_id: int | None
     password_hash: str | None
-    username: str
-    source: str
-    attempted_at: datetime
-    previous_last_failure: datetime | None
-    previous_first_failure: datetime | None
 
     def __repr__(self) -> str:
-        return f"PasswordTarget(user_id={self.user_id!r})"
+        return f"_Account(user_id={self.user_id!r})"
 
 
 def _failure_state(row: LoginFailure | None) -> lockout.FailureState:
@@ -57,7 +62,7 @@ def _failure_state(row: LoginFailure | None) -> lockout.FailureState:
 def _source_state(row: SourceFailure | None) -> lockout.SourceState:
     if row is None:
         return lockout.SourceState()
-    return lockout.SourceState(row.failures, row.window_start)
+    return lockout.SourceState(row.level, row.updated_at)
 
 
 def _locked(s: Session, model: type[T], key: str) -> T:
@@ -78,89 +83,128 @@ def _locked(s: Session, model: type[T], key: str) -> T:
     return row
 
 
-def begin_password_check(
-    ctx: ServerContext, username: str, source: str, now: datetime
-) -> PasswordTarget:
-    """Refuse when this source or this user name must wait; otherwise count the attempt as a
-    failure *before* the (slow) password check, all in one locked transaction.
+def _present(now: datetime, user: LoginFailure | None, source: SourceFailure | None) -> datetime:
+    """``now``, or the latest failure already recorded if that is later: an attempt that arrived
+    before a failure counted while its password was checked is decided after that failure, so its
+    wait is counted from there (never longer than the policy says) and time never runs back."""
+    recorded = [
+        at
+        for at in (
+            None if user is None else user.last_failure_at,
+            None if source is None else source.updated_at,
+        )
+        if at is not None
+    ]
+    return max([now, *recorded])
 
-    Counting first means parallel guesses cannot all slip in under the limit while their Argon2
-    checks run. A correct password takes the count back (:func:`forgive_password_check`). The
-    user-name count is kept for names that do not exist too, so an unknown user name gets exactly
-    the answers (and the timing) of a wrong password.
-    """
-    name = accounts.normalize_username(username)
-    with ctx.db.transaction() as s:
-        source_row = _locked(s, SourceFailure, source)
-        verdict = lockout.check_source_allowed(_source_state(source_row), now, ctx.policy)
-        if not verdict.allowed:
-            raise ApiError(
-                ErrorCode.SOURCE_THROTTLED,
-                "Too many failed logins from this address. Please wait "
-                f"{wait_seconds(verdict.retry_after)} seconds before trying again.",
-                retry_after=wait_seconds(verdict.retry_after),
-            )
-        row = _locked(s, LoginFailure, name)
-        verdict = lockout.check_login_allowed(_failure_state(row), now, ctx.policy)
-        if verdict.locked:
-            raise ApiError(
-                ErrorCode.ACCOUNT_LOCKED,
-                lockout.locked_message(verdict.retry_after),
-                retry_after=wait_seconds(verdict.retry_after),
-            )
-        if not verdict.allowed:
-            raise ApiError(
-                ErrorCode.LOGIN_THROTTLED,
-                lockout.throttle_message(verdict.retry_after),
-                retry_after=wait_seconds(verdict.retry_after),
-            )
-        previous_first, previous_last = row.first_failure_at, row.last_failure_at
-        _count_failure(ctx, row, source_row, now)
-        user = accounts.find_user(s, name)
-        return PasswordTarget(
-            user_id=None if user is None else user.id,
-            password_hash=None if user is None else user.password_hash,
-            username=name,
-            source=source,
-            attempted_at=now,
-            previous_last_failure=previous_last,
-            previous_first_failure=previous_first,
+
+def _refuse_if_waiting(
+    ctx: ServerContext, user: LoginFailure | None, source: SourceFailure | None, now: datetime
+) -> None:
+    """Raise the refusal when the source or the user name must wait at ``now``."""
+    verdict = lockout.check_source_allowed(_source_state(source), now, ctx.policy)
+    if not verdict.allowed:
+        seconds = wait_seconds(verdict.retry_after)
+        raise ApiError(
+            ErrorCode.SOURCE_THROTTLED,
+            "Too many failed logins from this address. Please wait "
+            f"{seconds} seconds before trying again.",
+            retry_after=seconds,
+        )
+    verdict = lockout.check_login_allowed(_failure_state(user), now, ctx.policy)
+    if verdict.locked:
+        raise ApiError(
+            ErrorCode.ACCOUNT_LOCKED,
+            lockout.locked_message(verdict.retry_after),
+            retry_after=wait_seconds(verdict.retry_after),
+        )
+    if not verdict.allowed:
+        raise ApiError(
+            ErrorCode.LOGIN_THROTTLED,
+            lockout.throttle_message(verdict.retry_after),
+            retry_after=wait_seconds(verdict.retry_after),
         )
 
 
+def _precheck(ctx: ServerContext, name: str, source: str, now: datetime) -> _Account:
+    """Step 1: refuse a user name or source that must already wait, reading only; otherwise the
+    account to check the password against."""
+    with ctx.db.read() as s:
+        user_row, source_row = s.get(LoginFailure, name), s.get(SourceFailure, source)
+        _refuse_if_waiting(ctx, user_row, source_row, _present(now, user_row, source_row))
+        user = accounts.find_user(s, name)
+        if user is None:
+            return _Account(user_id=None, password_hash=None)
+        return _Account(user_id=user.id, password_hash=user.password_hash)
+
+
 def _count_failure(
-    ctx: ServerContext, row: LoginFailure, source_row: SourceFailure, now: datetime
+    ctx: ServerContext, user: LoginFailure, source: SourceFailure, now: datetime
 ) -> None:
-    state = lockout.record_failure(_failure_state(row), now, ctx.policy)
-    row.consecutive = state.consecutive
-    row.first_failure_at = state.first_failure_at
-    row.last_failure_at = state.last_failure_at
-    source_state = lockout.record_source_failure(_source_state(source_row), now, ctx.policy)
-    source_row.failures = source_state.failures
-    source_row.window_start = source_state.window_start
+    state = lockout.record_failure(_failure_state(user), now, ctx.policy)
+    user.consecutive = state.consecutive
+    user.first_failure_at = state.first_failure_at
+    user.last_failure_at = state.last_failure_at
+    source_state = lockout.record_source_failure(_source_state(source), now, ctx.policy)
+    source.level = source_state.level
+    source.updated_at = source_state.updated_at
 
 
-def forgive_password_check(ctx: ServerContext, target: PasswordTarget) -> None:
-    """The password was right: take back the failure counted before the check."""
+def _decide(
+    ctx: ServerContext, name: str, source: str, now: datetime, account: _Account, correct: bool
+) -> int:
+    """Step 3, under the lock: refuse if the user name or source must wait now, whatever the
+    password; else count a wrong password and refuse it, or pass a right one."""
     with ctx.db.transaction() as s:
-        row = _locked(s, LoginFailure, target.username)
-        row.consecutive = max(0, row.consecutive - 1)
-        if row.last_failure_at == target.attempted_at:  # nobody failed since: restore exactly
-            row.last_failure_at = target.previous_last_failure
-            row.first_failure_at = target.previous_first_failure
-        source_row = _locked(s, SourceFailure, target.source)
-        source_row.failures = max(0, source_row.failures - 1)
+        source_row = _locked(s, SourceFailure, source)  # always the source first, then the user
+        user_row = _locked(s, LoginFailure, name)
+        at = _present(now, user_row, source_row)
+        _refuse_if_waiting(ctx, user_row, source_row, at)
+        if not correct or account.user_id is None:
+            _count_failure(ctx, user_row, source_row, at)
+            raise CommittedApiError(ErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
+        return account.user_id
+
+
+async def check_password(
+    ctx: ServerContext, username: str, password: str, source: str, now: datetime
+) -> int:
+    """The user id when ``password`` is right and neither the user name nor the source must
+    wait; otherwise raise :class:`ApiError` (``invalid_credentials``, ``login_throttled``,
+    ``account_locked`` or ``source_throttled``).
+
+    A right password does not reset the failure streak: only a completed login does.
+    """
+    name = accounts.normalize_username(username)
+    account = await anyio.to_thread.run_sync(_precheck, ctx, name, source, now)
+    correct = await ctx.passwords.verify_async(account.password_hash, password)
+    return await anyio.to_thread.run_sync(_decide, ctx, name, source, now, account, correct)
 
 
 def record_failure(
     s: Session, ctx: ServerContext, username: str, source: str, now: datetime
 ) -> None:
     """A failed login after the password step (three wrong responses, a device locked)."""
-    _count_failure(
-        ctx,
-        _locked(s, LoginFailure, accounts.normalize_username(username)),
-        _locked(s, SourceFailure, source),
-        now,
+    source_row = _locked(s, SourceFailure, source)  # the same order as the password check
+    user_row = _locked(s, LoginFailure, accounts.normalize_username(username))
+    _count_failure(ctx, user_row, source_row, _present(now, user_row, source_row))
+
+
+def prune_failures(s: Session, ctx: ServerContext, now: datetime) -> None:
+    """Forget failure counts that no rule needs any more: a user-name streak past every wait and
+    lock, a source bucket that has drained empty (a full one drains in ``source_window``)."""
+    forgotten = now - (ctx.policy.lockout_window + ctx.policy.lockout_duration)
+    s.execute(
+        delete(LoginFailure).where(
+            (LoginFailure.consecutive == 0) | (LoginFailure.last_failure_at < forgotten)
+        )
+    )
+    s.execute(
+        delete(SourceFailure).where(
+            (SourceFailure.level <= 0)
+            | SourceFailure.updated_at.is_(None)
+            | (SourceFailure.updated_at <= now - ctx.policy.source_window)
+        )
     )
 
 

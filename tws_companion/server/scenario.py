@@ -18,20 +18,44 @@ The demo runs on one; support loads a customer's situation from one. Format (DES
     secret_hex = "3132..."
     pin = "1234"
 
-A user already in the database is replaced, so loading a scenario twice gives the same state.
+A device may also have an ``id``, a ``phone`` (SMS), a ``passcode`` (temporary), an
+``issued_days_ago`` and a ``card_csv`` (a code card as CSV ``index,value``, next to the scenario).
+
+Loading adds or updates what the scenario names and leaves everything else alone, so a server
+restarted with ``serve --scenario`` on its data folder (or ``admin load-scenario`` run again)
+keeps its state:
+
+- A user not in the database is created. A user already there keeps its id, settings key
+  (its encrypted layout files still open), sessions, failed-login streak and lockout, preferred
+  device and temporary-passcode history; its phone, ``allowed_ips`` and identity fields become
+  the scenario's (an optional key left out means none), and its password hash is replaced only
+  when the scenario's password no longer verifies against it.
+- A device with an ``id`` is that device; one without is matched by ``kind`` and ``label``
+  among the user's devices the entry does not name by id. A matched device is updated in place:
+  label, and the secret, PIN, phone, card or passcode the scenario gives (one it leaves out is
+  kept, never generated again); its status and consecutive failures stay, so a locked device
+  stays locked until ``admin reset-device``, and ``issued_days_ago`` applies only to a device
+  being added. Devices the scenario does not name are left alone; the others are added.
+- Users the scenario does not name are left alone; so are their lockouts and sessions.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from tws_companion.server import accounts
+from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
+from tws_companion.server.crypto import MasterKeyError
+from tws_companion.server.db import Device, User
 from tws_companion.sls import code_card
+from tws_companion.sls.devices import spec
 from tws_companion.sls.policy import Policy
 
 USER_KEYS = {"username", "password", "phone", "allowed_ips", "devices", *accounts.IDENTITY_FIELDS}
@@ -46,6 +70,12 @@ DEVICE_KEYS = {
     "issued_days_ago",
     "card_csv",
 }
+
+
+#: Device keys whose value is text; a PIN written as a TOML number would lose leading zeros.
+TEXT_DEVICE_KEYS = frozenset(
+    {"id", "kind", "label", "secret_hex", "pin", "phone", "passcode", "card_csv"}
+)
 
 
 class ScenarioError(Exception):
@@ -97,50 +127,122 @@ def read_scenario(path: Path) -> Scenario:
                 raise ScenarioError(
                     f"{where}, device #{device_number}: unknown keys: {', '.join(bad)}"
                 )
+            texts = sorted(
+                key for key in TEXT_DEVICE_KEYS & set(device) if not isinstance(device[key], str)
+            )
+            if texts:
+                raise ScenarioError(
+                    f"{where}, device #{device_number}: {', '.join(texts)} must be a quoted "
+                    'string (pin = "0123", not pin = 0123)'
+                )
     return Scenario(path, policy, users)
 
 
 def load_scenario(ctx: ServerContext, scenario: Scenario) -> list[str]:
-    """Create (or replace) the scenario's users and devices; returns one line per user."""
+    """Add or update the scenario's users and devices (see the module's docstring), in one
+    transaction; returns one line per user."""
     lines = []
     now = ctx.clock.now()
     with ctx.db.transaction() as s:
         for number, entry in enumerate(scenario.users, 1):
             where = f"{scenario.path}: user #{number} ({entry['username']})"
             try:
-                user = accounts.create_user(
-                    ctx,
-                    s,
-                    username=entry["username"],
-                    password=entry["password"],
-                    phone=entry.get("phone"),
-                    allowed_ips=entry.get("allowed_ips", []),
-                    identity={k: entry[k] for k in accounts.IDENTITY_FIELDS if k in entry},
-                    replace=True,
-                )
-                kinds = []
-                for device in entry.get("devices", []):
-                    card = None
-                    if "card_csv" in device:
-                        card_path = scenario.path.parent / device["card_csv"]
-                        card = code_card.card_from_csv(card_path.read_text(encoding="utf-8"))
-                    issued_at = now - timedelta(days=float(device.get("issued_days_ago", 0)))
-                    accounts.add_device(
-                        ctx,
-                        s,
-                        user,
-                        kind=device["kind"],
-                        label=device.get("label"),
-                        secret_hex=device.get("secret_hex"),
-                        pin=device.get("pin"),
-                        phone=device.get("phone"),
-                        card=card,
-                        passcode=device.get("passcode"),
-                        issued_at=issued_at,
-                        device_id=device.get("id"),
-                    )
-                    kinds.append(device["kind"])
-            except (accounts.AccountError, ValueError, OSError) as exc:
+                user = _put_user(ctx, s, entry)
+                devices = entry.get("devices", [])
+                taken = {str(device["id"]) for device in devices if "id" in device}
+                for device in devices:
+                    taken.add(_put_device(ctx, s, user, device, scenario, now, taken))
+            except (AccountError, MasterKeyError, ValueError, OSError) as exc:
                 raise ScenarioError(f"{where}: {exc}") from None
+            kinds = [device["kind"] for device in devices]
             lines.append(f"{user.username}: {', '.join(kinds) or 'no devices'}")
     return lines
+
+
+def _put_user(ctx: ServerContext, s: Session, entry: dict[str, Any]) -> User:
+    """The entry's user, created or updated."""
+    password: str = entry["password"]
+    phone: str | None = entry.get("phone")
+    allowed_ips: list[str] = entry.get("allowed_ips", [])
+    identity = {key: entry[key] for key in accounts.IDENTITY_FIELDS if key in entry}
+    user = accounts.find_user(s, entry["username"])
+    if user is None:
+        return accounts.create_user(
+            ctx,
+            s,
+            username=entry["username"],
+            password=password,
+            phone=phone,
+            allowed_ips=allowed_ips,
+            identity=identity,
+        )
+    accounts.update_user(
+        ctx, s, user, password=password, phone=phone, allowed_ips=allowed_ips, identity=identity
+    )
+    return user
+
+
+def _put_device(
+    ctx: ServerContext,
+    s: Session,
+    user: User,
+    entry: dict[str, Any],
+    scenario: Scenario,
+    now: datetime,
+    taken: set[str],
+) -> str:
+    """The entry's device, updated in place or added; returns its id. ``taken``: the ids other
+    entries name or have matched."""
+    card = None
+    if "card_csv" in entry:
+        card_path = scenario.path.parent / entry["card_csv"]
+        card = code_card.card_from_csv(card_path.read_text(encoding="utf-8"))
+    existing = _matching_device(s, user, entry, taken)
+    if existing is not None:
+        accounts.update_device(
+            ctx,
+            s,
+            user,
+            existing,
+            kind=entry["kind"],
+            label=entry.get("label"),
+            secret_hex=entry.get("secret_hex"),
+            pin=entry.get("pin"),
+            phone=entry.get("phone"),
+            card=card,
+            passcode=entry.get("passcode"),
+        )
+        return existing.id
+    new = accounts.add_device(
+        ctx,
+        s,
+        user,
+        kind=entry["kind"],
+        label=entry.get("label"),
+        secret_hex=entry.get("secret_hex"),
+        pin=entry.get("pin"),
+        phone=entry.get("phone"),
+        card=card,
+        passcode=entry.get("passcode"),
+        issued_at=now - timedelta(days=float(entry.get("issued_days_ago", 0))),
+        device_id=entry.get("id"),
+    )
+    return new.device.id
+
+
+def _matching_device(
+    s: Session, user: User, entry: dict[str, Any], taken: set[str]
+) -> Device | None:
+    """The device an entry names: by ``id``, else the first of the user's devices with the same
+    kind and label that no other entry names or has matched."""
+    if "id" in entry:
+        return s.get(Device, str(entry["id"]))
+    try:
+        kind = spec(entry["kind"]).kind
+    except ValueError:
+        return None  # adding it says what is wrong
+    label = accounts.device_label(kind, entry.get("label"))
+    for device in accounts.user_devices(s, user):
+        if device.id not in taken and device.kind == kind.value and device.label == label:
+            return device
+    return None

@@ -7,15 +7,29 @@ from decimal import Decimal
 from enum import IntEnum, StrEnum
 
 from tws_companion.protocol import ChallengeType
+from tws_companion.sls.policy import (
+    DSC_PLUS_CHALLENGE_DIGITS,
+    IB_KEY_CHALLENGE_DIGITS,
+    LEGACY_CHALLENGE_DIGITS,
+    OCRA_RESPONSE_DIGITS,
+)
 
-#: RFC 6287 suites. DSC+ shows a 6-digit challenge (the seeds fix it) although RFC 6287 IC4 wants
-#: a challenge at least as long as the 8-digit response: a documented deviation.
-DSC_PLUS_OCRA_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
-#: IB Key uses the suite of RFC 6287's own test vectors.
-IB_KEY_OCRA_SUITE = "OCRA-1:HOTP-SHA256-8:QN08-PSHA1"
-#: Legacy devices (no longer issued) keep working: a challenge and a response, without a PIN.
-LEGACY_DSC_OCRA_SUITE = "OCRA-1:HOTP-SHA1-8:QN06"
-LEGACY_CARD_OCRA_SUITE = "OCRA-1:HOTP-SHA256-8:QN06"
+#: RFC 6287 suites, built from the lengths in ``sls/policy.py``.
+#: DSC+, ``OCRA-1:HOTP-SHA256-8:QN06-PSHA1``: a 6-digit challenge (the seeds fix it) although
+#: RFC 6287 IC4 wants a challenge at least as long as the 8-digit response: a documented deviation.
+DSC_PLUS_OCRA_SUITE = (
+    f"OCRA-1:HOTP-SHA256-{OCRA_RESPONSE_DIGITS}:QN{DSC_PLUS_CHALLENGE_DIGITS:02d}-PSHA1"
+)
+#: IB Key, ``OCRA-1:HOTP-SHA256-8:QN08-PSHA1``: the suite of RFC 6287's own test vectors.
+IB_KEY_OCRA_SUITE = (
+    f"OCRA-1:HOTP-SHA256-{OCRA_RESPONSE_DIGITS}:QN{IB_KEY_CHALLENGE_DIGITS:02d}-PSHA1"
+)
+#: Legacy devices (no longer issued) keep working: a challenge and a response, without a PIN
+#: (``OCRA-1:HOTP-SHA1-8:QN06`` and ``OCRA-1:HOTP-SHA256-8:QN06``).
+LEGACY_DSC_OCRA_SUITE = f"OCRA-1:HOTP-SHA1-{OCRA_RESPONSE_DIGITS}:QN{LEGACY_CHALLENGE_DIGITS:02d}"
+LEGACY_CARD_OCRA_SUITE = (
+    f"OCRA-1:HOTP-SHA256-{OCRA_RESPONSE_DIGITS}:QN{LEGACY_CHALLENGE_DIGITS:02d}"
+)
 
 
 class DeviceKind(StrEnum):

@@ -7,6 +7,7 @@ verdicts, so lockout never reveals who exists.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from tws_companion.sls.policy import DEFAULT_POLICY, Policy
 
 _ZERO = timedelta(0)
 _MINUTE = timedelta(minutes=1)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,43 +126,66 @@ def locked_message(retry_after: timedelta) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SourceState:
-    """Failed logins from one source address in the current fixed window."""
+    """Failed logins from one source address, as a leaky bucket: ``level`` failures counted at
+    ``updated_at``, draining continuously at ``source_max_failures`` per ``source_window``."""
 
-    failures: int = 0
-    window_start: datetime | None = None
+    level: float = 0.0
+    updated_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        if self.failures < 0:
-            raise ValueError("failures cannot be negative")
-        if self.failures > 0 and self.window_start is None:
-            raise ValueError("source failures need the start of their window")
-        if self.window_start is not None:
-            require_aware("window_start", self.window_start)
+        if not math.isfinite(self.level) or self.level < 0:
+            raise ValueError("the failure level must be a finite number, not negative")
+        if self.level > 0 and self.updated_at is None:
+            raise ValueError("a failure level needs the time it was counted at")
+        if self.updated_at is not None:
+            require_aware("updated_at", self.updated_at)
+
+
+def _drain(failures: float, policy: Policy) -> timedelta:
+    """How long the bucket takes to drain ``failures``, to the microsecond."""
+    window_us = policy.source_window // _MICROSECOND
+    return timedelta(microseconds=round(failures * window_us / policy.source_max_failures))
+
+
+def source_level(state: SourceState, now: datetime, policy: Policy = DEFAULT_POLICY) -> float:
+    """The failures still counted at ``now``, once the bucket has drained since ``updated_at``."""
+    require_aware("now", now)
+    if state.updated_at is None or now <= state.updated_at:
+        return state.level
+    elapsed_us = (now - state.updated_at) // _MICROSECOND
+    window_us = policy.source_window // _MICROSECOND
+    drained = policy.source_max_failures * elapsed_us / window_us
+    return max(0.0, state.level - drained)
 
 
 def record_source_failure(
     state: SourceState, now: datetime, policy: Policy = DEFAULT_POLICY
 ) -> SourceState:
-    """The source's count after one more failed login at ``now``; an old window starts over."""
-    require_aware("now", now)
-    start = state.window_start
-    if state.failures == 0 or start is None or now - start >= policy.source_window:
-        return SourceState(failures=1, window_start=now)
-    return SourceState(failures=state.failures + 1, window_start=start)
+    """The bucket after one more failed login at ``now``: drained to ``now``, plus 1.
+
+    The level never exceeds ``source_max_failures`` (a full bucket overflows), so a bucket is
+    empty at the latest ``source_window`` after its last failure.
+    """
+    level = min(float(policy.source_max_failures), source_level(state, now, policy) + 1.0)
+    updated_at = now if state.updated_at is None else max(now, state.updated_at)
+    return SourceState(level=level, updated_at=updated_at)
 
 
 def check_source_allowed(
     state: SourceState, now: datetime, policy: Policy = DEFAULT_POLICY
 ) -> Verdict:
-    """Whether the source may try again: ``source_max_failures`` in the window make it wait.
+    """Whether the source may try again: refused while one more failure would take the drained
+    level above ``source_max_failures``, until the bucket has drained enough for one.
 
-    The wait lasts until the window ends; it is a throttle, never an account lock.
+    A sliding limit (no window boundary to burst across), and a throttle, never an account lock.
     """
     require_aware("now", now)
-    start = state.window_start
-    if state.failures < policy.source_max_failures or start is None:
+    if state.updated_at is None:
         return ALLOWED
-    window_end = start + policy.source_window
-    if now < window_end:
-        return Verdict(allowed=False, locked=False, retry_after=window_end - now)
+    excess = state.level + 1.0 - policy.source_max_failures
+    if excess <= 0:
+        return ALLOWED
+    ready_at = state.updated_at + _drain(excess, policy)
+    if now < ready_at:
+        return Verdict(allowed=False, locked=False, retry_after=ready_at - now)
     return ALLOWED

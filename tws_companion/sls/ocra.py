@@ -75,6 +75,15 @@ def response_digits(suite: str) -> int:
     return parsed.truncation
 
 
+def _uint64_input(suite: str, name: str, used: bool, value: int | None) -> bool:
+    """Whether the suite takes the 64-bit input ``name``; ``ValueError`` unless ``value`` fits."""
+    if used and (value is None or not 0 <= value < _UINT64_LIMIT):
+        raise ValueError(f"OCRA suite {suite!r} needs a {name} from 0 to 2**64 - 1")
+    if not used and value is not None:
+        raise ValueError(f"OCRA suite {suite!r} takes no {name}")
+    return used
+
+
 def compute_response(
     suite: str,
     key: bytes,
@@ -106,18 +115,10 @@ def compute_response(
         kwargs["P"] = pin
     elif pin is not None:
         raise ValueError(f"OCRA suite {suite!r} takes no PIN")
-    if parsed.uses_counter:
-        if counter is None or not 0 <= counter < _UINT64_LIMIT:
-            raise ValueError(f"OCRA suite {suite!r} needs a counter from 0 to 2**64 - 1")
+    if _uint64_input(suite, "counter", parsed.uses_counter, counter):
         kwargs["C"] = counter
-    elif counter is not None:
-        raise ValueError(f"OCRA suite {suite!r} takes no counter")
-    if parsed.uses_timestamp:
-        if timestamp is None or not 0 <= timestamp < _UINT64_LIMIT:
-            raise ValueError(f"OCRA suite {suite!r} needs a timestamp from 0 to 2**64 - 1")
+    if _uint64_input(suite, "timestamp", parsed.uses_timestamp, timestamp):
         kwargs["T_precomputed"] = timestamp
-    elif timestamp is not None:
-        raise ValueError(f"OCRA suite {suite!r} takes no timestamp")
     try:
         return str(parsed.impl(bytes(key), **kwargs))
     except (ValueError, TypeError):

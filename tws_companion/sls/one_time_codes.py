@@ -7,14 +7,12 @@ import hmac
 from datetime import timedelta
 
 from tws_companion.sls.durations import ceil_seconds, duration_text
-from tws_companion.sls.policy import ONE_TIME_CODE_DIGITS, VOICE_CODE_REPEATS
+from tws_companion.sls.policy import MIN_PHONE_DIGITS, ONE_TIME_CODE_DIGITS, VOICE_CODE_REPEATS
 from tws_companion.sls.randomness import random_digits
 from tws_companion.sls.text_input import is_ascii_digits, remove_whitespace, secure_equals
 
 #: Domain separation: these digests can never be confused with another HMAC under the same key.
 _DIGEST_LABEL = b"tws-companion one-time code v1\x00"
-#: Phone numbers with fewer digits than this are masked completely.
-_MIN_PHONE_DIGITS = 7
 _SHOWN_PHONE_DIGITS = 4
 
 
@@ -79,16 +77,21 @@ def voice_script(code: str, repeats: int = VOICE_CODE_REPEATS) -> str:
     return " ".join(sentences)
 
 
+def phone_digits(phone: str) -> str:
+    """The ASCII digits of a phone number, without its formatting."""
+    return "".join(char for char in phone if char in "0123456789")
+
+
 def mask_phone(phone: str) -> str:
     """``phone`` with only its last 4 digits shown, e.g. ``"+*** *** 1234"``.
 
     The mask has a fixed shape, so it reveals neither the length nor the formatting of the number,
-    and only ASCII digits of the input reach the output. Anything with fewer than 7 digits is not
-    a phone number and is masked completely.
+    and only ASCII digits of the input reach the output. Anything with fewer than
+    ``MIN_PHONE_DIGITS`` digits is not a phone number and is masked completely.
     """
-    digits = "".join(char for char in phone if char in "0123456789")
+    digits = phone_digits(phone)
     prefix = "+" if phone.strip().startswith("+") else ""
-    if len(digits) < _MIN_PHONE_DIGITS:
+    if len(digits) < MIN_PHONE_DIGITS:
         return f"{prefix}*** *** ****"
     return f"{prefix}*** *** {digits[-_SHOWN_PHONE_DIGITS:]}"
 

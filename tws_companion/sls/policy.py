@@ -60,8 +60,30 @@ CODE_CARD_SIZE = 224
 CODE_CARD_VALUE_LENGTH = 3
 CODE_CARD_INDICES_PER_CHALLENGE = 2
 
-#: A device PIN (DSC+, IB Key).
-PIN_DIGITS = 4
+#: The DSC+ PIN: exactly this many digits.
+DSC_PLUS_PIN_DIGITS = 4
+#: Wrong PINs in a row after which a DSC+ card locks itself (the card counts them, not the server).
+DSC_PLUS_PIN_TRIES = 3
+#: The IB Key (IBKR Mobile) PIN: letters, digits and symbols, chosen at activation.
+IB_KEY_PIN_MIN_LENGTH = 4
+IB_KEY_PIN_MAX_LENGTH = 6
+
+#: OCRA devices (the suites of ``sls/devices.py`` are built from these, so they cannot disagree):
+#: every response has this many digits ...
+OCRA_RESPONSE_DIGITS = 8
+#: ... and the numeric challenge this many: DSC+ (the seeds fix it), IB Key (RFC 6287's own
+#: test-vector suite), and the legacy DSC and gold and platinum cards.
+DSC_PLUS_CHALLENGE_DIGITS = 6
+IB_KEY_CHALLENGE_DIGITS = 8
+LEGACY_CHALLENGE_DIGITS = 6
+
+#: Fewer digits than this are not a phone number (provisioning refuses it, masks hide it all).
+MIN_PHONE_DIGITS = 7
+
+#: Per user and per phone number, at most this many SMS or voice codes within the window,
+#: whatever the logins.
+SEND_MAX_PER_WINDOW = 10
+SEND_WINDOW = timedelta(hours=24)
 
 #: Sessions: 256-bit random tokens stored hashed.
 SESSION_TOKEN_BYTES = 32
@@ -79,6 +101,8 @@ class Policy:
     one_time_code_ttl: timedelta = ONE_TIME_CODE_TTL
     resend_min_interval: timedelta = RESEND_MIN_INTERVAL
     resend_max_per_login: int = RESEND_MAX_PER_LOGIN
+    send_max_per_window: int = SEND_MAX_PER_WINDOW
+    send_window: timedelta = SEND_WINDOW
     voice_call_within: timedelta = VOICE_CALL_WITHIN
     voice_code_repeats: int = VOICE_CODE_REPEATS
     throttle_after_failures: int = THROTTLE_AFTER_FAILURES

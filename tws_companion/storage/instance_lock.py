@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Final, Self
 
 from tws_companion.storage.errors import AlreadyLocked, StorageFailed, from_os_error
-from tws_companion.storage.paths import FILE_MODE
+from tws_companion.storage.paths import FILE_MODE, ensure_private_dir
 
 __all__ = ["LOCK_NAME", "AlreadyLocked", "InstanceLock"]
 
@@ -103,7 +103,7 @@ class InstanceLock:
     def _open(self) -> tuple[int, bool]:
         """The lock file open (created when missing), and whether it is writable."""
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            ensure_private_dir(self.path.parent)
             return os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE), True
         except OSError as exc:
             # A read-only folder still lets an existing lock file be locked (flock needs no

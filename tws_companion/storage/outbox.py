@@ -11,7 +11,8 @@ and the tests read them (:func:`read_messages`).
 
 File names are ``<UTC timestamp>-<random hex>.json``, so they sort by creation time and never
 collide. Each file is written atomically, and a voice message's WAV is in place before its JSON
-appears, so a reader never sees a half-written message.
+appears, so a reader never sees a half-written message. The folder is owner-only (0700) and
+every file in it 0600 (POSIX): each holds a one-time code.
 
 The ``text`` of a message holds a one-time code: it is kept out of reprs, exception messages and
 log records.
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Final, Literal, get_args
 
 from tws_companion.storage.atomic import TEMP_SUFFIX, atomic_write_text
+from tws_companion.storage.paths import ensure_private_dir
 
 __all__ = [
     "CHANNELS",
@@ -122,7 +124,7 @@ def write_message(
         _check_plain_name(message_id, "message_id")
 
     outbox = Path(outbox)
-    outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_private_dir(outbox)
 
     payload: dict[str, str] = {
         "channel": channel,

@@ -4,7 +4,9 @@ The root is, in order: an explicit ``--home``, else ``$TWS_COMPANION_HOME``, els
 user data folder (``~/.local/share/tws-companion`` on Linux). Each user has
 ``<root>/users/<safe name>/``, where the safe name is the case-folded user name made safe for
 every file system (see :func:`safe_user_name`). Folders are created with mode 0700 and user files
-are written with mode 0600 (POSIX; Windows keeps the user profile's own access rules).
+are written with mode 0600 (POSIX; Windows keeps the user profile's own access rules); what an
+earlier release left with wider modes is tightened (:func:`ensure_user_dir`,
+:func:`make_private_tree`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
 from platformdirs import user_data_path
+
+from tws_companion.sls.usernames import normalize_username
 
 __all__ = [
     "APP_NAME",
@@ -26,6 +29,10 @@ __all__ = [
     "HOME_ENV",
     "data_root",
     "ensure_private_dir",
+    "ensure_private_file",
+    "ensure_user_dir",
+    "make_private",
+    "make_private_tree",
     "safe_user_name",
     "user_dir",
 ]
@@ -72,13 +79,13 @@ def _encode(char: str) -> str:
 def safe_user_name(username: str) -> str:
     """``username`` as a folder name that is the same on every file system and never escapes.
 
-    The name is stripped, NFC-normalized and case-folded (``Alice`` and ``alice`` are one user,
-    as on the server). Every character outside ``[a-z0-9._-]`` is percent-encoded as UTF-8
-    (``%`` itself included, so two names never share a folder), as are a leading or trailing
+    The name is first normalized as everywhere (``sls.usernames.normalize_username``: ``Alice``
+    and ``alice`` are one user). Every character outside ``[a-z0-9._-]`` is percent-encoded as
+    UTF-8 (``%`` itself included, so two names never share a folder), as are a leading or trailing
     ``.`` (hidden folders; Windows drops trailing dots) and the first letter of a name Windows
     reserves (``con``, ``lpt1.x``...). An empty name, ``.`` and ``..`` raise :class:`ValueError`.
     """
-    name = unicodedata.normalize("NFC", username.strip()).casefold()
+    name = normalize_username(username)
     if name in {"", ".", ".."}:
         raise ValueError(f"{username!r} is not a valid user name")
     chars = [char if char in _SAFE_CHARS else _encode(char) for char in name]
@@ -104,6 +111,64 @@ def _owned_by_us(info: os.stat_result) -> bool:
     return getuid is not None and info.st_uid == getuid()
 
 
+def _tighten(path: Path, info: os.stat_result) -> None:
+    """Drop the group and other bits of ``path`` (described by ``info``) if this user owns it."""
+    mode = stat.S_IMODE(info.st_mode)
+    if sys.platform != "win32" and mode & 0o077 and _owned_by_us(info):
+        os.chmod(path, mode & ~0o077)
+
+
+def make_private(path: Path) -> None:
+    """Make the file or folder at ``path`` owner-only: it loses any group and other permission
+    bits (a file written 0644 by an earlier release becomes 0600, a folder 0755 becomes 0700).
+
+    Only what this user owns is changed; a symbolic link (never followed) and a missing path are
+    left alone. On Windows nothing is changed.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISLNK(info.st_mode):
+        _tighten(Path(path), info)
+
+
+def make_private_tree(path: Path) -> None:
+    """:func:`make_private` on ``path`` and on every file and folder below it.
+
+    Symbolic links are neither changed nor followed; entries that vanish meanwhile are skipped.
+    For a start-up that tightens what an earlier release wrote with wider modes.
+    """
+    if sys.platform == "win32":
+        return
+    make_private(path)
+    for folder, dirs, files in os.walk(path):
+        for name in (*dirs, *files):
+            make_private(Path(folder) / name)
+
+
+def ensure_private_file(path: Path) -> Path:
+    """Create ``path`` as an empty file with mode 0600 when missing; return it.
+
+    An existing file is never truncated: it only loses any group and other permission bits (see
+    :func:`make_private`). Its folder must exist. For a file that another library opens with its
+    own modes, such as an SQLite database (SQLite gives its ``-wal`` and ``-shm`` files the
+    database's mode).
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        make_private(path)
+        return path
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, FILE_MODE)  # the mode given to open is filtered by the umask
+    finally:
+        os.close(fd)
+    return path
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and missing parents) with mode 0700; return it.
 
@@ -127,7 +192,21 @@ def ensure_private_dir(path: Path) -> Path:
     info = path.stat()
     if not stat.S_ISDIR(info.st_mode):
         raise NotADirectoryError(f"{path} exists and is not a folder")
-    mode = stat.S_IMODE(info.st_mode)
-    if sys.platform != "win32" and mode & 0o077 and _owned_by_us(info):
-        os.chmod(path, mode & ~0o077)
+    _tighten(path, info)
     return path
+
+
+def ensure_user_dir(root: Path, username: str) -> Path:
+    """:func:`user_dir` created with mode 0700 (with the data root and its ``users`` folder);
+    return it.
+
+    For the start of a session with the user's files: the data root, ``users`` and the user's
+    folder with everything in it lose any group and other permission bits, which tightens what
+    an earlier release wrote with wider modes (nothing is moved or deleted).
+    """
+    folder = user_dir(root, username)
+    ensure_private_dir(Path(root))
+    ensure_private_dir(folder.parent)
+    ensure_private_dir(folder)
+    make_private_tree(folder)
+    return folder

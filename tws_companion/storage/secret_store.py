@@ -19,6 +19,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringError, PasswordDeleteError
 
+from tws_companion.sls.usernames import normalize_username
+
 __all__ = ["DEFAULT_SERVICE", "NoSecureKeyring", "SecretStore", "SecretStoreError"]
 
 log = logging.getLogger(__name__)
@@ -132,7 +134,7 @@ class SecretStore:
     @staticmethod
     def _entry(server: str, username: str) -> str:
         # User names are case-insensitive on the server, so ``Alice`` and ``alice`` share a key.
-        name = username.strip().casefold()
+        name = normalize_username(username)
         if not server or not name:
             raise ValueError("a server and a user name are needed to file a secret")
         return f"settings-key:{name}@{normalize_server(server)}"

@@ -32,7 +32,7 @@ from tws_companion.storage.backups import Backup, BackupSet, require_utc
 from tws_companion.storage.errors import StorageError, VerifyFailed, from_os_error
 from tws_companion.storage.export import read_back_matches
 from tws_companion.storage.instance_lock import LOCK_NAME, InstanceLock
-from tws_companion.storage.paths import FILE_MODE, ensure_private_dir, user_dir
+from tws_companion.storage.paths import FILE_MODE, ensure_private_dir, ensure_user_dir, user_dir
 
 __all__ = [
     "BACKUPS_DIR",
@@ -92,6 +92,8 @@ class UserSettingsFiles:
     """
 
     def __init__(self, root: Path, username: str) -> None:
+        self.root = Path(root)
+        self.username = username
         self.folder = user_dir(root, username)
         self.settings_path = self.folder / SETTINGS_NAME
         self.profile_path = self.folder / PROFILE_NAME
@@ -102,7 +104,10 @@ class UserSettingsFiles:
         return f"UserSettingsFiles({str(self.folder)!r})"
 
     def lock(self) -> InstanceLock:
-        """The instance lock of this user's files (not yet acquired)."""
+        """The instance lock of this user's files (not yet acquired). The user's folder is made
+        owner-only first, tightening what an earlier release left readable by others."""
+        with contextlib.suppress(OSError):  # a read-only home still lets the lock be taken
+            ensure_user_dir(self.root, self.username)
         return InstanceLock(self.lock_path)
 
     # --- settings -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from tws_companion.client.errors import (
     WrongResponse,
 )
 from tws_companion.protocol import ERROR_STATUS, ErrorCode
+from tws_companion.protocol.error_body import error_body
 
 
 def _camel(code: ErrorCode) -> str:
@@ -124,3 +125,27 @@ def test_a_code_cannot_get_two_classes() -> None:
             pass
 
     assert ERROR_CLASSES[ErrorCode.WRONG_RESPONSE] is WrongResponse
+
+
+@pytest.mark.parametrize(
+    ("code", "numbers"),
+    [
+        (ErrorCode.LOGIN_THROTTLED, {"retry_after": 53}),
+        (ErrorCode.WRONG_RESPONSE, {"attempts_left": 0}),
+        (ErrorCode.INVALID_CREDENTIALS, {}),
+    ],
+)
+def test_the_body_the_server_builds_reads_back(code: ErrorCode, numbers: dict[str, int]) -> None:
+    """The server's :func:`error_body` and the client's reading are one format."""
+    body = error_body(code, "Line one.\n  Line two.", **numbers)
+    error = ApiError.from_body(ERROR_STATUS[code], body)
+    assert type(error) is ERROR_CLASSES[code]
+    assert error.message == "Line one. Line two."
+    assert error.retry_after == numbers.get("retry_after")
+    assert error.attempts_left == numbers.get("attempts_left")
+    assert set(body["error"]) == {"code", "message", *numbers}
+
+
+def test_fields_a_newer_server_adds_are_ignored() -> None:
+    body = {"error": {"code": "resend_limit", "message": "No more.", "help_url": "https://x"}}
+    assert type(ApiError.from_body(429, body)) is ERROR_CLASSES[ErrorCode.RESEND_LIMIT]

@@ -10,15 +10,20 @@ from tws_companion.client import errors
 from tws_companion.client.login_machine import LoginMachine, NoticeKind, Phase
 from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope, Step
+from tws_companion.sls.durations import ceil_seconds
+from tws_companion.sls.policy import THROTTLE_FIRST_WAIT
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
-DSC = Device("d1", "dsc_plus", "DSC+")
-SMS = Device("d2", "sms", "SMS")
-CARD = Device("d3", "code_card", "Card")
+DSC = Device(id="d1", kind="dsc_plus", label="DSC+")
+SMS = Device(id="d2", kind="sms", label="SMS")
+CARD = Device(id="d3", kind="code_card", label="Card")
 OCRA = Challenge(
-    ChallengeType.OCRA, code="123456", expires_at=NOW + timedelta(seconds=120), expires_in=120
+    type=ChallengeType.OCRA, code="123456", expires_at=NOW + timedelta(seconds=120), expires_in=120
 )
-OOB = Challenge(ChallengeType.OOB, channel=Channel.SMS, destination="+*** *** 0100")
+OOB = Challenge(type=ChallengeType.OOB, channel=Channel.SMS, destination="+*** *** 0100")
+VOICE = Challenge(
+    type=ChallengeType.OOB, channel=Channel.VOICE, destination="+*** *** 0100", expires_in=300
+)
 
 
 class FakeClock:
@@ -37,6 +42,23 @@ def start(*devices: Device, preferred: str | None = None) -> LoginStart:
         preferred_device_id=preferred,
         step=Step.SELECT_DEVICE,
     )
+
+
+def single(device: Device, challenge: Challenge) -> LoginStart:
+    """The server chose the user's only device and sent its challenge."""
+    return LoginStart(
+        login_id="L1",
+        expires_at=NOW,
+        devices=(device,),
+        preferred_device_id=None,
+        step=Step.RESPOND,
+        device_id=device.id,
+        challenge=challenge,
+    )
+
+
+def chosen(device: Device, challenge: Challenge) -> ChallengeStep:
+    return ChallengeStep(step=Step.RESPOND, device_id=device.id, challenge=challenge)
 
 
 def api_error(code: ErrorCode, **extra: int) -> errors.ApiError:
@@ -76,8 +98,7 @@ def test_a_remembered_device_wins_over_the_servers_preference(clock: FakeClock) 
 
 
 def test_a_single_device_goes_straight_to_its_page(machine: LoginMachine) -> None:
-    single = LoginStart("L1", NOW, (DSC,), None, Step.RESPOND, device_id="d1", challenge=OCRA)
-    state = machine.started(single)
+    state = machine.started(single(DSC, OCRA))
     assert state.phase is Phase.RESPOND
     assert state.device == DSC
     assert state.challenge == OCRA
@@ -86,7 +107,7 @@ def test_a_single_device_goes_straight_to_its_page(machine: LoginMachine) -> Non
 
 def test_choosing_a_device_shows_its_challenge_and_is_remembered(machine: LoginMachine) -> None:
     machine.started(start(DSC, SMS))
-    state = machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    state = machine.device_chosen(chosen(DSC, OCRA))
     assert state.phase is Phase.RESPOND
     assert state.device == DSC
     assert machine.remembered_device_id == "d1"
@@ -95,7 +116,7 @@ def test_choosing_a_device_shows_its_challenge_and_is_remembered(machine: LoginM
 
 def test_the_user_can_always_switch_back_to_the_drop_down(machine: LoginMachine) -> None:
     machine.started(start(DSC, SMS))
-    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    machine.device_chosen(chosen(DSC, OCRA))
     state = machine.choose_another_device()
     assert state.phase is Phase.SELECT_DEVICE
     assert state.preferred_device_id == "d1"
@@ -104,7 +125,7 @@ def test_the_user_can_always_switch_back_to_the_drop_down(machine: LoginMachine)
 
 def test_wrong_response_stays_with_attempts_left(machine: LoginMachine) -> None:
     machine.started(start(DSC, SMS))
-    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    machine.device_chosen(chosen(DSC, OCRA))
     state = machine.failed(api_error(ErrorCode.WRONG_RESPONSE, attempts_left=2))
     assert state.phase is Phase.RESPOND
     assert state.notice is not None
@@ -125,7 +146,7 @@ def test_failures_that_end_the_login_ask_to_start_over(
     machine: LoginMachine, code: ErrorCode
 ) -> None:
     machine.started(start(DSC, SMS))
-    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    machine.device_chosen(chosen(DSC, OCRA))
     state = machine.failed(api_error(code))
     assert state.phase is Phase.EXPIRED
     assert machine.start_over().phase is Phase.CREDENTIALS
@@ -134,7 +155,7 @@ def test_failures_that_end_the_login_ask_to_start_over(
 
 def test_an_expired_sms_code_only_asks_for_a_new_code(machine: LoginMachine) -> None:
     machine.started(start(DSC, SMS))
-    machine.device_chosen(ChallengeStep(Step.RESPOND, "d2", OOB))
+    machine.device_chosen(chosen(SMS, OOB))
     assert machine.failed(api_error(ErrorCode.CHALLENGE_EXPIRED)).phase is Phase.RESPOND
 
 
@@ -163,9 +184,8 @@ def test_voice_callback_starts_a_one_minute_countdown(
     machine: LoginMachine, clock: FakeClock
 ) -> None:
     machine.started(start(DSC, SMS))
-    machine.device_chosen(ChallengeStep(Step.RESPOND, "d2", OOB))
-    voice = Challenge(ChallengeType.OOB, channel=Channel.VOICE, destination="+*** *** 0100")
-    state = machine.code_resent(ChallengeStep(Step.RESPOND, "d2", voice))
+    machine.device_chosen(chosen(SMS, OOB))
+    state = machine.code_resent(chosen(SMS, VOICE))
     assert state.notice is not None
     assert state.notice.kind is NoticeKind.VOICE_CALL_COMING
     assert machine.seconds_left() == 60
@@ -182,8 +202,7 @@ def test_a_locked_device_sends_an_m2fs_user_back_to_the_drop_down(machine: Login
 
 
 def test_a_locked_only_device_returns_to_step_one(machine: LoginMachine) -> None:
-    single = LoginStart("L1", NOW, (DSC,), None, Step.RESPOND, device_id="d1", challenge=OCRA)
-    machine.started(single)
+    machine.started(single(DSC, OCRA))
     assert machine.failed(api_error(ErrorCode.DEVICE_LOCKED)).phase is Phase.CREDENTIALS
 
 
@@ -197,7 +216,7 @@ def test_network_trouble_keeps_the_step_and_says_so(machine: LoginMachine) -> No
 
 def test_the_challenge_timer_ends_an_ocra_login(machine: LoginMachine, clock: FakeClock) -> None:
     machine.started(start(DSC, SMS))
-    machine.device_chosen(ChallengeStep(Step.RESPOND, "d1", OCRA))
+    machine.device_chosen(chosen(DSC, OCRA))
     clock.now += 90
     assert machine.challenge_seconds_left() == 30
     clock.now += 29.5
@@ -207,11 +226,13 @@ def test_the_challenge_timer_ends_an_ocra_login(machine: LoginMachine, clock: Fa
     assert state.phase is Phase.EXPIRED
     assert state.notice is not None
     assert state.notice.code is ErrorCode.CHALLENGE_EXPIRED
+    # In words too, for a driver without its own sentence per code (the terminal).
+    assert state.notice.text == "The challenge has expired. Start over from step 1."
 
 
 def test_success_holds_the_session_but_never_shows_it(machine: LoginMachine) -> None:
     machine.started(start(DSC, SMS))
-    session = Session("secret-token", NOW + timedelta(hours=12), Scope.FULL)
+    session = Session(token="secret-token", expires_at=NOW + timedelta(hours=12), scope=Scope.FULL)
     state = machine.succeeded(session)
     assert state.phase is Phase.DONE
     assert state.session is session
@@ -222,6 +243,43 @@ def test_listeners_see_every_state(machine: LoginMachine) -> None:
     seen: list[Phase] = []
     machine.subscribe(lambda state: seen.append(state.phase))
     machine.started(start(DSC, CARD))
-    machine.device_chosen(ChallengeStep(Step.RESPOND, "d3", OCRA))
+    machine.device_chosen(chosen(CARD, OCRA))
     machine.cancel()
     assert seen == [Phase.SELECT_DEVICE, Phase.RESPOND, Phase.CREDENTIALS]
+
+
+def test_a_lockout_without_a_stated_wait_waits_the_first_throttle_wait(
+    machine: LoginMachine,
+) -> None:
+    machine.failed(api_error(ErrorCode.LOGIN_THROTTLED))
+    assert machine.seconds_left() == ceil_seconds(THROTTLE_FIRST_WAIT)
+
+
+def test_a_refused_device_stops_its_countdowns(machine: LoginMachine) -> None:
+    """Back at the drop-down, neither the voice call nor the old challenge is counted down."""
+    machine.started(start(DSC, SMS))
+    machine.device_chosen(chosen(SMS, OOB))
+    machine.code_resent(chosen(SMS, VOICE))
+    assert (machine.seconds_left(), machine.challenge_seconds_left()) == (60, 300)
+    state = machine.failed(api_error(ErrorCode.DEVICE_LOCKED))
+    assert state.phase is Phase.SELECT_DEVICE
+    assert (state.device, state.challenge) == (None, None)
+    assert (machine.seconds_left(), machine.challenge_seconds_left()) == (None, None)
+    assert state.notice is not None
+    assert state.notice.code is ErrorCode.DEVICE_LOCKED
+
+
+def test_only_a_single_device_user_cannot_switch(machine: LoginMachine) -> None:
+    state = machine.started(single(SMS, OOB))
+    assert machine.choose_another_device() is state
+
+
+def test_a_new_code_can_be_requested_only_for_a_code_sent_by_sms_or_voice(
+    machine: LoginMachine,
+) -> None:
+    assert not machine.started(start(DSC, SMS)).can_request_code
+    assert not machine.device_chosen(chosen(DSC, OCRA)).can_request_code
+    assert machine.choose_another_device().phase is Phase.SELECT_DEVICE
+    assert machine.device_chosen(chosen(SMS, OOB)).can_request_code
+    assert machine.code_resent(chosen(SMS, VOICE)).can_request_code
+    assert not machine.failed(api_error(ErrorCode.CHALLENGE_FAILED)).can_request_code

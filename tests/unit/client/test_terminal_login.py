@@ -8,14 +8,16 @@ import getpass
 import io
 import logging
 import sys
+import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
 import keyring
 import pytest
 from keyring.backends import fail
+from keyring.errors import KeyringError
 
 from tests.support.memory_keyring import MemoryKeyring
 from tests.unit.client.stand_in_server import Reply, StandInServer, closed_port, error
@@ -51,8 +53,9 @@ SELECT_DEVICE = Reply(
         "step": "select_device",
     },
 )
-OCRA = {"type": "ocra", "code": "123456", "expires_at": EXPIRES}
-INDICES = {"type": "indices", "indices": [12, 57], "expires_at": EXPIRES}
+#: Like the real server, the challenges say how many seconds they have left (``expires_in``).
+OCRA = {"type": "ocra", "code": "123456", "expires_at": EXPIRES, "expires_in": 120}
+INDICES = {"type": "indices", "indices": [12, 57], "expires_at": EXPIRES, "expires_in": 120}
 SMS = {
     "type": "oob",
     "channel": "sms",
@@ -64,6 +67,22 @@ SMS = {
 
 def challenge_step(device_id: str, challenge: Mapping[str, object]) -> Reply:
     return Reply(200, {"step": "respond", "device_id": device_id, "challenge": challenge})
+
+
+def single_device(device: Mapping[str, str], challenge: Mapping[str, object]) -> Reply:
+    """``POST /login`` of a user with one device: the server chose it and sent its challenge."""
+    return Reply(
+        200,
+        {
+            "login_id": "L1",
+            "expires_at": EXPIRES,
+            "devices": [device],
+            "preferred_device_id": None,
+            "step": "respond",
+            "device_id": device["id"],
+            "challenge": challenge,
+        },
+    )
 
 
 def session(scope: str = "full") -> Reply:
@@ -125,11 +144,31 @@ def parse(*argv: str) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
+class TypingClock:
+    """Monotonic seconds that move on by ``typing`` at every hidden prompt: a slow typist."""
+
+    def __init__(self, typing: float) -> None:
+        self.now = 1000.0
+        self.typing = typing
+
+    def __call__(self) -> float:
+        return self.now
+
+    def slow(self, prompter: Prompter) -> Callable[[str], str]:
+        def ask(text: str) -> str:
+            self.now += self.typing
+            return prompter(text)
+
+        return ask
+
+
 def login(
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
     typed: list[str | BaseException],
     secret: list[str | BaseException] | None = None,
+    *,
+    clock: TypingClock | None = None,
 ) -> Result:
     prompts: list[str] = []
     typed_prompter = Prompter(prompts, typed)
@@ -139,9 +178,10 @@ def login(
     code = terminal_login.run(
         parse(*argv),
         prompt=typed_prompter,
-        secret_prompt=secret_prompter,
+        secret_prompt=secret_prompter if clock is None else clock.slow(secret_prompter),
         out=out,
         store=SecretStore(),
+        clock=time.monotonic if clock is None else clock,
     )
     captured = capsys.readouterr()
     assert captured.out == ""  # everything goes to `out`, errors to stderr
@@ -274,22 +314,7 @@ def test_throttled(
 def test_sms_code_with_a_new_code_by_voice(
     server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server.add(
-        "POST",
-        api("/login"),
-        Reply(
-            200,
-            {
-                "login_id": "L1",
-                "expires_at": EXPIRES,
-                "devices": DEVICES[2:],
-                "preferred_device_id": None,
-                "step": "respond",
-                "device_id": "d3",
-                "challenge": SMS,
-            },
-        ),
-    )
+    server.add("POST", api("/login"), single_device(DEVICES[2], SMS))
     server.add(
         "POST",
         api("/login/L1/resend"),
@@ -377,6 +402,142 @@ def test_a_reused_response_ends_the_login(
     assert memory_keyring.secrets == {}
 
 
+def test_a_refused_device_leaves_the_others_to_choose_from(
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The login is still open after a device is refused: another one may be chosen."""
+    locked = "This security device is locked after too many wrong responses."
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add(
+        "POST",
+        api("/login/L1/device"),
+        error("device_locked", 423, locked),
+        challenge_step("d2", INDICES),
+    )
+    server.add("POST", api("/login/L1/respond"), session())
+
+    result = login(
+        capsys, ["--server", server.url, "--user", "alice"], ["", "2"], [PASSWORD, RESPONSE]
+    )
+
+    assert result.code == 0, result.err
+    assert result.prompts == ["Password: ", "Device [1-3]: ", "Device [1-3]: ", "Response: "]
+    assert result.out.splitlines() == [
+        "Devices:",
+        "  1. My DSC+ (dsc_plus)  (default)",
+        "  2. Card 12 (code_card)",
+        "  3. Phone (sms)",
+        locked,
+        "Enter the values at index 12 and 57 of your Security Code Card, without spaces",
+        "Logged in as alice (scope full).",
+    ]
+    chosen = [hit.json() for hit in server.hits_to("POST", api("/login/L1/device"))]
+    assert chosen == [{"device_id": "d1"}, {"device_id": "d2"}]
+    assert SecretStore().get_settings_key(server.url, "alice") == KEY
+
+
+def test_the_only_device_refused_ends_the_login(
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = "This security device is locked after too many wrong responses."
+    server.add("POST", api("/login"), single_device(DEVICES[0], OCRA))
+    server.add("POST", api("/login/L1/respond"), error("device_locked", 423, locked))
+
+    result = login(capsys, ["--server", server.url, "--user", "alice"], [], [PASSWORD, RESPONSE])
+
+    assert (result.code, result.err) == (1, locked + "\n")
+    assert result.prompts == ["Password: ", "Response: "]
+    assert memory_keyring.secrets == {}
+
+
+@pytest.mark.parametrize(("typing", "sent"), [(119.0, True), (121.0, False)])
+def test_a_response_typed_after_the_challenge_ran_out_is_not_sent(
+    server: StandInServer,
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+    typing: float,
+    sent: bool,
+) -> None:
+    """The challenge has 120 s; the user needs ``typing`` seconds for the response."""
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
+    server.add("POST", api("/login/L1/respond"), session())
+
+    result = login(
+        capsys,
+        ["--server", server.url, "--user", "alice"],
+        [""],
+        [PASSWORD, RESPONSE],
+        clock=TypingClock(typing),
+    )
+
+    assert len(server.hits_to("POST", api("/login/L1/respond"))) == (1 if sent else 0)
+    if sent:
+        assert result.code == 0, result.err
+    else:
+        assert result.code == 1
+        assert result.err == "The challenge has expired. Start over from step 1.\n"
+        assert memory_keyring.secrets == {}
+
+
+def test_a_garbled_answer_to_the_response_lets_the_user_try_again(
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
+    server.add(
+        "POST", api("/login/L1/respond"), Reply(502, raw=b"<html>Bad gateway</html>"), session()
+    )
+
+    result = login(
+        capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, "11111111", RESPONSE]
+    )
+
+    assert result.code == 0, result.err
+    assert result.prompts == ["Password: ", "Device [1-3]: ", "Response: ", "Response: "]
+    assert (
+        "Unexpected answer from the server (HTTP 502): the server, or a proxy in front of it, "
+        "is unavailable"
+    ) in result.out.splitlines()
+    assert "Bad gateway" not in result.out
+    assert SecretStore().get_settings_key(server.url, "alice") == KEY
+
+
+class RefusingKeyring(MemoryKeyring):
+    """A secure keyring that refuses to store anything (full, locked, ...)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise KeyringError("refused")
+
+
+def test_a_settings_key_the_keyring_refuses_fails_after_ending_the_session(
+    server: StandInServer, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
+    server.add("POST", api("/login/L1/respond"), session())
+    previous = keyring.get_keyring()
+    refusing = RefusingKeyring()
+    keyring.set_keyring(refusing)
+    try:
+        result = login(
+            capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, RESPONSE]
+        )
+    finally:
+        keyring.set_keyring(previous)
+
+    assert result.code == 1
+    assert result.err == (
+        "Logged in, but the settings key was not cached: "
+        "The keyring refused to store the settings key (KeyringError).\n"
+    )
+    assert "Logged in as" not in result.out
+    assert len(server.hits_to("POST", api("/logout"))) == 1
+    assert refusing.secrets == {}
+    assert_no_secrets(result, caplog)
+
+
 def test_unreachable_server(
     memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -460,21 +621,21 @@ def test_the_hidden_prompt_is_on_standard_output_like_the_others(
     ("challenge", "lines"),
     [
         (
-            Challenge(ChallengeType.OCRA, code="123456"),
+            Challenge(type=ChallengeType.OCRA, code="123456"),
             ["Challenge: 123456  (enter it into your device after its PIN)"],
         ),
         (
-            Challenge(ChallengeType.INDICES, indices=(12, 57)),
+            Challenge(type=ChallengeType.INDICES, indices=(12, 57)),
             ["Enter the values at index 12 and 57 of your Security Code Card, without spaces"],
         ),
         (
-            Challenge(ChallengeType.OOB, channel=Channel.SMS, destination="*** 1234"),
+            Challenge(type=ChallengeType.OOB, channel=Channel.SMS, destination="*** 1234"),
             [
                 "A security code was sent by SMS to *** 1234",
                 "No code? Type voice (or sms) at the Response prompt to get a new one.",
             ],
         ),
-        (Challenge(ChallengeType.PASSCODE), ["Enter your temporary passcode"]),
+        (Challenge(type=ChallengeType.PASSCODE), ["Enter your temporary passcode"]),
     ],
 )
 def test_describe_challenge(challenge: Challenge, lines: list[str]) -> None:

@@ -761,6 +761,18 @@ def test_what_is_missing_takes_the_default() -> None:
     assert chart.id != notes.id
 
 
+@pytest.mark.parametrize("kind", list(PanelKind))
+def test_a_panel_without_its_settings_gets_the_defaults_of_its_kind(kind: PanelKind) -> None:
+    layout = loads(
+        b'<tws-companion-settings format="2"><workstation><workspace name="Only">'
+        + f'<panel kind="{kind.value}"/>'.encode()
+        + b"</workspace></workstation></tws-companion-settings>"
+    )
+    (panel,) = layout.panels()
+    assert panel.kind is kind
+    assert panel.state == type(panel.state)()
+
+
 def test_an_active_workspace_that_is_not_there_shows_the_last() -> None:
     data = replace_in_default(b'active-workspace="0"', b'active-workspace="7"')
     assert loads(data).workstation.active_workspace == 0

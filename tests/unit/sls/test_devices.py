@@ -7,11 +7,13 @@ from decimal import Decimal
 import pytest
 
 from tws_companion.protocol import ChallengeType
-from tws_companion.sls import ocra
+from tws_companion.sls import ocra, policy
 from tws_companion.sls.devices import (
     DEVICE_SPECS,
     DSC_PLUS_OCRA_SUITE,
     IB_KEY_OCRA_SUITE,
+    LEGACY_CARD_OCRA_SUITE,
+    LEGACY_DSC_OCRA_SUITE,
     DeviceKind,
     SecurityLevel,
     WithdrawalLimit,
@@ -106,8 +108,23 @@ def test_security_levels_order() -> None:
 def test_suites() -> None:
     assert DSC_PLUS_OCRA_SUITE == "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
     assert IB_KEY_OCRA_SUITE == "OCRA-1:HOTP-SHA256-8:QN08-PSHA1"
+    assert LEGACY_DSC_OCRA_SUITE == "OCRA-1:HOTP-SHA1-8:QN06"
+    assert LEGACY_CARD_OCRA_SUITE == "OCRA-1:HOTP-SHA256-8:QN06"
     assert spec(DeviceKind.DSC_PLUS).ocra_suite == DSC_PLUS_OCRA_SUITE
     assert spec(DeviceKind.IB_KEY).ocra_suite == IB_KEY_OCRA_SUITE
+
+
+def test_suites_have_the_lengths_of_the_policy() -> None:
+    # The GUI sizes its fields from the policy's names; the suites must agree with them.
+    assert ocra.challenge_digits(DSC_PLUS_OCRA_SUITE) == policy.DSC_PLUS_CHALLENGE_DIGITS
+    assert ocra.challenge_digits(IB_KEY_OCRA_SUITE) == policy.IB_KEY_CHALLENGE_DIGITS
+    for legacy in (LEGACY_DSC_OCRA_SUITE, LEGACY_CARD_OCRA_SUITE):
+        assert ocra.challenge_digits(legacy) == policy.LEGACY_CHALLENGE_DIGITS
+    suites = {spec(kind).ocra_suite for kind in DeviceKind} - {None}
+    assert len(suites) == 4
+    for suite in suites:
+        assert suite is not None
+        assert ocra.response_digits(suite) == policy.OCRA_RESPONSE_DIGITS
 
 
 @pytest.mark.parametrize("kind", list(DeviceKind))

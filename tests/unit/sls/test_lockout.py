@@ -15,6 +15,7 @@ from tws_companion.sls.lockout import (
     locked_message,
     record_failure,
     record_source_failure,
+    source_level,
     throttle_message,
 )
 from tws_companion.sls.policy import Policy
@@ -278,51 +279,117 @@ def test_verdict_rejects_contradictions() -> None:
         Verdict(allowed=False, locked=False, retry_after=ZERO)
 
 
-# --- per source address ---------------------------------------------------------------------
+# --- per source address: a leaky bucket of 50 failures draining one every 18 s --------------
+
+SLOT = timedelta(seconds=18)  # 15 minutes / 50: the time the bucket takes to drain one failure
 
 
-def test_source_failures_count_within_the_window() -> None:
+def burst(state: SourceState, at: datetime, attempts: int) -> tuple[SourceState, int]:
+    """``attempts`` wrong passwords from one address at ``at``; how many of them were checked."""
+    checked = 0
+    for _ in range(attempts):
+        if check_source_allowed(state, at).allowed:
+            state = record_source_failure(state, at)
+            checked += 1
+    return state, checked
+
+
+def test_source_failures_fill_the_bucket() -> None:
     state = SourceState()
-    for minute in range(3):
-        state = record_source_failure(state, T0 + timedelta(minutes=minute))
-    assert state == SourceState(failures=3, window_start=T0)
+    for _ in range(3):
+        state = record_source_failure(state, T0)
+    assert state == SourceState(level=3.0, updated_at=T0)
 
 
-def test_source_window_restarts_after_15_minutes() -> None:
-    state = record_source_failure(SourceState(5, T0), T0 + timedelta(minutes=15) - TICK)
-    assert state == SourceState(6, T0)
-    later = T0 + timedelta(minutes=15)
-    assert record_source_failure(SourceState(5, T0), later) == SourceState(1, later)
+def test_the_bucket_drains_one_failure_every_18_seconds() -> None:
+    state = SourceState(5.0, T0)
+    assert source_level(state, T0 + SLOT) == 4.0
+    assert source_level(state, T0 + 2 * SLOT) == 3.0
+    assert source_level(state, T0 + 9 * SLOT / 2) == 0.5
+    assert record_source_failure(state, T0 + 2 * SLOT) == SourceState(4.0, T0 + 2 * SLOT)
+
+
+def test_the_bucket_drains_to_empty_and_no_further() -> None:
+    state = SourceState(2.0, T0)
+    assert source_level(state, T0 + timedelta(hours=1)) == 0.0
+    later = T0 + timedelta(hours=1)
+    assert record_source_failure(state, later) == SourceState(1.0, later)
+
+
+def test_a_full_bucket_overflows_instead_of_growing() -> None:
+    assert record_source_failure(SourceState(50.0, T0), T0) == SourceState(50.0, T0)
+
+
+def test_a_full_bucket_is_empty_one_window_after_its_last_failure() -> None:
+    assert source_level(SourceState(50.0, T0), T0 + timedelta(minutes=15)) == 0.0
 
 
 def test_source_below_the_limit_is_allowed() -> None:
     assert check_source_allowed(SourceState(), T0).allowed
-    assert check_source_allowed(SourceState(49, T0), T0).allowed
+    assert check_source_allowed(SourceState(49.0, T0), T0).allowed
 
 
-def test_source_at_the_limit_waits_until_the_window_ends() -> None:
-    state = SourceState(50, T0)
-    verdict = check_source_allowed(state, T0 + timedelta(minutes=5))
-    assert verdict == Verdict(allowed=False, locked=False, retry_after=timedelta(minutes=10))
-    assert not check_source_allowed(state, T0 + timedelta(minutes=15) - TICK).allowed
-    assert check_source_allowed(state, T0 + timedelta(minutes=15)).allowed
+def test_a_full_bucket_waits_until_one_failure_has_drained() -> None:
+    state = SourceState(50.0, T0)
+    assert check_source_allowed(state, T0) == Verdict(False, False, SLOT)
+    assert check_source_allowed(state, T0 + timedelta(seconds=5)).retry_after == timedelta(
+        seconds=13
+    )
+    assert check_source_allowed(state, T0 + SLOT - TICK) == Verdict(False, False, TICK)
+    assert check_source_allowed(state, T0 + SLOT).allowed
 
 
-def test_fifty_recorded_source_failures_block_the_source() -> None:
-    state = SourceState()
-    for second in range(50):
-        state = record_source_failure(state, T0 + timedelta(seconds=second))
-    assert not check_source_allowed(state, T0 + timedelta(seconds=50)).allowed
+def test_a_partly_drained_bucket_waits_for_the_rest() -> None:
+    assert check_source_allowed(SourceState(49.5, T0), T0).retry_after == SLOT / 2
+
+
+def test_fifty_failures_in_a_burst_block_the_fifty_first() -> None:
+    state, checked = burst(SourceState(), T0, 60)
+    assert checked == 50
+    assert check_source_allowed(state, T0 + timedelta(seconds=1)) == Verdict(
+        False, False, timedelta(seconds=17)
+    )
+
+
+def test_after_a_burst_one_more_failure_is_checked_every_18_seconds() -> None:
+    state, _ = burst(SourceState(), T0, 50)
+    for slot in range(1, 6):
+        state, checked = burst(state, T0 + slot * SLOT, 10)
+        assert checked == 1
+        assert check_source_allowed(state, T0 + slot * SLOT).retry_after == SLOT
+
+
+def test_no_window_boundary_to_burst_across() -> None:
+    """A fixed 15-minute window opened at T0 would let 49 guesses in just before it ends and
+    50 more just after: 99 in one second. The bucket lets one more through."""
+    state, _ = burst(SourceState(), T0, 1)
+    state, before = burst(state, T0 + timedelta(minutes=15) - timedelta(seconds=1), 49)
+    state, after = burst(state, T0 + timedelta(minutes=15), 50)
+    assert (before, after) == (49, 1)
+    verdict = check_source_allowed(state, T0 + timedelta(minutes=15))
+    assert verdict == Verdict(False, False, timedelta(seconds=17))
+
+
+def test_a_clock_behind_the_last_failure_neither_drains_nor_moves_time_back() -> None:
+    state = SourceState(50.0, T0)
+    earlier = T0 - timedelta(seconds=1)
+    assert check_source_allowed(state, earlier).retry_after == timedelta(seconds=19)
+    assert record_source_failure(SourceState(3.0, T0), earlier) == SourceState(4.0, T0)
 
 
 def test_source_limit_follows_the_policy() -> None:
     policy = Policy(source_max_failures=2, source_window=timedelta(minutes=1))
-    verdict = check_source_allowed(SourceState(2, T0), T0, policy)
-    assert verdict.retry_after == timedelta(minutes=1)
+    verdict = check_source_allowed(SourceState(2.0, T0), T0, policy)
+    assert verdict.retry_after == timedelta(seconds=30)
+    assert source_level(SourceState(2.0, T0), T0 + timedelta(seconds=45), policy) == 0.5
 
 
 def test_source_state_rejects_inconsistent_data() -> None:
     with pytest.raises(ValueError):
-        SourceState(failures=-1)
+        SourceState(level=-1.0)
     with pytest.raises(ValueError):
-        SourceState(failures=3)
+        SourceState(level=float("nan"), updated_at=T0)
+    with pytest.raises(ValueError):
+        SourceState(level=3.0)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        SourceState(1.0, datetime(2024, 1, 1))  # naive on purpose

@@ -108,8 +108,9 @@ def test_code_card_layout() -> None:
     assert policy.CODE_CARD_INDICES_PER_CHALLENGE == 2
 
 
-def test_pin_has_4_digits() -> None:
-    assert policy.PIN_DIGITS == 4
+def test_dsc_plus_pin_has_4_digits_and_ib_key_4_to_6_characters() -> None:
+    assert policy.DSC_PLUS_PIN_DIGITS == 4
+    assert (policy.IB_KEY_PIN_MIN_LENGTH, policy.IB_KEY_PIN_MAX_LENGTH) == (4, 6)
 
 
 def test_session_tokens_are_256_bits() -> None:

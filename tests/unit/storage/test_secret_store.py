@@ -173,3 +173,10 @@ def test_user_names_differing_in_case_share_one_key() -> None:
     store = SecretStore()
     store.set_settings_key("https://sls.example", "Alice", b"k" * 32)
     assert store.get_settings_key("https://sls.example", " alice ") == b"k" * 32
+
+
+def test_a_name_typed_with_composed_or_decomposed_accents_shares_one_key() -> None:
+    # "José" from a keyboard that sends é as one character, then as e + combining acute.
+    store = SecretStore()
+    store.set_settings_key(SERVER, "Jos\u00e9", KEY)
+    assert store.get_settings_key(SERVER, "jose\u0301") == KEY

@@ -145,10 +145,6 @@ class CodeCardViewer(TranslatedWidget):
             self._document().print_(printer)
             return target.read_bytes()
 
-    def print_to_pdf(self, path: Path) -> None:
-        """Write the card to ``path`` as PDF (atomically); ``OSError`` if that cannot be done."""
-        save_pdf(Path(path), self.render_pdf())
-
     @Slot()
     def _print_clicked(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

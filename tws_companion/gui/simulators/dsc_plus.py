@@ -1,13 +1,13 @@
 """A Digital Security Card+ on screen: an LCD, a keypad, "OK", "C" and the "press" power key.
 
-It follows the seeds' sequence: "press" until ``PIN>`` shows, the 4-digit PIN and "OK", then at
-``CHALLNG>`` the 6-digit challenge and "OK", and the 8-digit OCRA response appears
-(``DSC_PLUS_OCRA_SUITE``). Three wrong PINs in a row lock the card for the life of the window.
+It follows the seeds' sequence: "press" until ``PIN>`` shows, the PIN (``DSC_PLUS_PIN_DIGITS``
+digits) and "OK", then at ``CHALLNG>`` the challenge and "OK", and the OCRA response appears
+(``DSC_PLUS_OCRA_SUITE``). ``DSC_PLUS_PIN_TRIES`` wrong PINs in a row lock the card for the life
+of the window.
 """
 
 from __future__ import annotations
 
-import hmac
 from enum import Enum, auto
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -25,17 +25,18 @@ from PySide6.QtWidgets import (
 
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.simulators import SimulatedOcraDevice
-from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE
-from tws_companion.sls.ocra import challenge_digits, compute_response
+from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE, DeviceKind
+from tws_companion.sls.ocra import compute_response
+from tws_companion.sls.pins import pin_problem
+from tws_companion.sls.policy import (
+    DSC_PLUS_CHALLENGE_DIGITS,
+    DSC_PLUS_PIN_DIGITS,
+    DSC_PLUS_PIN_TRIES,
+)
+from tws_companion.sls.text_input import secure_equals
 
 __all__ = ["DscPlusSimulator"]
 
-#: Digits of the PIN the card asks for.
-PIN_LENGTH = 4
-#: Digits of the challenge typed into the card (the suite's ``QN06``).
-CHALLENGE_LENGTH = challenge_digits(DSC_PLUS_OCRA_SUITE)
-#: Wrong PINs in a row that lock the card.
-MAX_WRONG_PINS = 3
 #: How long "PIN ERR" stays on the display before ``PIN>`` comes back.
 PIN_ERROR_DISPLAY_MS = 1500
 
@@ -102,6 +103,8 @@ class _State(Enum):
 class DscPlusSimulator(TranslatedWidget):
     """A Digital Security Card+ that computes real OCRA responses for ``device``.
 
+    ``ValueError`` (naming the rule, never the PIN) for a device whose PIN no DSC+ takes.
+
     Keyboard: the digits, Enter (OK), Backspace, Delete or Escape (C), Space ("press").
     The title and tooltips follow the app's language; what is printed on the card and shown on
     its display ("press", "OK", "C", ``PIN>``, ``CHALLNG>``) stays as on the device.
@@ -114,6 +117,9 @@ class DscPlusSimulator(TranslatedWidget):
     displayChanged = Signal(str)
 
     def __init__(self, device: SimulatedOcraDevice, parent: QWidget | None = None) -> None:
+        problem = pin_problem(DeviceKind.DSC_PLUS, device.pin)
+        if problem is not None:
+            raise ValueError(problem)
         super().__init__(parent)
         self._device = device
         self._state = _State.OFF
@@ -147,11 +153,6 @@ class DscPlusSimulator(TranslatedWidget):
         """What the LCD shows right now ("" when the card is off)."""
         return self._display
 
-    @property
-    def locked(self) -> bool:
-        """Whether three wrong PINs locked the card (for the rest of this window's life)."""
-        return self._state is _State.LOCKED
-
     @Slot()
     def press_power(self) -> None:
         """The "press" key: turns the card on (``PIN>``) or off."""
@@ -173,7 +174,10 @@ class DscPlusSimulator(TranslatedWidget):
         if self._state is _State.RESPONSE:
             self._state = _State.CHALLENGE
             self._response = ""
-        limit = {_State.PIN: PIN_LENGTH, _State.CHALLENGE: CHALLENGE_LENGTH}.get(self._state)
+        limit = {
+            _State.PIN: DSC_PLUS_PIN_DIGITS,
+            _State.CHALLENGE: DSC_PLUS_CHALLENGE_DIGITS,
+        }.get(self._state)
         if limit is None or len(self._entry) >= limit:
             return
         self._entry += digit
@@ -182,9 +186,9 @@ class DscPlusSimulator(TranslatedWidget):
     @Slot()
     def press_ok(self) -> None:
         """The "OK" key: checks the PIN, or answers the challenge."""
-        if self._state is _State.PIN and len(self._entry) == PIN_LENGTH:
+        if self._state is _State.PIN and len(self._entry) == DSC_PLUS_PIN_DIGITS:
             self._check_pin()
-        elif self._state is _State.CHALLENGE and len(self._entry) == CHALLENGE_LENGTH:
+        elif self._state is _State.CHALLENGE and len(self._entry) == DSC_PLUS_CHALLENGE_DIGITS:
             self._answer_challenge()
 
     @Slot()
@@ -302,13 +306,13 @@ class DscPlusSimulator(TranslatedWidget):
     def _check_pin(self) -> None:
         entered = self._entry
         self._entry = ""
-        if hmac.compare_digest(entered.encode(), self._device.pin.encode()):
+        if secure_equals(entered, self._device.pin):
             self._wrong_pins = 0
             self._pin_ok = entered
             self._state = _State.CHALLENGE
         else:
             self._wrong_pins += 1
-            if self._wrong_pins >= MAX_WRONG_PINS:
+            if self._wrong_pins >= DSC_PLUS_PIN_TRIES:
                 self._state = _State.LOCKED
             else:
                 self._state = _State.PIN_ERROR

@@ -1,15 +1,14 @@
 """IB Key in IBKR Mobile, on screen: Android (PIN + challenge) or iOS (challenge + Touch ID).
 
 The response is the real OCRA answer (``IB_KEY_OCRA_SUITE``) for the simulated device. On
-Android the user types the PIN chosen at activation; on iOS the PIN stays in the phone's secure
-store and Touch ID releases it.
+Android the user types the PIN chosen at activation (``IB_KEY_PIN_MIN_LENGTH`` to
+``IB_KEY_PIN_MAX_LENGTH`` letters, digits or symbols, as ``sls.pins`` has it); on iOS the PIN stays
+in the phone's secure store and Touch ID releases it.
 
 Signals of IbKeySimulator: responseShown(str) — the response string just generated.
 """
 
 from __future__ import annotations
-
-import hmac
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
@@ -25,12 +24,17 @@ from PySide6.QtWidgets import (
 
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.simulators import SimulatedOcraDevice
-from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
-from tws_companion.sls.ocra import challenge_digits, compute_response
+from tws_companion.sls.devices import IB_KEY_OCRA_SUITE, DeviceKind
+from tws_companion.sls.ocra import compute_response
+from tws_companion.sls.pins import pin_problem
+from tws_companion.sls.policy import (
+    IB_KEY_CHALLENGE_DIGITS,
+    IB_KEY_PIN_MAX_LENGTH,
+    IB_KEY_PIN_MIN_LENGTH,
+)
+from tws_companion.sls.text_input import is_ascii_digits, secure_equals
 
 __all__ = ["IbKeySimulator"]
-
-CHALLENGE_LENGTH = challenge_digits(IB_KEY_OCRA_SUITE)
 
 _STYLE = """
 QFrame#phoneBody { background: #101418; border-radius: 28px; }
@@ -63,7 +67,7 @@ class _PlatformPage(TranslatedWidget):
         self.heading.setWordWrap(True)
         self.challenge_caption = QLabel()
         self.challenge = QLineEdit()
-        self.challenge.setMaxLength(CHALLENGE_LENGTH)
+        self.challenge.setMaxLength(IB_KEY_CHALLENGE_DIGITS)
         self.challenge.setObjectName("challenge")
         self.generate = QPushButton()
         self.generate.setObjectName("generate")
@@ -77,9 +81,9 @@ class _PlatformPage(TranslatedWidget):
 
     def challenge_problem(self) -> str | None:
         text = self.challenge.text().strip()
-        if len(text) != CHALLENGE_LENGTH or not text.isdigit():
+        if len(text) != IB_KEY_CHALLENGE_DIGITS or not is_ascii_digits(text):
             return self.tr("Enter the {digits}-digit challenge code shown at login.").format(
-                digits=CHALLENGE_LENGTH
+                digits=IB_KEY_CHALLENGE_DIGITS
             )
         return None
 
@@ -103,7 +107,7 @@ class _AndroidPage(_PlatformPage):
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
+        self.pin.setMaxLength(IB_KEY_PIN_MAX_LENGTH)
         for widget in (self.heading, self.pin_caption, self.pin, self.challenge_caption,
                        self.challenge, self.generate, self.problem, self.response):  # fmt: skip
             self.layout_.addWidget(widget)
@@ -147,9 +151,17 @@ class _IosPage(_PlatformPage):
 
 
 class IbKeySimulator(TranslatedWidget):
+    """IBKR Mobile's Authenticate screen for ``device``, on Android and on iOS.
+
+    ``ValueError`` (naming the rule, never the PIN) for a device whose PIN IB Key does not take.
+    """
+
     responseShown = Signal(str)
 
     def __init__(self, device: SimulatedOcraDevice, parent: QWidget | None = None) -> None:
+        problem = pin_problem(DeviceKind.IB_KEY, device.pin)
+        if problem is not None:
+            raise ValueError(problem)
         super().__init__(parent)
         self._device = device
         self.setStyleSheet(_STYLE)
@@ -192,10 +204,17 @@ class IbKeySimulator(TranslatedWidget):
     @Slot()
     def _generate_android(self) -> None:
         page = self.android
+        pin = page.pin.text()
         problem = page.challenge_problem()
         if problem is not None:
             page.show_problem(problem)
-        elif not hmac.compare_digest(page.pin.text().encode(), self._device.pin.encode()):
+        elif pin_problem(DeviceKind.IB_KEY, pin) is not None:
+            page.show_problem(
+                self.tr(
+                    "A PIN has {min} to {max} characters: letters, digits or symbols. Try again."
+                ).format(min=IB_KEY_PIN_MIN_LENGTH, max=IB_KEY_PIN_MAX_LENGTH)
+            )
+        elif not secure_equals(pin, self._device.pin):
             page.show_problem(self.tr("Invalid PIN. Try again."))
         else:
             self._respond(page, self._device.pin)

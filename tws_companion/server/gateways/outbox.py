@@ -18,6 +18,7 @@ from typing import Final
 
 from tws_companion.server.gateways.base import GatewayError
 from tws_companion.storage.outbox import new_message_id, write_message
+from tws_companion.storage.paths import ensure_private_dir, ensure_private_file
 
 __all__ = ["ESPEAK_MISSING_MESSAGE", "OutboxGateway"]
 
@@ -66,7 +67,7 @@ class OutboxGateway:
         message_id = new_message_id(now)
         wav_name = f"{message_id}.wav"
         try:
-            self._outbox_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            ensure_private_dir(self._outbox_dir)
         except OSError as exc:
             raise GatewayError(_write_failed_message(exc)) from None
         wav_path = self._outbox_dir / wav_name
@@ -74,8 +75,8 @@ class OutboxGateway:
         # JSON that points at it is written last, so readers never see a half-written message.
         tmp_wav = self._outbox_dir / f".{wav_name}.tmp"
         try:
+            ensure_private_file(tmp_wav)  # 0600 from the start: espeak-ng writes into it
             self._speak(program, text, tmp_wav)
-            os.chmod(tmp_wav, 0o600)
             os.replace(tmp_wav, wav_path)
         except OSError as exc:
             with contextlib.suppress(OSError):

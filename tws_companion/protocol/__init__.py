@@ -1,8 +1,11 @@
 """The wire vocabulary of the HTTP API shared by the server and the client.
 
-Plain Python with no third-party imports: the server builds its responses from these names and the
-client maps them back to typed errors. Extending a vocabulary is fine; renaming a value breaks
-every client in the field.
+This package holds the names (enums, error codes and their HTTP statuses) in plain Python with no
+third-party imports, so the GUI can import them before its first paint. The bodies live in its
+submodules, on pydantic, and both sides import them: :mod:`.models` (every request and answer),
+:mod:`.error_body` (the error answer, built and parsed there), :mod:`.fields` (the constrained
+field types) and :mod:`.validation` (validation failures as messages that name a field, never its
+value). Extending a vocabulary is fine; renaming a value breaks every client in the field.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 API_PREFIX = "/api/v1"
-API_VERSION = 1
 
 
 class Platform(StrEnum):
@@ -40,6 +42,16 @@ class Channel(StrEnum):
 
     SMS = "sms"
     VOICE = "voice"
+
+
+class DeviceStatus(StrEnum):
+    """Whether a security device may be used."""
+
+    ACTIVE = "active"
+    #: Too many wrong responses in a row; support resets it.
+    LOCKED = "locked"
+    #: Replaced or withdrawn; never usable again.
+    REVOKED = "revoked"
 
 
 class Scope(StrEnum):
@@ -77,6 +89,7 @@ class ErrorCode(StrEnum):
     RESEND_NOT_AVAILABLE = "resend_not_available"  # 409: the selected device gets no codes
     RESEND_TOO_SOON = "resend_too_soon"  # 429: one send per 30 s (error.retry_after)
     RESEND_LIMIT = "resend_limit"  # 429: five sends per login
+    DAILY_SEND_LIMIT = "daily_send_limit"  # 429: 10 codes per user or phone in 24 h (retry_after)
     GATEWAY_UNAVAILABLE = "gateway_unavailable"  # 502: SMS/voice provider failed; try again
     UNAUTHORIZED = "unauthorized"  # 401: missing, expired or revoked session token
     SCOPE_DENIED = "scope_denied"  # 403: the session's scope does not allow this
@@ -111,6 +124,7 @@ ERROR_STATUS: dict[ErrorCode, int] = {
     ErrorCode.RESEND_NOT_AVAILABLE: 409,
     ErrorCode.RESEND_TOO_SOON: 429,
     ErrorCode.RESEND_LIMIT: 429,
+    ErrorCode.DAILY_SEND_LIMIT: 429,
     ErrorCode.GATEWAY_UNAVAILABLE: 502,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.SCOPE_DENIED: 403,

@@ -1,0 +1,333 @@
+"""The password step's throttles, in process: per user name and per source address, for
+attempts one after another and for attempts whose password checks run at the same time.
+
+Concurrency is made deterministic by holding the (real) Argon2 checks at a gate until every
+request of a burst has reached it; the clock is moved by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx2
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.clock import ManualClock
+from tests.support.demo import DEMO
+from tests.support.servers import make_context
+from tws_companion.server import password_check
+from tws_companion.server.app import create_app
+from tws_companion.server.context import ServerContext
+from tws_companion.server.db import LoginFailure, SourceFailure
+from tws_companion.server.passwords import FAST_HASH_PARAMETERS, Passwords
+from tws_companion.server.scenario import load_scenario, read_scenario
+
+API = "/api/v1"
+ADDRESS = ("127.0.0.1", 50000)
+#: How long a gate waits for the rest of a burst before letting its checks go anyway.
+GATE_DEADLINE = 20.0
+
+
+class GatedPasswords(Passwords):
+    """Real Argon2 checks, each held until ``expected`` checks are waiting (or a deadline), so
+    they all run at the same time; counts how many checks ran."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(FAST_HASH_PARAMETERS, concurrency=2)
+        self.expected = expected
+        self.checks = 0
+        self._all_in: anyio.Event | None = None
+
+    async def verify_async(self, password_hash: str | None, password: str) -> bool:
+        if self._all_in is None:
+            self._all_in = anyio.Event()
+        self.checks += 1
+        if self.checks >= self.expected:
+            self._all_in.set()
+        with anyio.move_on_after(GATE_DEADLINE):
+            await self._all_in.wait()
+        return await super().verify_async(password_hash, password)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[ServerContext]:
+    context = make_context(tmp_path / "server", ManualClock())
+    load_scenario(context, read_scenario(DEMO))
+    yield context
+    context.db.dispose()
+
+
+@pytest.fixture
+def client(ctx: ServerContext) -> Iterator[TestClient]:
+    with TestClient(create_app(ctx), base_url="http://127.0.0.1", client=ADDRESS) as test_client:
+        yield test_client
+
+
+def login(client: TestClient, username: str, password: str) -> httpx2.Response:
+    body = {"username": username, "password": password, "platform": "tws"}
+    return client.post(f"{API}/login", json=body)
+
+
+def answer(response: httpx2.Response) -> tuple[int, str, str]:
+    """What a client sees of a refusal: the status, the error code and the message."""
+    error = response.json()["error"]
+    return response.status_code, error["code"], error["message"]
+
+
+def burst(ctx: ServerContext, attempts: list[tuple[str, str]]) -> list[httpx2.Response]:
+    """Send every ``(username, password)`` login at once, the password checks held at a gate
+    until all of them are in; the answers in the order of ``attempts``."""
+    ctx.passwords = GatedPasswords(expected=len(attempts))
+    answers: list[httpx2.Response | None] = [None] * len(attempts)
+
+    async def send(api: httpx2.AsyncClient, index: int, username: str, password: str) -> None:
+        body = {"username": username, "password": password, "platform": "tws"}
+        answers[index] = await api.post(f"{API}/login", json=body)
+
+    async def main() -> None:
+        transport = httpx2.ASGITransport(app=create_app(ctx), client=ADDRESS)
+        async with (
+            httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1") as api,
+            anyio.create_task_group() as tasks,
+        ):
+            for index, (username, password) in enumerate(attempts):
+                tasks.start_soon(send, api, index, username, password)
+
+    anyio.run(main)
+    assert all(response is not None for response in answers)
+    return [response for response in answers if response is not None]
+
+
+def codes(responses: list[httpx2.Response]) -> list[str]:
+    return sorted(
+        "login_id" if response.status_code == 200 else response.json()["error"]["code"]
+        for response in responses
+    )
+
+
+# --- finding 4: parallel logins ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [4, 8])
+def test_parallel_correct_logins_of_one_user_all_pass(ctx: ServerContext, count: int) -> None:
+    responses = burst(ctx, [("demo", "demo-pass-1")] * count)
+    assert [response.status_code for response in responses] == [200] * count
+    assert len({response.json()["login_id"] for response in responses}) == count
+
+
+def test_parallel_wrong_passwords_get_no_more_answers_than_one_after_another(
+    ctx: ServerContext,
+) -> None:
+    responses = burst(ctx, [("demo", f"guess-{i}") for i in range(30)])
+    assert codes(responses) == ["invalid_credentials"] * 3 + ["login_throttled"] * 27
+    refusals = {answer(r) for r in responses if r.status_code == 429}
+    assert refusals == {
+        (
+            429,
+            "login_throttled",
+            "Too many failed login attempts. "
+            "Please wait 60 seconds before attempting to re-login again.",
+        )
+    }
+
+
+def test_a_burst_for_an_unknown_user_gets_the_same_answers(ctx: ServerContext) -> None:
+    known = burst(ctx, [("demo", f"guess-{i}") for i in range(12)])
+    unknown = burst(ctx, [("nobody-by-this-name", f"guess-{i}") for i in range(12)])
+    assert sorted(map(answer, known)) == sorted(map(answer, unknown))
+
+
+def test_correct_and_wrong_passwords_in_parallel_the_correct_ones_pass(
+    ctx: ServerContext,
+) -> None:
+    """Two wrong passwords leave the user below the throttle, so both right ones pass."""
+    attempts = [("demo", "demo-pass-1"), ("demo", "wrong-1"), ("demo", "wrong-2")]
+    responses = burst(ctx, [*attempts, ("demo", "demo-pass-1")])
+    assert codes(responses) == ["invalid_credentials"] * 2 + ["login_id"] * 2
+
+
+class HeldPasswords(Passwords):
+    """Holds the checks of one password until released, and says when one is waiting."""
+
+    def __init__(self, held: str) -> None:
+        super().__init__(FAST_HASH_PARAMETERS, concurrency=2)
+        self._held = held
+        self.waiting = anyio.Event()
+        self.release = anyio.Event()
+
+    async def verify_async(self, password_hash: str | None, password: str) -> bool:
+        if password == self._held:
+            self.waiting.set()
+            with anyio.fail_after(GATE_DEADLINE):
+                await self.release.wait()
+        return await super().verify_async(password_hash, password)
+
+
+def run_with_api(
+    ctx: ServerContext, scenario: Callable[[httpx2.AsyncClient], Awaitable[None]]
+) -> None:
+    async def main() -> None:
+        transport = httpx2.ASGITransport(app=create_app(ctx), client=ADDRESS)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1") as api:
+            await scenario(api)
+
+    anyio.run(main)
+
+
+def test_a_right_password_whose_check_ends_after_three_failures_is_refused_like_a_guess(
+    ctx: ServerContext,
+) -> None:
+    """No oracle: once the user must wait, a right password racing three wrong ones gets
+    exactly the answer of the next wrong one."""
+    seen: dict[str, Any] = {}
+
+    async def scenario(api: httpx2.AsyncClient) -> None:
+        held = HeldPasswords("demo-pass-1")
+        ctx.passwords = held
+
+        async def post(password: str) -> httpx2.Response:
+            body = {"username": "demo", "password": password, "platform": "tws"}
+            return await api.post(f"{API}/login", json=body)
+
+        async def right() -> None:
+            seen["right"] = await post("demo-pass-1")
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(right)
+            with anyio.fail_after(GATE_DEADLINE):
+                await held.waiting.wait()
+            seen["wrong"] = [await post(f"wrong-{i}") for i in range(4)]
+            held.release.set()
+
+    run_with_api(ctx, scenario)
+    wrong = [answer(response) for response in seen["wrong"]]
+    assert [code for _, code, _ in wrong] == ["invalid_credentials"] * 3 + ["login_throttled"]
+    assert answer(seen["right"]) == wrong[3]
+
+
+# --- sequential rules -------------------------------------------------------------------------
+
+
+def test_a_refused_flood_costs_no_password_checks(ctx: ServerContext, client: TestClient) -> None:
+    counting = GatedPasswords(expected=1)
+    ctx.passwords = counting
+    statuses = [login(client, "demo", f"guess-{i}").status_code for i in range(20)]
+    assert statuses == [401] * 3 + [429] * 17
+    assert counting.checks == 3
+
+
+def test_a_right_password_does_not_reset_the_failure_streak(
+    ctx: ServerContext, client: TestClient
+) -> None:
+    """Only a completed login (the response accepted) resets it: a password alone does not."""
+    for _ in range(2):
+        assert login(client, "demo", "wrong").status_code == 401
+    assert login(client, "demo", "demo-pass-1").status_code == 200
+    assert login(client, "demo", "wrong").status_code == 401
+    assert answer(login(client, "demo", "demo-pass-1"))[1] == "login_throttled"
+
+
+def test_the_user_waits_counted_from_the_third_failure(
+    ctx: ServerContext, client: TestClient
+) -> None:
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+    for _ in range(3):
+        assert login(client, "demo", "wrong").status_code == 401
+    clock.advance(seconds=7)
+    refused = login(client, "demo", "demo-pass-1")
+    assert answer(refused) == (
+        429,
+        "login_throttled",
+        "Too many failed login attempts. Please wait 53 seconds before attempting to re-login "
+        "again.",
+    )
+    assert refused.json()["error"]["retry_after"] == 53
+    clock.advance(seconds=53)
+    assert login(client, "demo", "demo-pass-1").status_code == 200
+
+
+# --- finding 5: the per-address limit slides -------------------------------------------------
+
+
+def source_refusal(seconds: int) -> tuple[int, str, str]:
+    return (
+        429,
+        "source_throttled",
+        f"Too many failed logins from this address. Please wait {seconds} seconds before trying "
+        "again.",
+    )
+
+
+def test_no_burst_across_the_end_of_a_window(ctx: ServerContext, client: TestClient) -> None:
+    """A fixed 15-minute window opened by one failure let 49 guesses in just before its end
+    and 50 more just after. The bucket drains one failure every 18 s: one more gets through."""
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+    names = iter(f"guess-{i}" for i in range(200))  # one name each: no per-user throttle
+    assert login(client, next(names), "wrong").status_code == 401
+    clock.advance(minutes=14, seconds=59)
+    before = [login(client, next(names), "wrong") for _ in range(49)]
+    assert [r.status_code for r in before] == [401] * 49
+    clock.advance(seconds=1)
+    after = [login(client, next(names), "wrong") for _ in range(50)]
+    assert [r.status_code for r in after] == [401] + [429] * 49
+    assert {answer(r) for r in after[1:]} == {source_refusal(17)}
+    assert {r.json()["error"]["retry_after"] for r in after[1:]} == {17}
+    assert {r.headers["Retry-After"] for r in after[1:]} == {"17"}
+    # Also the right password of a real user: the address waits, whoever it is.
+    assert answer(login(client, "demo", "demo-pass-1")) == source_refusal(17)
+    clock.advance(seconds=17)
+    assert login(client, next(names), "wrong").status_code == 401
+    assert answer(login(client, next(names), "wrong")) == source_refusal(18)
+
+
+def test_the_source_limit_drains_instead_of_resetting(
+    ctx: ServerContext, client: TestClient
+) -> None:
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+    names = iter(f"guess-{i}" for i in range(200))
+    assert [login(client, next(names), "wrong").status_code for _ in range(51)] == [401] * 50 + [
+        429
+    ]
+    clock.advance(minutes=3)  # ten failures drained
+    statuses = [login(client, next(names), "wrong").status_code for _ in range(12)]
+    assert statuses == [401] * 10 + [429] * 2
+
+
+# --- pruning ----------------------------------------------------------------------------------
+
+
+def test_pruning_forgets_drained_buckets_and_old_streaks(ctx: ServerContext) -> None:
+    now = ctx.clock.now()
+    with ctx.db.transaction() as s:
+        s.add(SourceFailure(source="drained", level=50.0, updated_at=now - timedelta(minutes=15)))
+        s.add(SourceFailure(source="draining", level=50.0, updated_at=now - timedelta(minutes=14)))
+        s.add(SourceFailure(source="empty", level=0.0, updated_at=None))
+        s.add(
+            LoginFailure(
+                username="old",
+                consecutive=10,
+                first_failure_at=now - timedelta(hours=49),
+                last_failure_at=now - timedelta(hours=48, seconds=1),
+            )
+        )
+        s.add(
+            LoginFailure(
+                username="locked",
+                consecutive=10,
+                first_failure_at=now - timedelta(hours=2),
+                last_failure_at=now - timedelta(hours=1),
+            )
+        )
+    with ctx.db.transaction() as s:
+        password_check.prune_failures(s, ctx, now)
+    with ctx.db.read() as s:
+        assert [row.source for row in s.query(SourceFailure)] == ["draining"]
+        assert [row.username for row in s.query(LoginFailure)] == ["locked"]

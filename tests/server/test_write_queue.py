@@ -1,0 +1,256 @@
+"""Write transactions queue first come, first served; reads never wait; nesting is refused."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from tws_companion.protocol import ErrorCode
+from tws_companion.server.db import Database, SourceFailure
+from tws_companion.server.errors import ApiError, CommittedApiError
+from tws_companion.server.write_queue import NestedWriteError, WriteQueue, WriteQueueTimeoutError
+
+DEADLINE = 10.0  # seconds; only reached when the behaviour under test is broken
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        time.sleep(0.001)  # polling with a deadline, not synchronising on time
+
+
+def wait_for_waiting(queue: WriteQueue, count: int) -> None:
+    wait_until(lambda: queue.waiting == count, f"{count} writers wait")
+
+
+def take_turn(queue: WriteQueue) -> None:
+    with queue.turn():
+        pass
+
+
+class Worker:
+    """A thread running ``action``, keeping what it raised for the test to look at."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self.error: BaseException | None = None
+        self._action = action
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._action()
+        except BaseException as exc:  # noqa: BLE001 (reported by join())
+            self.error = exc
+
+    def start(self) -> Worker:
+        self._thread.start()
+        return self
+
+    def join(self) -> None:
+        self._thread.join(DEADLINE)
+        assert not self._thread.is_alive(), "the worker is still blocked"
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'sls.db'}")
+    yield database
+    database.dispose()
+
+
+def sources(db: Database) -> set[str]:
+    with db.read() as s:
+        return set(s.scalars(select(SourceFailure.source)))
+
+
+# --- the queue itself -----------------------------------------------------------------------
+
+
+def test_writers_get_their_turn_in_the_order_they_asked() -> None:
+    queue = WriteQueue()
+    order: list[int] = []
+
+    def writer(number: int) -> None:
+        with queue.turn():
+            order.append(number)
+
+    workers = []
+    with queue.turn():
+        for number in range(8):
+            workers.append(Worker(partial(writer, number)).start())
+            wait_for_waiting(queue, number + 1)
+    for worker in workers:
+        worker.join()
+    assert order == list(range(8))
+
+
+def test_a_writer_asking_again_as_it_finishes_cannot_overtake_one_already_waiting() -> None:
+    # threading.Lock lets the releasing thread take it straight back; the queue hands it on.
+    queue = WriteQueue()
+    order: list[str] = []
+
+    def waiting_writer() -> None:
+        with queue.turn():
+            order.append("waiting")
+
+    with queue.turn():
+        worker = Worker(waiting_writer).start()
+        wait_for_waiting(queue, 1)
+    with queue.turn():
+        order.append("again")
+    worker.join()
+    assert order == ["waiting", "again"]
+
+
+def test_a_turn_asked_for_inside_another_on_the_same_thread_is_refused() -> None:
+    for queue in (WriteQueue(), WriteQueue(exclusive=False)):
+        with queue.turn(), pytest.raises(NestedWriteError, match="inside another"):  # noqa: SIM117
+            with queue.turn():
+                pass
+        with queue.turn():  # the outer turn was given back despite the refusal
+            pass
+
+
+def test_without_exclusive_writers_do_not_wait_for_each_other() -> None:
+    queue = WriteQueue(exclusive=False)
+    with queue.turn():
+        Worker(partial(take_turn, queue)).start().join()
+
+
+def test_a_writer_that_waits_too_long_leaves_the_queue_and_the_next_one_gets_in() -> None:
+    queue = WriteQueue(timeout=0.05)
+
+    def impatient() -> None:
+        with queue.turn():
+            raise AssertionError("got the turn while it was held")
+
+    with queue.turn():
+        worker = Worker(impatient).start()
+        with pytest.raises(WriteQueueTimeoutError, match="write queue"):
+            worker.join()
+        assert queue.waiting == 0
+    Worker(partial(take_turn, queue)).start().join()
+
+
+# --- the queue in the database ------------------------------------------------------------
+
+
+def test_sqlite_write_transactions_run_in_the_order_they_were_opened(db: Database) -> None:
+    order: list[int] = []
+
+    def writer(number: int) -> None:
+        with db.transaction() as s:
+            s.add(SourceFailure(source=f"writer-{number}", level=1.0))
+            order.append(number)
+
+    workers = []
+    with db.transaction():
+        for number in range(6):
+            workers.append(Worker(partial(writer, number)).start())
+            wait_for_waiting(db.write_queue, number + 1)
+    for worker in workers:
+        worker.join()
+    assert order == list(range(6))
+    assert sources(db) == {f"writer-{number}" for number in range(6)}
+
+
+def test_a_read_does_not_wait_for_a_writer_holding_the_lock(db: Database) -> None:
+    writing = threading.Event()
+    release = threading.Event()
+
+    def slow_writer() -> None:
+        with db.transaction() as s:
+            s.add(SourceFailure(source="uncommitted", level=1.0))
+            s.flush()  # SQLite's write lock is taken and a row written
+            writing.set()
+            release.wait(DEADLINE)
+
+    worker = Worker(slow_writer).start()
+    assert writing.wait(DEADLINE)
+    seen = sources(db)
+    still_writing = not release.is_set()
+    release.set()
+    worker.join()
+    assert still_writing
+    assert seen == set()
+    assert sources(db) == {"uncommitted"}
+
+
+def test_a_transaction_inside_another_is_refused_at_once_and_rolls_back(db: Database) -> None:
+    with pytest.raises(NestedWriteError), db.transaction() as outer:  # noqa: PT012
+        outer.add(SourceFailure(source="outer", level=1.0))
+        outer.flush()  # the outer transaction holds SQLite's write lock
+        with db.transaction() as inner:
+            inner.add(SourceFailure(source="inner", level=1.0))
+    # One after the other on the same thread (as after a failed SMS) is fine.
+    with db.transaction() as s:
+        s.add(SourceFailure(source="first", level=1.0))
+    with db.transaction() as s:
+        s.add(SourceFailure(source="second", level=1.0))
+    assert sources(db) == {"first", "second"}
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ValueError("a bug"),
+        ApiError(ErrorCode.WRONG_RESPONSE, "rolled back"),
+        CommittedApiError(ErrorCode.WRONG_RESPONSE, "committed"),
+    ],
+)
+def test_the_queue_moves_on_whatever_a_transaction_raises(db: Database, error: Exception) -> None:
+    with pytest.raises(type(error)), db.transaction() as s:  # noqa: PT012
+        s.add(SourceFailure(source="raised", level=1.0))
+        raise error
+
+    def next_writer() -> None:
+        with db.transaction() as s:
+            s.add(SourceFailure(source="next", level=1.0))
+
+    Worker(next_writer).start().join()
+    committed = isinstance(error, CommittedApiError)
+    assert sources(db) == ({"raised", "next"} if committed else {"next"})
+
+
+def test_two_processes_on_one_file_still_exclude_each_other(tmp_path: Path) -> None:
+    # Each process has its own queue; SQLite's lock (and its busy timeout) guards between them.
+    url = f"sqlite:///{tmp_path / 'sls.db'}"
+    first, second = Database(url), Database(url)
+    beginning = threading.Event()
+
+    @event.listens_for(second.engine, "before_cursor_execute")
+    def _seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement == "BEGIN IMMEDIATE":
+            beginning.set()
+
+    def other_process() -> None:
+        with second.transaction() as s:
+            row = s.get(SourceFailure, "shared")
+            assert row is not None, "began before the first process committed"
+            row.level += 1
+
+    try:
+        with first.transaction() as s:
+            s.add(SourceFailure(source="shared", level=1.0))
+            s.flush()
+            worker = Worker(other_process).start()
+            assert beginning.wait(DEADLINE)
+        worker.join()
+        with second.read() as s:
+            row = s.get(SourceFailure, "shared")
+            assert row is not None
+            assert row.level == 2.0
+    finally:
+        first.dispose()
+        second.dispose()

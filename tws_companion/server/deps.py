@@ -1,0 +1,106 @@
+"""What the routes receive besides their body, as typed FastAPI dependencies.
+
+- :data:`Context`: the :class:`ServerContext` of the app;
+- :data:`Source`: the client's address, for the per-address limit;
+- :data:`BearerToken`: the session token of an ``Authorization: Bearer`` header, if any;
+- :data:`CurrentSession`: the live session of that token, or 401 ``unauthorized`` when it is
+  missing, expired or revoked;
+- :data:`LoginId`: the ``login_id`` of the path; one that cannot be a login id answers 404
+  ``login_not_found`` exactly as an unknown one does;
+- :data:`LoginBody`: the login request, with its user name no longer than its column once
+  normalised (422 like any other field that is too long).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Header, Path, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+
+from tws_companion.protocol import ErrorCode
+from tws_companion.protocol.fields import USERNAME_MAX_LENGTH, is_login_id
+from tws_companion.protocol.models import LoginRequest
+from tws_companion.server import login_flow, sessions
+from tws_companion.server.context import ServerContext
+from tws_companion.server.db import SessionToken
+from tws_companion.server.errors import ApiError
+from tws_companion.sls.usernames import normalize_username
+
+T = TypeVar("T")
+
+#: Longest ``Authorization`` header read; a longer one is a 422.
+MAX_AUTHORIZATION_LENGTH = 512
+
+
+async def in_threadpool(func: Callable[..., T], *args: object) -> T:
+    """Run a blocking (database) step on the shared thread pool."""
+    return await run_in_threadpool(func, *args)
+
+
+def server_context(request: Request) -> ServerContext:
+    context: ServerContext = request.app.state.context
+    return context
+
+
+Context = Annotated[ServerContext, Depends(server_context)]
+
+
+def source_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+Source = Annotated[str, Depends(source_address)]
+
+
+def bearer_token(
+    authorization: Annotated[str | None, Header(max_length=MAX_AUTHORIZATION_LENGTH)] = None,
+) -> str | None:
+    if authorization is None:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+BearerToken = Annotated[str | None, Depends(bearer_token)]
+
+
+def _find_session(ctx: ServerContext, token: str | None) -> SessionToken:
+    with ctx.db.read() as s:
+        return sessions.find_session(s, token, ctx.clock.now())
+
+
+async def current_session(ctx: Context, token: BearerToken) -> SessionToken:
+    """The live session of the bearer token (a detached row); 401 ``unauthorized`` otherwise."""
+    return await in_threadpool(_find_session, ctx, token)
+
+
+CurrentSession = Annotated[SessionToken, Depends(current_session)]
+
+
+def login_id(login_id: Annotated[str, Path()]) -> str:
+    if not is_login_id(login_id):
+        raise ApiError(ErrorCode.LOGIN_NOT_FOUND, login_flow.LOGIN_NOT_FOUND)
+    return login_id
+
+
+LoginId = Annotated[str, Depends(login_id)]
+
+
+def login_body(body: LoginRequest) -> LoginRequest:
+    if len(normalize_username(body.username)) > USERNAME_MAX_LENGTH:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_too_long",
+                    "loc": ("body", "username"),
+                    "msg": f"String should have at most {USERNAME_MAX_LENGTH} characters",
+                }
+            ]
+        )
+    return body
+
+
+LoginBody = Annotated[LoginRequest, Depends(login_body)]
