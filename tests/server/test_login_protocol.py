@@ -408,6 +408,34 @@ def test_a_device_locks_after_ten_wrong_responses_until_support_resets_it(server
     assert "demo-dscplus" in [d["id"] for d in server.start()["devices"]]
 
 
+def test_a_device_locked_during_a_login_leaves_the_other_devices_to_choose(server: Server) -> None:
+    with server.ctx.db.transaction() as s:
+        user = accounts.require_user(s, "demo")
+        accounts.require_device(s, user, "demo-dscplus").consecutive_failures = 9
+    login_id = server.start()["login_id"]
+    server.select(login_id, "demo-dscplus")
+    assert error(server.respond(login_id, "00000000"))["code"] == "device_locked"
+    # The login goes on with another device, as the drop-down offers.
+    code = server.select(login_id, "demo-card").json()["challenge"]["indices"]
+    card = server.card()
+    assert server.respond(login_id, "".join(card.values[i] for i in code)).status_code == 200
+
+
+def test_a_device_revoked_during_a_login_leaves_the_other_devices_to_choose(
+    server: Server,
+) -> None:
+    login_id = server.start()["login_id"]
+    challenge = server.select(login_id, "demo-dscplus").json()["challenge"]["code"]
+    with server.ctx.db.transaction() as s:
+        user = accounts.require_user(s, "demo")
+        accounts.require_device(s, user, "demo-dscplus").status = DeviceStatus.REVOKED
+    refused = server.respond(login_id, dsc_plus_response(challenge))
+    assert error(refused)["code"] == "no_active_device"
+    indices = server.select(login_id, "demo-card").json()["challenge"]["indices"]
+    card = server.card()
+    assert server.respond(login_id, "".join(card.values[i] for i in indices)).status_code == 200
+
+
 # --- IP restrictions --------------------------------------------------------------------------
 
 

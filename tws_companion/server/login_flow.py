@@ -223,7 +223,7 @@ def respond(ctx: ServerContext, login_id: str, response: str, now: datetime) -> 
         authenticator = authenticator_for(device.kind)
         state = authenticator.usability(ctx, device, login.platform, now)
         if state is not Usability.USABLE:
-            login.state = LoginState.FAILED
+            _back_to_device_choice(login)
             raise unusable(state, committed=True)
         authenticator.check_answerable(login, now)
         if not authenticator.verify(ctx, login, device, response):
@@ -259,6 +259,15 @@ def respond(ctx: ServerContext, login_id: str, response: str, now: datetime) -> 
         )
 
 
+def _back_to_device_choice(login: Login) -> None:
+    """The selected device cannot be used any more (locked, revoked, expired): the login stays
+    open for the user's other devices (M2FS: the user can always switch), until it expires."""
+    login.state = LoginState.SELECT_DEVICE
+    login.device_id = None
+    login.challenge = None
+    login.challenge_expires_at = None
+
+
 def _wrong_response(
     ctx: ServerContext, s: Session, login: Login, device: Device, user: User, now: datetime
 ) -> NoReturn:
@@ -268,7 +277,7 @@ def _wrong_response(
     device.consecutive_failures += 1
     if device.consecutive_failures >= ctx.policy.device_lock_failures:
         device.status = DeviceStatus.LOCKED
-        login.state = LoginState.FAILED
+        _back_to_device_choice(login)
         password_check.record_failure(s, ctx, user.username, login.source, now)
         raise unusable(Usability.LOCKED, committed=True)
     attempts_left = ctx.policy.max_wrong_responses - login.wrong_responses

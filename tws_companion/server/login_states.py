@@ -14,7 +14,7 @@ class LoginState(StrEnum):
     RESPOND = "respond"
     #: A session was issued; the login answers nothing any more.
     DONE = "done"
-    #: Ended by a rule (expired, too many wrong responses, device locked): start over.
+    #: Ended by a rule (expired, too many wrong responses, a response reused): start over.
     FAILED = "failed"
 
     @property
