@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ import requests
 from schemathesis.python.asgi import get_client
 
 from tests.support.clock import ManualClock
-from tests.support.databases import BACKENDS, fresh_database
 from tests.support.demo_api import (
     DEMO_PASSWORD,
     DEMO_USER,
@@ -32,7 +30,6 @@ from tests.support.demo_api import (
     Live,
     assert_error,
     assert_well_behaved,
-    demo_context,
 )
 from tws_companion.protocol import API_PREFIX, ErrorCode
 from tws_companion.server.app import create_app
@@ -44,21 +41,6 @@ MALFORMED = (422, ErrorCode.INVALID_REQUEST)
 
 
 # --- the server under test ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture(params=BACKENDS)
-def ctx(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock
-) -> Iterator[ServerContext]:
-    with fresh_database(request.param, tmp_path / "db") as url:
-        context = demo_context(tmp_path / "server", clock, url)
-        yield context
-        context.db.dispose()
 
 
 @pytest.fixture

@@ -33,7 +33,6 @@ from schemathesis.python.asgi import get_client
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from tests.support.clock import ManualClock
-from tests.support.databases import BACKENDS, fresh_database
 from tests.support.demo_api import (
     DEMO_PASSWORD,
     DEMO_USER,
@@ -41,7 +40,6 @@ from tests.support.demo_api import (
     TEMP_DEVICE,
     Live,
     assert_well_behaved,
-    demo_context,
 )
 from tests.support.servers import make_context
 from tws_companion.protocol import ERROR_STATUS
@@ -86,21 +84,6 @@ FUZZ_SETTINGS = settings(
 
 
 # --- the server under test ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture(params=BACKENDS)
-def ctx(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock
-) -> Iterator[ServerContext]:
-    with fresh_database(request.param, tmp_path / "db") as url:
-        context = demo_context(tmp_path / "server", clock, url)
-        yield context
-        context.db.dispose()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from tests.support.databases import BACKENDS, fresh_database
 from tws_companion.protocol import ErrorCode
 from tws_companion.server.db import Database, SourceFailure
 from tws_companion.server.errors import ApiError, CommittedApiError
@@ -64,9 +65,19 @@ class Worker:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
+    """A SQLite database, where writers queue."""
     database = Database(f"sqlite:///{tmp_path / 'sls.db'}")
     yield database
     database.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """SQLite, and PostgreSQL when one is available."""
+    with fresh_database(request.param, tmp_path / "db") as url:
+        database = Database(url)
+        yield database
+        database.dispose()
 
 
 def sources(db: Database) -> set[str]:
@@ -165,32 +176,52 @@ def test_sqlite_write_transactions_run_in_the_order_they_were_opened(db: Databas
     assert sources(db) == {f"writer-{number}" for number in range(6)}
 
 
-def test_a_read_does_not_wait_for_a_writer_holding_the_lock(db: Database) -> None:
-    writing = threading.Event()
-    release = threading.Event()
+def hold_a_write(
+    db: Database, source: str, writing: threading.Event, release: threading.Event
+) -> None:
+    """Write a row and keep the transaction open (with SQLite, its write lock) until released."""
+    with db.transaction() as s:
+        s.add(SourceFailure(source=source, level=1.0))
+        s.flush()
+        writing.set()
+        release.wait(DEADLINE)
 
-    def slow_writer() -> None:
-        with db.transaction() as s:
-            s.add(SourceFailure(source="uncommitted", level=1.0))
-            s.flush()  # SQLite's write lock is taken and a row written
-            writing.set()
-            release.wait(DEADLINE)
 
-    worker = Worker(slow_writer).start()
+def test_a_read_does_not_wait_for_a_writer_holding_its_turn(any_db: Database) -> None:
+    writing, release = threading.Event(), threading.Event()
+    worker = Worker(partial(hold_a_write, any_db, "uncommitted", writing, release)).start()
     assert writing.wait(DEADLINE)
-    seen = sources(db)
+    seen = sources(any_db)
     still_writing = not release.is_set()
     release.set()
     worker.join()
     assert still_writing
     assert seen == set()
-    assert sources(db) == {"uncommitted"}
+    assert sources(any_db) == {"uncommitted"}
 
 
-def test_a_transaction_inside_another_is_refused_at_once_and_rolls_back(db: Database) -> None:
+@pytest.mark.parametrize("backend", [BACKENDS[1]])
+def test_postgresql_writers_do_not_queue_in_the_process(backend: str, tmp_path: Path) -> None:
+    # Its row locks order the writers of one row; writers of other rows go at once.
+    with fresh_database(backend, tmp_path) as url:
+        db = Database(url)
+        writing, release = threading.Event(), threading.Event()
+        holder = Worker(partial(hold_a_write, db, "held", writing, release)).start()
+        assert writing.wait(DEADLINE)
+        with db.transaction() as s:
+            s.add(SourceFailure(source="alongside", level=1.0))
+        committed_alongside = sources(db)
+        release.set()
+        holder.join()
+        db.dispose()
+    assert committed_alongside == {"alongside"}
+
+
+def test_a_transaction_inside_another_is_refused_at_once_and_rolls_back(any_db: Database) -> None:
+    db = any_db
     with pytest.raises(NestedWriteError), db.transaction() as outer:  # noqa: PT012
         outer.add(SourceFailure(source="outer", level=1.0))
-        outer.flush()  # the outer transaction holds SQLite's write lock
+        outer.flush()  # the outer transaction holds its locks (SQLite's write lock)
         with db.transaction() as inner:
             inner.add(SourceFailure(source="inner", level=1.0))
     # One after the other on the same thread (as after a failed SMS) is fine.
@@ -209,7 +240,10 @@ def test_a_transaction_inside_another_is_refused_at_once_and_rolls_back(db: Data
         CommittedApiError(ErrorCode.WRONG_RESPONSE, "committed"),
     ],
 )
-def test_the_queue_moves_on_whatever_a_transaction_raises(db: Database, error: Exception) -> None:
+def test_the_queue_moves_on_whatever_a_transaction_raises(
+    any_db: Database, error: Exception
+) -> None:
+    db = any_db
     with pytest.raises(type(error)), db.transaction() as s:  # noqa: PT012
         s.add(SourceFailure(source="raised", level=1.0))
         raise error

@@ -197,33 +197,24 @@ def _put_device(
     if "card_csv" in entry:
         card_path = scenario.path.parent / entry["card_csv"]
         card = code_card.card_from_csv(card_path.read_text(encoding="utf-8"))
+    described: dict[str, Any] = {
+        "kind": entry["kind"],
+        "label": entry.get("label"),
+        "secret_hex": entry.get("secret_hex"),
+        "pin": entry.get("pin"),
+        "phone": entry.get("phone"),
+        "card": card,
+        "passcode": entry.get("passcode"),
+    }
     existing = _matching_device(s, user, entry, taken)
     if existing is not None:
-        accounts.update_device(
-            ctx,
-            s,
-            user,
-            existing,
-            kind=entry["kind"],
-            label=entry.get("label"),
-            secret_hex=entry.get("secret_hex"),
-            pin=entry.get("pin"),
-            phone=entry.get("phone"),
-            card=card,
-            passcode=entry.get("passcode"),
-        )
+        accounts.update_device(ctx, s, user, existing, **described)
         return existing.id
     new = accounts.add_device(
         ctx,
         s,
         user,
-        kind=entry["kind"],
-        label=entry.get("label"),
-        secret_hex=entry.get("secret_hex"),
-        pin=entry.get("pin"),
-        phone=entry.get("phone"),
-        card=card,
-        passcode=entry.get("passcode"),
+        **described,
         issued_at=now - timedelta(days=float(entry.get("issued_days_ago", 0))),
         device_id=entry.get("id"),
     )
