@@ -223,13 +223,18 @@ class SessionToken(Base):
 READ_ONLY = "tws_read_only"
 
 
+#: How long a SQLite writer waits for the database: for another process's lock (the busy
+#: timeout) and for its turn in this process's write queue.
+SQLITE_BUSY_SECONDS = 30
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``: SQLite in WAL mode with write transactions begun IMMEDIATE (so
     concurrent workers queue instead of failing), or any other SQLAlchemy URL as given."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
             hide_parameters=True,  # never bound values (digests, user names) in error logs
         )
 
@@ -239,7 +244,7 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -271,7 +276,9 @@ class Database:
         # SQLite: this process's writers queue here, first come first served, instead of
         # sleeping in SQLite's busy handler (which stays the guard between processes; the
         # queue waits as long as it does, 30 s). PostgreSQL orders writers by its row locks.
-        self.write_queue = WriteQueue(exclusive=url.startswith("sqlite"), timeout=30.0)
+        self.write_queue = WriteQueue(
+            exclusive=url.startswith("sqlite"), timeout=SQLITE_BUSY_SECONDS
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
