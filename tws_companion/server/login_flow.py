@@ -239,7 +239,8 @@ def respond(ctx: ServerContext, login_id: str, response: str, now: datetime) -> 
         login.code_digest = None
         login.state = LoginState.DONE
         device.consecutive_failures = 0
-        s.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
+        # A completed login ends the failure streak. Core, not ORM: no session objects to sync.
+        s.connection().execute(delete(LoginFailure).where(LoginFailure.username == user.username))
         user.preferred_device_id = device.id
         terms = authenticator.session_terms(ctx, device, now)
         if terms.permanent:
