@@ -28,15 +28,14 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import Final
 
+from tws_companion.protocol import Channel
 from tws_companion.storage.atomic import TEMP_SUFFIX, atomic_write_text
 from tws_companion.storage.paths import ensure_private_dir
 
 __all__ = [
-    "CHANNELS",
     "MESSAGE_SUFFIX",
-    "Channel",
     "OutboxMessage",
     "new_message_id",
     "read_messages",
@@ -45,8 +44,8 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-Channel = Literal["sms", "voice"]
-CHANNELS: Final[tuple[Channel, ...]] = get_args(Channel)
+#: The channel names a message file may hold (the values of :class:`Channel`).
+_CHANNEL_NAMES: Final = frozenset(channel.value for channel in Channel)
 
 #: Suffix of a message file.
 MESSAGE_SUFFIX: Final = ".json"
@@ -100,7 +99,7 @@ def _check_plain_name(value: str, what: str) -> None:
 
 def write_message(
     outbox: Path,
-    channel: Channel,
+    channel: Channel | str,
     to: str,
     text: str,
     *,
@@ -115,8 +114,9 @@ def write_message(
     :func:`new_message_id`, useful to name the WAV after the message first); by default a fresh
     one is made. An explicit ``message_id`` that already exists raises :class:`FileExistsError`.
     """
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    if channel not in _CHANNEL_NAMES:
+        raise ValueError(f"channel must be one of {', '.join(sorted(_CHANNEL_NAMES))}")
+    channel = Channel(channel)
     moment = datetime.now(UTC) if now is None else _require_aware_utc(now, "now")
     if audio_name is not None:
         _check_plain_name(audio_name, "audio_name")
@@ -127,7 +127,7 @@ def write_message(
     ensure_private_dir(outbox)
 
     payload: dict[str, str] = {
-        "channel": channel,
+        "channel": channel.value,
         "to": to,
         "text": text,
         "created_at": moment.isoformat(timespec="microseconds"),
@@ -168,7 +168,7 @@ def _parse_message(path: Path) -> OutboxMessage | None:
     text = data.get("text")
     created = data.get("created_at")
     audio = data.get("audio")
-    if channel not in CHANNELS or not isinstance(to, str) or not isinstance(text, str):
+    if channel not in _CHANNEL_NAMES or not isinstance(to, str) or not isinstance(text, str):
         return None
     if not isinstance(created, str):
         return None
@@ -189,7 +189,7 @@ def _parse_message(path: Path) -> OutboxMessage | None:
         audio_path = path.parent / audio
 
     return OutboxMessage(
-        channel="sms" if channel == "sms" else "voice",
+        channel=Channel(channel),
         to=to,
         text=text,
         created_at=created_at,

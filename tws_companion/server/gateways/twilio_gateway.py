@@ -10,7 +10,7 @@ scheme, host and port of every request URL to those of ``api_base`` (keeping the
 from __future__ import annotations
 
 import logging
-from typing import Any, Final, Literal
+from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -19,6 +19,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
+from tws_companion.protocol import Channel
 from tws_companion.server.gateways.base import GatewayError
 
 __all__ = ["REQUEST_TIMEOUT_S", "TwilioGateway", "build_twiml"]
@@ -30,7 +31,6 @@ REQUEST_TIMEOUT_S: Final = 15.0
 #: Seconds of silence between the lines of a voice message (e.g. the code and its repeat).
 VOICE_PAUSE_S: Final = 1
 
-_Channel = Literal["sms", "voice"]
 
 # What a request to the provider may raise: Twilio's errors (HTTP 4xx/5xx answers), transport
 # errors, and ValueError for an answer that cannot be parsed. Anything else is a bug and propagates.
@@ -151,7 +151,7 @@ class TwilioGateway:
         try:
             message = self._client.messages.create(to=to, from_=self._from_number, body=text)
         except _PROVIDER_ERRORS as exc:
-            raise _translate(exc, "sms") from None
+            raise _translate(exc, Channel.SMS) from None
         _log.info("twilio: SMS accepted (%s)", getattr(message, "sid", "no sid"))
 
     def place_voice_call(self, to: str, text: str) -> None:
@@ -159,18 +159,18 @@ class TwilioGateway:
         try:
             call = self._client.calls.create(to=to, from_=self._from_number, twiml=twiml)
         except _PROVIDER_ERRORS as exc:
-            raise _translate(exc, "voice") from None
+            raise _translate(exc, Channel.VOICE) from None
         _log.info("twilio: voice call accepted (%s)", getattr(call, "sid", "no sid"))
 
 
-def _translate(exc: Exception, channel: _Channel) -> GatewayError:
+def _translate(exc: Exception, channel: Channel) -> GatewayError:
     """A user-safe GatewayError for one of :data:`_PROVIDER_ERRORS`.
 
     The original exception is not chained (its message may echo the request), so its class,
     HTTP status and Twilio error code are logged here instead.
     """
-    provider = "SMS provider" if channel == "sms" else "voice call provider"
-    item = "message" if channel == "sms" else "call"
+    provider = "SMS provider" if channel is Channel.SMS else "voice call provider"
+    item = "message" if channel is Channel.SMS else "call"
     if isinstance(exc, TwilioException):
         status = getattr(exc, "status", None)
         code = getattr(exc, "code", None)
