@@ -78,10 +78,10 @@ def longest_stall_ms(env: dict[str, str]) -> float:
     from PySide6.QtWidgets import QApplication
 
     sys.path.insert(0, str(ROOT))
-    from tests.support.demo import dsc_plus_response, write_scenario
+    from tests.support.demo import write_scenario
+    from tests.support.dialog_login import log_in_with_dsc_plus
     from tests.support.process_server import serve
     from tws_companion.client.api import ApiClient
-    from tws_companion.gui.device_pages import OcraPage
     from tws_companion.gui.garbage import GuiThreadCollector
     from tws_companion.gui.login_dialog import LoginDialog
     from tws_companion.gui.worker import Worker
@@ -117,18 +117,7 @@ def longest_stall_ms(env: dict[str, str]) -> float:
             wait(lambda: True)
             clock.start()
             heartbeat.start()
-            dialog.credentials.username.setText("demo")
-            dialog.credentials.password.setText("demo-pass-1")
-            dialog.credentials.login_button.click()
-            wait(lambda: not dialog.busy)
-            combo = dialog.select_page.devices
-            combo.setCurrentIndex(combo.findData("demo-dscplus"))
-            dialog.select_page.continue_button.click()
-            wait(lambda: not dialog.busy)
-            page = dialog.stack.currentWidget()
-            assert isinstance(page, OcraPage)
-            page.response_field.setText(dsc_plus_response(page.challenge_code.text()))
-            page.submit_button.click()
+            log_in_with_dsc_plus(dialog, wait)
             wait(lambda: bool(done))
             heartbeat.stop()
             worker.shutdown()

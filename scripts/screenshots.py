@@ -59,9 +59,9 @@ sys.path.insert(0, str(ROOT))
 from tests.support.demo import (  # noqa: E402 - after the path is set
     DSC_PLUS_KEY,
     IB_KEY_KEY,
-    dsc_plus_response,
     write_scenario,
 )
+from tests.support.dialog_login import log_in_with_dsc_plus  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
 from tws_companion.client.api import ApiClient  # noqa: E402
 from tws_companion.gui.app import Application  # noqa: E402
@@ -350,19 +350,7 @@ def write_other_users_file(places: Places, url: str, work: Path) -> Path:
 
 def log_in(application: Application) -> WorkstationWindow:
     """Log in as ``demo`` with the DSC+ (the response computed as the simulator would)."""
-    dialog = application.show_login()
-    dialog.credentials.username.setText("demo")
-    dialog.credentials.password.setText("demo-pass-1")
-    dialog.credentials.login_button.click()
-    wait_until(lambda: not dialog.busy)
-    combo = dialog.select_page.devices
-    combo.setCurrentIndex(combo.findData("demo-dscplus"))
-    dialog.select_page.continue_button.click()
-    wait_until(lambda: not dialog.busy)
-    page = dialog.stack.currentWidget()
-    assert isinstance(page, OcraPage)
-    page.response_field.setText(dsc_plus_response(page.challenge_code.text()))
-    page.submit_button.click()
+    log_in_with_dsc_plus(application.show_login(), wait_until)
 
     def opened() -> bool:
         window = application.workstation
