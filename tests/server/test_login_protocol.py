@@ -25,12 +25,13 @@ from tests.support.demo import (
     dsc_plus_response,
 )
 from tests.support.servers import make_context
-from tws_companion.protocol import DeviceStatus
-from tws_companion.server import accounts, device_secrets
+from tws_companion.protocol import DeviceStatus, ErrorCode
+from tws_companion.server import accounts, device_secrets, me, sessions
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.app import create_app
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device
+from tws_companion.server.errors import ApiError
 from tws_companion.server.gateways.outbox import OutboxGateway
 from tws_companion.server.scenario import load_scenario, read_scenario
 from tws_companion.sls import code_card, ocra
@@ -531,6 +532,22 @@ def test_online_card_is_only_for_temporary_passcode_sessions(server: Server) -> 
         f"{API}/me/online-card", headers={"Authorization": f"Bearer {token}"}
     )
     assert error(refused)["code"] == "scope_denied"
+
+
+def test_a_session_logged_out_while_its_card_request_waits_prints_no_card(server: Server) -> None:
+    server.add_user("lost", {"kind": "dsc_plus", "pin": "1111"}, phone="+15555550144")
+    with server.ctx.db.transaction() as s:
+        for device in accounts.user_devices(s, accounts.require_user(s, "lost")):
+            device.status = DeviceStatus.REVOKED
+    passcode = server.issue_temporary("lost")
+    started = server.start("lost", "lost-pass")
+    token = server.respond(started["login_id"], passcode).json()["session"]["token"]
+    with server.ctx.db.read() as s:  # what the route's session dependency found
+        checked = sessions.find_session(s, token, server.clock.now())
+    server.client.post(f"{API}/logout", headers={"Authorization": f"Bearer {token}"})
+    with pytest.raises(ApiError) as refused:
+        me.print_online_card(server.ctx, checked)
+    assert refused.value.code is ErrorCode.UNAUTHORIZED
 
 
 # --- sessions ---------------------------------------------------------------------------------

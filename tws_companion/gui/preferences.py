@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from tws_companion.protocol import Platform
-from tws_companion.sls.usernames import normalize_username
+from tws_companion.protocol.usernames import normalize_username
 from tws_companion.storage.paths import ensure_private_dir, ensure_private_file
 
 ORGANIZATION = "TWS Companion"

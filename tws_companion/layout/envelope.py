@@ -13,7 +13,7 @@ header is authenticated as associated data: the envelope format, the user name c
 cipher name (``_associated_data``); the nonce and the ciphertext are authenticated by GCM itself.
 A changed user name, format, cipher, nonce or ciphertext byte is detected (``TamperedFile``);
 only the casing of the user name may change (user names are compared as
-:func:`~tws_companion.sls.usernames.normalize_username` has them).
+:func:`~tws_companion.protocol.usernames.normalize_username` has them).
 
 Every settings file, plain or encrypted, is at most
 :data:`~tws_companion.layout.xml_format.MAX_FILE_BYTES`: base64 makes an envelope a third larger
@@ -48,7 +48,7 @@ from tws_companion.layout.errors import (
     TamperedFile,
 )
 from tws_companion.layout.model import Layout
-from tws_companion.sls.usernames import normalize_username
+from tws_companion.protocol.usernames import normalize_username
 
 __all__ = [
     "CIPHER",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from tws_companion.protocol import ChallengeType, Channel, Platform, Scope, Step
 from tws_companion.protocol.fields import (
+    USERNAME_MAX_LENGTH,
     Count,
     DeviceId,
     Moment,
@@ -26,6 +27,7 @@ from tws_companion.protocol.fields import (
     ResponseText,
     Username,
 )
+from tws_companion.protocol.usernames import normalize_username
 
 #: Length in bytes of a user's settings key.
 SETTINGS_KEY_BYTES = 32
@@ -43,12 +45,21 @@ class _Answer(BaseModel):
 
 
 class LoginRequest(_Request):
-    """``POST /login``. The server also refuses a user name longer than 64 characters once
-    normalised (case-folded, which may lengthen it)."""
+    """``POST /login``. A user name longer than its column once normalised (case-folding may
+    lengthen it: 64 x "ß" folds to 128 characters) is refused like any over-long name."""
 
     username: Username
     password: Password
     platform: Platform = Platform.TWS
+
+    @field_validator("username")
+    @classmethod
+    def _fits_once_normalised(cls, username: str) -> str:
+        if len(normalize_username(username)) > USERNAME_MAX_LENGTH:
+            raise ValueError(
+                f"String should have at most {USERNAME_MAX_LENGTH} characters once case-folded"
+            )
+        return username
 
 
 class DeviceRequest(_Request):

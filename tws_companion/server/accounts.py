@@ -16,8 +16,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import DeviceStatus
-from tws_companion.protocol.fields import DEVICE_ID_MAX_LENGTH, is_device_id
+from tws_companion.protocol.fields import DEVICE_ID_MAX_LENGTH, USERNAME_MAX_LENGTH, is_device_id
 from tws_companion.protocol.models import SETTINGS_KEY_BYTES
+from tws_companion.protocol.usernames import normalize_username as normalize_username
 from tws_companion.server import authenticators
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
@@ -26,7 +27,6 @@ from tws_companion.server.device_secrets import device_card, device_pin, device_
 from tws_companion.sls import code_card, temporary
 from tws_companion.sls.devices import DeviceKind
 from tws_companion.sls.ip_rules import parse_allowed_ips
-from tws_companion.sls.usernames import normalize_username as normalize_username
 
 IDENTITY_FIELDS = (
     "entity_id",
@@ -88,8 +88,8 @@ def create_user(
     :func:`update_user`). Failed logins counted against the name before it existed are
     forgotten."""
     name = normalize_username(username)
-    if not name or len(name) > 64:
-        raise AccountError("a user name must have 1 to 64 characters")
+    if not name or len(name) > USERNAME_MAX_LENGTH:
+        raise AccountError(f"a user name must have 1 to {USERNAME_MAX_LENGTH} characters")
     ips, fields = _checked_profile(password, allowed_ips, identity)
     if find_user(session, name) is not None:
         raise AccountError(f"user {name!r} already exists")

@@ -20,6 +20,7 @@ from tws_companion.protocol.models import (
     DeviceRequest,
     Health,
     LoginDone,
+    LoginRequest,
     LoginStart,
     Me,
     OnlineCard,
@@ -33,7 +34,6 @@ from tws_companion.server.deps import (
     BearerToken,
     Context,
     CurrentSession,
-    LoginBody,
     LoginId,
     Source,
     in_threadpool,
@@ -57,7 +57,7 @@ async def health() -> Health:
 
 
 @router.post("/login", response_model=LoginStart, response_model_exclude_none=True)
-async def login(body: LoginBody, source: Source, ctx: Context) -> LoginStart:
+async def login(body: LoginRequest, source: Source, ctx: Context) -> LoginStart:
     now = ctx.clock.now()
     user_id = await password_check.check_password(ctx, body.username, body.password, source, now)
     return await in_threadpool(login_flow.open_login, ctx, user_id, body.platform, source, now)

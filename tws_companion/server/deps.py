@@ -6,9 +6,7 @@
 - :data:`CurrentSession`: the live session of that token, or 401 ``unauthorized`` when it is
   missing, expired or revoked;
 - :data:`LoginId`: the ``login_id`` of the path; one that cannot be a login id answers 404
-  ``login_not_found`` exactly as an unknown one does;
-- :data:`LoginBody`: the login request, with its user name no longer than its column once
-  normalised (422 like any other field that is too long).
+  ``login_not_found`` exactly as an unknown one does.
 """
 
 from __future__ import annotations
@@ -17,17 +15,14 @@ from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Path, Request
-from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 from tws_companion.protocol import ErrorCode
-from tws_companion.protocol.fields import USERNAME_MAX_LENGTH, is_login_id
-from tws_companion.protocol.models import LoginRequest
+from tws_companion.protocol.fields import is_login_id
 from tws_companion.server import login_flow, sessions
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken
 from tws_companion.server.errors import ApiError
-from tws_companion.sls.usernames import normalize_username
 
 T = TypeVar("T")
 
@@ -87,20 +82,3 @@ def login_id(login_id: Annotated[str, Path()]) -> str:
 
 
 LoginId = Annotated[str, Depends(login_id)]
-
-
-def login_body(body: LoginRequest) -> LoginRequest:
-    if len(normalize_username(body.username)) > USERNAME_MAX_LENGTH:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "string_too_long",
-                    "loc": ("body", "username"),
-                    "msg": f"String should have at most {USERNAME_MAX_LENGTH} characters",
-                }
-            ]
-        )
-    return body
-
-
-LoginBody = Annotated[LoginRequest, Depends(login_body)]

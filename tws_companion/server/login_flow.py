@@ -39,16 +39,7 @@ from tws_companion.server.login_states import LoginState
 from tws_companion.sls.durations import ceil_seconds, plural
 from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
 
-__all__ = [
-    "Usability",
-    "open_login",
-    "prune",
-    "resend",
-    "respond",
-    "select_device",
-    "unusable",
-    "usability",
-]
+__all__ = ["open_login", "prune", "resend", "respond", "select_device"]
 
 LOGIN_ID_BYTES = 24
 #: One in this many logins also prunes finished logins and old used challenges.

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from tws_companion.protocol import ErrorCode, Platform, Scope
 from tws_companion.protocol.models import Device as DeviceAnswer
 from tws_companion.protocol.models import Me, OnlineCard, SettingsKey
-from tws_companion.server import accounts, device_secrets, login_flow, sessions
+from tws_companion.server import accounts, device_secrets, sessions
+from tws_companion.server.authenticators import Usability, unusable, usability
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, SessionToken, User
 from tws_companion.server.errors import ApiError
@@ -47,7 +48,7 @@ def describe(ctx: ServerContext, row: SessionToken) -> Me:
         devices = [
             DeviceAnswer.model_validate(device, from_attributes=True)
             for device in accounts.user_devices(s, user)
-            if login_flow.usability(ctx, device, row.platform, now) is login_flow.Usability.USABLE
+            if usability(ctx, device, row.platform, now) is Usability.USABLE
         ]
         return Me(
             username=user.username,
@@ -70,13 +71,16 @@ def print_online_card(ctx: ServerContext, row: SessionToken) -> OnlineCard:
     opens Client Portal."""
     now = ctx.clock.now()
     with ctx.db.transaction() as s:
+        # Checked again in this transaction: a session logged out since the request came in
+        # prints nothing.
+        row = sessions.live_session(s, row.token_hash, now, lock=True)
         device = s.get(Device, row.device_id)
         user = _user(s, row)
         if device is None or device.kind != DeviceKind.TEMPORARY.value:
             raise ApiError(ErrorCode.SCOPE_DENIED, ONLINE_CARD_NEEDS_TEMPORARY_PASSCODE)
-        state = login_flow.usability(ctx, device, Platform.PORTAL, now)
-        if state is not login_flow.Usability.USABLE:
-            raise login_flow.unusable(state)  # revoked, or past day 8 since it was issued
+        state = usability(ctx, device, Platform.PORTAL, now)
+        if state is not Usability.USABLE:
+            raise unusable(state)  # revoked, or past day 8 since it was issued
         card = accounts.issue_online_card(ctx, s, user)
         return OnlineCard(
             device_id=card.id,

@@ -57,7 +57,15 @@ def find_session(session: Session, token: str | None, now: datetime) -> SessionT
     """The live session for a bearer token; ``unauthorized()`` for anything else."""
     if not token or len(token) > 128:
         raise unauthorized()
-    row = session.get(SessionToken, token_hash(token))
+    return live_session(session, token_hash(token), now)
+
+
+def live_session(
+    session: Session, hashed: str, now: datetime, *, lock: bool = False
+) -> SessionToken:
+    """The session stored under ``hashed`` if it is still live (locked for this transaction with
+    ``lock``); ``unauthorized()`` otherwise."""
+    row = session.get(SessionToken, hashed, with_for_update=lock)
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise unauthorized()
     return row

@@ -20,7 +20,7 @@ from typing import Final
 
 from platformdirs import user_data_path
 
-from tws_companion.sls.usernames import normalize_username
+from tws_companion.protocol.usernames import normalize_username
 
 __all__ = [
     "APP_NAME",
@@ -79,7 +79,7 @@ def _encode(char: str) -> str:
 def safe_user_name(username: str) -> str:
     """``username`` as a folder name that is the same on every file system and never escapes.
 
-    The name is first normalized as everywhere (``sls.usernames.normalize_username``: ``Alice``
+    The name is first normalized as everywhere (``protocol.usernames.normalize_username``: ``Alice``
     and ``alice`` are one user). Every character outside ``[a-z0-9._-]`` is percent-encoded as
     UTF-8 (``%`` itself included, so two names never share a folder), as are a leading or trailing
     ``.`` (hidden folders; Windows drops trailing dots) and the first letter of a name Windows

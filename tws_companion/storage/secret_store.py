@@ -19,7 +19,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from tws_companion.sls.usernames import normalize_username
+from tws_companion.protocol.usernames import normalize_username
 
 __all__ = ["DEFAULT_SERVICE", "NoSecureKeyring", "SecretStore", "SecretStoreError"]
 

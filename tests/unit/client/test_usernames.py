@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tws_companion.sls.usernames import normalize_username
+from tws_companion.protocol.usernames import normalize_username
 from tws_companion.storage.paths import safe_user_name
 
 
