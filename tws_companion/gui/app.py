@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -31,13 +32,18 @@ from tws_companion.gui.preferences import APPLICATION, ORGANIZATION, LoginPrefer
 from tws_companion.gui.screens import current_screens, flow_onto, primary_screen
 from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.gui.worker import Worker
-from tws_companion.gui.workstation import WorkstationWindow
-from tws_companion.layout.geometry import TITLE_BAR_HEIGHT, GeometryBook
-from tws_companion.layout.profile import LoadedLayout, SettingsProfile
+from tws_companion.layout.geometry import TITLE_BAR_HEIGHT
 from tws_companion.sls.code_card import CodeCard
 from tws_companion.storage.errors import AlreadyLocked
-from tws_companion.storage.instance_lock import InstanceLock
 from tws_companion.storage.paths import data_root
+
+if TYPE_CHECKING:
+    # The workstation, the layout files and their encryption are loaded after the login, on the
+    # worker (open_settings), so the login window's first paint does not wait for them.
+    from tws_companion.gui.workstation import WorkstationWindow
+    from tws_companion.layout.geometry import GeometryBook
+    from tws_companion.layout.profile import LoadedLayout, SettingsProfile
+    from tws_companion.storage.instance_lock import InstanceLock
 
 NO_DISPLAY = """\
 No display is available for the desktop window.
@@ -74,14 +80,20 @@ class OpenedSettings:
     """What the worker opened after a login: the lock held on the user's settings, the
     layout, and this machine's window geometry."""
 
+    profile: SettingsProfile
     lock: InstanceLock
     loaded: LoadedLayout
     geometry: GeometryBook
 
 
-def open_settings(profile: SettingsProfile, server: str) -> OpenedSettings:
+def open_settings(home: Path | None, username: str, server: str) -> OpenedSettings:
     """On the worker: lock the user's settings on this machine (raises AlreadyLocked), note the
-    server (for the settings commands), load the layout and the geometry."""
+    server (for the settings commands), load the layout and the geometry. The workstation's
+    modules are imported here too, off the GUI thread."""
+    import tws_companion.gui.workstation  # noqa: F401  (imported for the GUI thread's later use)
+    from tws_companion.layout.profile import SettingsProfile
+
+    profile = SettingsProfile(data_root(home), username, server=server)
     lock = profile.lock()
     lock.acquire()
     try:
@@ -91,7 +103,7 @@ def open_settings(profile: SettingsProfile, server: str) -> OpenedSettings:
     except BaseException:
         lock.release()
         raise
-    return OpenedSettings(lock, loaded, geometry)
+    return OpenedSettings(profile, lock, loaded, geometry)
 
 
 class Application(QObject):
@@ -178,22 +190,23 @@ class Application(QObject):
 
     @Slot(object)
     def _logged_in(self, result: LoginResult) -> None:
-        profile = SettingsProfile(data_root(self.home), result.username, server=result.server)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        task = self.worker.submit("open-settings", open_settings, profile, result.server)
-        task.succeeded.connect(lambda opened: self._settings_opened(result, profile, opened))
+        task = self.worker.submit(
+            "open-settings", open_settings, self.home, result.username, result.server
+        )
+        task.succeeded.connect(lambda opened: self._settings_opened(result, opened))
         task.failed.connect(lambda error: self._settings_failed(result, error))
         task.finished.connect(QApplication.restoreOverrideCursor)
 
-    def _settings_opened(
-        self, result: LoginResult, profile: SettingsProfile, opened: OpenedSettings
-    ) -> None:
+    def _settings_opened(self, result: LoginResult, opened: OpenedSettings) -> None:
+        from tws_companion.gui.workstation import WorkstationWindow  # loaded by open_settings
+
         self.lock = opened.lock
         window = WorkstationWindow(
             result,
             self.api,
             self.worker,
-            profile,
+            opened.profile,
             opened.loaded.layout,
             self.translations,
             self.preferences,
