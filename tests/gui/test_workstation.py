@@ -8,6 +8,8 @@ which is what a lost connection does); the first ones log in to a real server pr
 from __future__ import annotations
 
 import copy
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,13 +23,13 @@ from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.support.demo import dsc_plus_response, write_scenario
+from tests.support.demo import write_scenario
+from tests.support.dialog_login import log_in_with_dsc_plus
 from tests.support.process_server import RunningServer, serve
 from tws_companion.client.api import ApiClient
 from tws_companion.client.errors import Unauthorized
 from tws_companion.client.models import Session
 from tws_companion.gui.app import Application, DemoDevices
-from tws_companion.gui.device_pages import OcraPage
 from tws_companion.gui.i18n import Translations
 from tws_companion.gui.login_dialog import LoginDialog, LoginResult
 from tws_companion.gui.panel_dock import PanelDock
@@ -101,18 +103,20 @@ def app_for() -> Iterator[Callable[..., Application]]:
 
 
 def full_login(qtbot: QtBot, dialog: LoginDialog) -> None:
-    dialog.credentials.username.setText("demo")
-    dialog.credentials.password.setText("demo-pass-1")
-    dialog.credentials.login_button.click()
-    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
-    combo = dialog.select_page.devices
-    combo.setCurrentIndex(combo.findData("demo-dscplus"))
-    dialog.select_page.continue_button.click()
-    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
-    page = dialog.stack.currentWidget()
-    assert isinstance(page, OcraPage)
-    page.response_field.setText(dsc_plus_response(page.challenge_code.text()))
-    page.submit_button.click()
+    log_in_with_dsc_plus(dialog, lambda condition: qtbot.waitUntil(condition, timeout=WAIT_MS))
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_the_login_preferences_are_readable_by_their_owner_only(
+    qtbot: QtBot, tmp_path: Path, app_for: Callable[..., Application]
+) -> None:
+    path = app_for(tmp_path).preferences.path
+
+    def private() -> bool:
+        return path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
+
+    qtbot.waitUntil(private, timeout=WAIT_MS)
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
 def test_login_opens_the_workstation_and_log_out_ends_the_session(

@@ -28,7 +28,12 @@ from tws_companion.client.api import ApiClient
 from tws_companion.gui.garbage import GuiThreadCollector
 from tws_companion.gui.i18n import LANGUAGES, Translations, system_language
 from tws_companion.gui.login_dialog import LoginDialog, LoginResult
-from tws_companion.gui.preferences import APPLICATION, ORGANIZATION, LoginPreferences
+from tws_companion.gui.preferences import (
+    APPLICATION,
+    ORGANIZATION,
+    LoginPreferences,
+    make_owner_only,
+)
 from tws_companion.gui.screens import current_screens, flow_onto, primary_screen
 from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.gui.worker import Worker
@@ -118,6 +123,7 @@ class Application(QObject):
         self.home = home
         self.worker = Worker(self)
         self.preferences = LoginPreferences()
+        self.worker.submit("private-preferences", make_owner_only, self.preferences.path)
         self.dialog: LoginDialog | None = None
         self.workstation: WorkstationWindow | None = None
         self.simulators: list[QWidget] = []

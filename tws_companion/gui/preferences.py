@@ -25,9 +25,9 @@ def _key(username: str) -> str:
     return normalize_username(username).replace("/", "_").replace("\\", "_")
 
 
-def _make_owner_only(path: Path) -> None:
+def make_owner_only(path: Path) -> None:
     """The preferences file and its folder readable by their owner only (QSettings keeps an
-    existing file's mode when it saves)."""
+    existing file's mode when it saves). Disk work: call it on the worker."""
     with contextlib.suppress(OSError):  # an unwritable config folder: Qt reports it on save
         ensure_private_dir(path.parent)
         ensure_private_file(path)
@@ -35,10 +35,12 @@ def _make_owner_only(path: Path) -> None:
 
 class LoginPreferences:
     def __init__(self, settings: QSettings | None = None) -> None:
-        if settings is None:
-            settings = QSettings(ORGANIZATION, APPLICATION)
-            _make_owner_only(Path(settings.fileName()))
-        self._settings = settings
+        self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
+
+    @property
+    def path(self) -> Path:
+        """The file the preferences are kept in."""
+        return Path(self._settings.fileName())
 
     @property
     def last_username(self) -> str:
