@@ -190,7 +190,6 @@ class GlobalConfigDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("globalConfigDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_WindowPropagation)
-        self._original = copy.deepcopy(config)
         self.pages = QListWidget()
         self.pages.setObjectName("pageList")
         self.pages.addItems(["", ""])

@@ -14,13 +14,14 @@ def right_aligned(*widgets: QWidget) -> QHBoxLayout:
     return row
 
 
-def page_title() -> QLabel:
-    """The heading of a page of a dialog: bold and a little larger than the text under it."""
+def page_title(scale: float = 1.15) -> QLabel:
+    """The heading of a page of a dialog: bold and ``scale`` times the size of the text under
+    it."""
     label = QLabel()
     label.setObjectName("pageTitle")
     label.setWordWrap(True)
     font = label.font()
     font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setPointSizeF(font.pointSizeF() * scale)
     label.setFont(font)
     return label

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 __all__ = ["LockedPage"]
 
+from tws_companion.gui.layouts import page_title
+
 
 class LockedPage(QWidget):
     """What the idle-locked workstation shows instead of its workspaces: a heading, why it is
@@ -21,12 +23,7 @@ class LockedPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel()
-        self.heading.setObjectName("pageTitle")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = page_title(1.4)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.logout_button = QPushButton()

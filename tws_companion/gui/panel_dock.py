@@ -164,11 +164,9 @@ class PanelDock(QDockWidget):
         self.setTitleBarWidget(self.title_bar)
         self.setWidget(widget)
         self.setFeatures(_DOCK_FEATURES)
-        self.fixed = False
         self._quiet = False
 
     def set_fixed(self, fixed: bool) -> None:
-        self.fixed = fixed
         self.title_bar.set_fixed(fixed)
         self.setFeatures(
             QDockWidget.DockWidgetFeature.NoDockWidgetFeatures if fixed else _DOCK_FEATURES
