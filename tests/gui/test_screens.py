@@ -16,13 +16,12 @@ from tws_companion.gui.screens import (
     current_screens,
     flow_onto,
     frame_rect,
-    inside,
     primary_screen,
     qrect,
     rect_of,
     window_geometry,
 )
-from tws_companion.layout.geometry import Rect, Screen, WindowGeometry
+from tws_companion.layout.geometry import Rect, Screen, WindowGeometry, clamped_into
 
 pytestmark = pytest.mark.gui
 
@@ -118,8 +117,8 @@ def test_side_windows_wrap_to_a_second_row_then_stay_on_screen() -> None:
     assert rects[3].y > max(r.bottom for r in rects[:3])
 
 
-def test_inside_shrinks_and_moves_the_least() -> None:
+def test_clamped_into_shrinks_and_moves_the_least() -> None:
     area = Rect(0, 0, 800, 600)
-    assert inside(Rect(700, 500, 200, 200), area) == Rect(600, 400, 200, 200)
-    assert inside(Rect(-50, 10, 1000, 100), area) == Rect(0, 10, 800, 100)
-    assert inside(Rect(10, 10, 100, 100), area) == Rect(10, 10, 100, 100)
+    assert clamped_into(Rect(700, 500, 200, 200), area) == Rect(600, 400, 200, 200)
+    assert clamped_into(Rect(-50, 10, 1000, 100), area) == Rect(0, 10, 800, 100)
+    assert clamped_into(Rect(10, 10, 100, 100), area) == Rect(10, 10, 100, 100)

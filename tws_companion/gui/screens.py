@@ -17,7 +17,14 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
-from tws_companion.layout.geometry import Rect, Screen, WindowGeometry, gather, screen_of
+from tws_companion.layout.geometry import (
+    Rect,
+    Screen,
+    WindowGeometry,
+    clamped_into,
+    gather,
+    screen_of,
+)
 
 __all__ = [
     "apply_geometry",
@@ -28,7 +35,6 @@ __all__ = [
     "flow_onto",
     "frame_rect",
     "gather_onto",
-    "inside",
     "primary_screen",
     "qrect",
     "rect_of",
@@ -176,15 +182,7 @@ def flow_onto(
     for width, height in sizes:
         if x > left and x + width > area.right:
             x, y, row_height = left, y + row_height + gap, 0
-        placed.append(inside(Rect(x, y, max(1, width), max(1, height)), area))
+        placed.append(clamped_into(Rect(x, y, max(1, width), max(1, height)), area))
         x += width + gap
         row_height = max(row_height, height)
     return placed
-
-
-def inside(rect: Rect, area: Rect) -> Rect:
-    """``rect`` shrunk to ``area`` if it is bigger, then moved as little as possible into it."""
-    width, height = min(rect.width, area.width), min(rect.height, area.height)
-    x = min(max(rect.x, area.x), area.right - width)
-    y = min(max(rect.y, area.y), area.bottom - height)
-    return Rect(x, y, width, height)

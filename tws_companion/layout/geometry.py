@@ -46,6 +46,7 @@ __all__ = [
     "Screen",
     "WindowGeometry",
     "arrangement_key",
+    "clamped_into",
     "fit_onto",
     "gather",
     "is_reachable",
@@ -214,7 +215,7 @@ def _fits(rect: Rect, area: Rect) -> bool:
     return rect.width <= area.width and rect.height <= area.height
 
 
-def _clamped_into(rect: Rect, area: Rect) -> Rect:
+def clamped_into(rect: Rect, area: Rect) -> Rect:
     """``rect`` shrunk to fit ``area`` if needed, then moved as little as possible into it."""
     width, height = min(rect.width, area.width), min(rect.height, area.height)
     x = min(max(rect.x, area.x), area.right - width)
@@ -266,7 +267,7 @@ def fit_onto(rect: Rect, screens: Sequence[Screen], *, origin: Screen | None = N
     if any(_fits(rect, screen.available) for screen in holding):
         return rect
     if holding:
-        return _clamped_into(rect, (screen_of(rect, holding) or holding[0]).available)
+        return clamped_into(rect, (screen_of(rect, holding) or holding[0]).available)
     target = (
         (_named(screens, origin.name) if origin is not None else None)
         or screen_of(rect, screens)
@@ -274,7 +275,7 @@ def fit_onto(rect: Rect, screens: Sequence[Screen], *, origin: Screen | None = N
     )
     area = target.available
     if origin is None or rect.intersection(target.geometry) is not None:
-        return _clamped_into(rect, area)
+        return clamped_into(rect, area)
     return _mapped_into(rect, origin.available, area)
 
 
@@ -292,7 +293,7 @@ def gather(rects: Mapping[str, Rect], screen: Screen) -> dict[str, Rect]:
         if area.contains(rect):
             gathered[window_id] = rect
         elif rect.intersection(area) is not None:
-            gathered[window_id] = _clamped_into(rect, area)
+            gathered[window_id] = clamped_into(rect, area)
         else:
             width, height = min(rect.width, area.width), min(rect.height, area.height)
             steps = min(area.width - width, area.height - height) // CASCADE_STEP + 1
