@@ -143,6 +143,13 @@ def device_label(kind: DeviceKind, label: str | None) -> str:
     return (label or kind.value).strip()[:64]
 
 
+def _authenticator(kind: DeviceKind | str) -> authenticators.Authenticator:
+    try:
+        return authenticators.authenticator_for(kind)
+    except ValueError:
+        raise AccountError(f"unknown device kind {kind!r}") from None
+
+
 def update_device(
     ctx: ServerContext,
     session: Session,
@@ -164,10 +171,7 @@ def update_device(
     device whose kind changes is enrolled afresh. The id, status (a locked device stays locked
     until support resets it), consecutive failures, issue date and used challenges stay.
     """
-    try:
-        authenticator = authenticators.authenticator_for(kind)
-    except ValueError:
-        raise AccountError(f"unknown device kind {kind!r}") from None
+    authenticator = _authenticator(kind)
     if device.user_id != user.id:
         raise AccountError(f"device {device.id!r} belongs to another user")
     new_kind = authenticator.kind
@@ -223,10 +227,7 @@ def add_device(
     issued_at: datetime | None = None,
     device_id: str | None = None,
 ) -> NewDevice:
-    try:
-        authenticator = authenticators.authenticator_for(kind)
-    except ValueError:
-        raise AccountError(f"unknown device kind {kind!r}") from None
+    authenticator = _authenticator(kind)
     if device_id is not None and not is_device_id(device_id):
         raise AccountError(
             f"a device id has 1 to {DEVICE_ID_MAX_LENGTH} letters, digits, '-' or '_'"
