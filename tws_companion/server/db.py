@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
+from sqlite3 import OperationalError as SqliteOperationalError
+from time import monotonic, sleep
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
@@ -228,6 +230,29 @@ READ_ONLY = "tws_read_only"
 SQLITE_BUSY_SECONDS = 30
 
 
+#: How long to wait between attempts to switch a database another process holds to WAL.
+WAL_SWITCH_RETRY_SECONDS = 0.01
+
+
+def _use_wal(dbapi_connection: Any) -> None:
+    """Put the database in WAL mode (a no-op once it is; the mode stays with the file).
+
+    Switching a new database's journal needs its exclusive lock, and SQLite refuses the switch at
+    once, without its busy handler, while another connection holds the write lock (a server
+    starting beside this one). So wait for that lock here, as long as the busy timeout would.
+    """
+    deadline = monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL").close()
+        except SqliteOperationalError as exc:
+            if "locked" not in str(exc) or monotonic() >= deadline:
+                raise
+            sleep(WAL_SWITCH_RETRY_SECONDS)
+        else:
+            return
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``: SQLite in WAL mode with write transactions begun IMMEDIATE (so
     concurrent workers queue instead of failing), or any other SQLAlchemy URL as given."""
@@ -241,8 +266,8 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+            _use_wal(dbapi_connection)
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
             cursor.close()
