@@ -1,20 +1,25 @@
 """Fixtures of the in-process server tests that run on every database: the demo server's
-context on SQLite and on PostgreSQL (when the tests have one), with a clock moved by hand.
+context on SQLite and on PostgreSQL (when the tests have one), with a clock moved by hand, requests
+to its app, and live logins and sessions opened over HTTP.
 
-A test module that needs another server defines its own ``ctx`` and ``clock``, which take
-precedence over these.
+A test module that needs another server defines its own ``ctx``, ``clock`` or ``client``, which
+take precedence over these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
+from schemathesis.python.asgi import get_client
 
 from tests.support.clock import ManualClock
 from tests.support.databases import BACKENDS, fresh_database
-from tests.support.demo_api import demo_context
+from tests.support.demo_api import Live, demo_context
+from tws_companion.server.app import create_app
 from tws_companion.server.context import ServerContext
 
 
@@ -31,3 +36,16 @@ def ctx(
         context = demo_context(tmp_path / "server", clock, url)
         yield context
         context.db.dispose()
+
+
+@pytest.fixture
+def client(ctx: ServerContext) -> Iterator[requests.Session]:
+    """Requests to the in-process app; a server error raised inside it is not swallowed."""
+    asgi_app: Any = create_app(ctx)  # schemathesis types the ASGI callable narrowly
+    with get_client(asgi_app) as session:
+        yield session
+
+
+@pytest.fixture
+def live(ctx: ServerContext, clock: ManualClock, client: requests.Session) -> Live:
+    return Live(ctx, clock, client)

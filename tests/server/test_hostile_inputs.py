@@ -20,9 +20,7 @@ from typing import Any
 
 import pytest
 import requests
-from schemathesis.python.asgi import get_client
 
-from tests.support.clock import ManualClock
 from tests.support.demo_api import (
     DEMO_PASSWORD,
     DEMO_USER,
@@ -32,8 +30,6 @@ from tests.support.demo_api import (
     assert_well_behaved,
 )
 from tws_companion.protocol import API_PREFIX, ErrorCode
-from tws_companion.server.app import create_app
-from tws_companion.server.context import ServerContext
 
 JSON = {"content-type": "application/json"}
 NOT_JSON = (415, ErrorCode.UNSUPPORTED_MEDIA_TYPE)
@@ -41,14 +37,6 @@ MALFORMED = (422, ErrorCode.INVALID_REQUEST)
 
 
 # --- the server under test ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def client(ctx: ServerContext) -> Iterator[requests.Session]:
-    """Requests to the in-process app; a server error raised inside it is not swallowed."""
-    asgi_app: Any = create_app(ctx)  # schemathesis types the ASGI callable narrowly
-    with get_client(asgi_app) as session:
-        yield session
 
 
 @pytest.fixture(autouse=True)
@@ -62,11 +50,6 @@ def no_server_error_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         if record.levelno >= logging.ERROR
     ]
     assert not errors, errors
-
-
-@pytest.fixture
-def live(ctx: ServerContext, clock: ManualClock, client: requests.Session) -> Live:
-    return Live(ctx, clock, client)
 
 
 def login(client: requests.Session, body: dict[str, Any]) -> requests.Response:

@@ -114,7 +114,7 @@ def test_the_head_revision_builds_exactly_the_tables_of_the_models(empty_url: st
     db = Database(url)
     db.dispose()
     assert db.migration.found is None
-    assert [revision for revision, _ in db.migration.applied] == ["0001", "0002"]
+    assert [revision for revision, _ in db.migration.applied] == ["0001", "0002", "0003"]
     assert _schema_differences(url) == []
 
 
@@ -133,7 +133,7 @@ def test_a_database_of_the_previous_release_keeps_its_users_sessions_and_throttl
 
     assert ctx.db.migration.found == "0001"
     assert ctx.db.migration.adopted
-    assert [revision for revision, _ in ctx.db.migration.applied] == ["0002"]
+    assert [revision for revision, _ in ctx.db.migration.applied] == ["0002", "0003"]
     assert _schema_differences(url) == []
     assert "schema_info" not in _tables(url)
     with ctx.db.read() as s:
@@ -234,8 +234,8 @@ def test_servers_starting_together_on_a_new_database_migrate_it_once(empty_url: 
         start.join(timeout=60)
     assert [start.exitcode for start in starts] == [0, 0]
     assert outcomes == [
-        "created the database at revision 0002",
-        "the database is up to date (revision 0002)",
+        "created the database at revision 0003",
+        "the database is up to date (revision 0003)",
     ]
     assert _schema_differences(url) == []
 
@@ -252,7 +252,8 @@ def test_admin_migrate_says_what_it_did(data_dir: Path) -> None:
 
     assert migrate_command() == [
         "the database was made by the last release before migrations (schema 2): recorded it as "
-        "revision 0001, then upgraded it to revision 0002",
+        "revision 0001, then upgraded it to revision 0003",
         "applied 0002: Leaky bucket and code sends.",
+        "applied 0003: Settings on the server.",
     ]
-    assert migrate_command() == ["the database is up to date (revision 0002)"]
+    assert migrate_command() == ["the database is up to date (revision 0003)"]

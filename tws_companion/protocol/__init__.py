@@ -14,6 +14,26 @@ from enum import StrEnum
 
 API_PREFIX = "/api/v1"
 
+# --- settings on the server (``/me/settings``) -------------------------------------------------
+
+#: The largest settings envelope the server keeps (``PUT /me/settings`` above it: 413).
+SETTINGS_MAX_BYTES = 16 * 1024 * 1024
+#: How many versions of a user's settings the server keeps: the current copy and the 19 before.
+SETTINGS_VERSIONS_KEPT = 20
+#: The longest machine name a save may carry (characters, once percent-decoded).
+MACHINE_NAME_MAX_LENGTH = 64
+#: The body of ``GET|PUT /me/settings``: the encrypted envelope, opaque to the server.
+SETTINGS_MEDIA_TYPE = "application/octet-stream"
+ETAG_HEADER = "ETag"
+#: The number of the version a settings answer carries.
+VERSION_HEADER = "X-Settings-Version"
+#: When that version was saved (ISO 8601, UTC).
+SAVED_AT_HEADER = "X-Settings-Saved-At"
+#: The machine that saved it (percent-encoded UTF-8).
+MACHINE_HEADER = "X-Settings-Machine"
+#: The machine a ``PUT /me/settings`` comes from (percent-encoded UTF-8).
+MACHINE_NAME_HEADER = "X-Machine-Name"
+
 
 class Platform(StrEnum):
     """Where the user is logging in from (DESIGN.md section 5)."""

@@ -16,7 +16,14 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tws_companion.protocol import ChallengeType, Channel, Platform, Scope, Step
+from tws_companion.protocol import (
+    MACHINE_NAME_MAX_LENGTH,
+    ChallengeType,
+    Channel,
+    Platform,
+    Scope,
+    Step,
+)
 from tws_companion.protocol.fields import (
     USERNAME_MAX_LENGTH,
     Count,
@@ -220,6 +227,28 @@ class SettingsKey(_Answer):
 def _urlsafe_b64decode(text: str) -> bytes:
     """URL-safe base64 with or without its ``=`` padding."""
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class SettingsVersion(_Answer):
+    """One saved copy of a user's settings on the server (``PUT /me/settings`` answers with the
+    new one; ``GET /me/settings/versions`` lists them)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    #: 1, 2, 3... per user, never reused; the newest is the current copy.
+    number: Annotated[int, Field(ge=1)]
+    #: The exact ``ETag`` header value of this copy, double quotes included.
+    etag: Annotated[str, Field(min_length=2, max_length=128)]
+    saved_at: Moment
+    size: Annotated[int, Field(ge=0)]
+    #: The machine that saved it.
+    machine: Annotated[str, Field(max_length=MACHINE_NAME_MAX_LENGTH)]
+
+
+class SettingsVersions(_Answer):
+    """``GET /me/settings/versions``: the versions kept, newest first."""
+
+    versions: tuple[SettingsVersion, ...]
 
 
 class OnlineCard(_Answer):

@@ -10,10 +10,22 @@ limits and the error handlers sit in front of every route.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Response
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Header, Path, Request, Response
+from fastapi.responses import JSONResponse
 
 from tws_companion import __version__
-from tws_companion.protocol import API_PREFIX, ERROR_STATUS
+from tws_companion.protocol import (
+    API_PREFIX,
+    ERROR_STATUS,
+    ETAG_HEADER,
+    MACHINE_HEADER,
+    MACHINE_NAME_MAX_LENGTH,
+    SAVED_AT_HEADER,
+    SETTINGS_MEDIA_TYPE,
+    VERSION_HEADER,
+)
 from tws_companion.protocol.error_body import ErrorBody
 from tws_companion.protocol.models import (
     ChallengeStep,
@@ -27,8 +39,10 @@ from tws_companion.protocol.models import (
     ResendRequest,
     RespondRequest,
     SettingsKey,
+    SettingsVersion,
+    SettingsVersions,
 )
-from tws_companion.server import login_flow, me, password_check, sessions
+from tws_companion.server import login_flow, me, password_check, sessions, settings_store
 from tws_companion.server.context import ServerContext
 from tws_companion.server.deps import (
     BearerToken,
@@ -109,6 +123,82 @@ async def settings_key(ctx: Context, session: CurrentSession) -> SettingsKey:
 async def online_card(ctx: Context, session: CurrentSession) -> OnlineCard:
     """Print the Online Security Code Card (valid 21 days) after a temporary-passcode login."""
     return await in_threadpool(me.print_online_card, ctx, session)
+
+
+# --- settings on the server ---------------------------------------------------------------------
+
+#: Longest ``If-Match`` / ``If-None-Match`` header read (a few entity tags); longer is a 422.
+MAX_PRECONDITION_LENGTH = 1024
+_BINARY: dict[str, Any] = {SETTINGS_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}
+_COPY_HEADERS: dict[str, Any] = {
+    ETAG_HEADER: {"description": "the copy's entity tag", "schema": {"type": "string"}},
+    VERSION_HEADER: {"description": "the copy's number", "schema": {"type": "integer"}},
+    SAVED_AT_HEADER: {"description": "when it was saved (ISO 8601, UTC)", "schema": {}},
+    MACHINE_HEADER: {"description": "the machine that saved it (percent-encoded)", "schema": {}},
+}
+_COPY_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the settings envelope", "content": _BINARY, "headers": _COPY_HEADERS},
+}
+IfMatch = Annotated[str | None, Header(max_length=MAX_PRECONDITION_LENGTH)]
+#: Longest ``X-Machine-Name`` header read: each character up to 4 UTF-8 bytes of 3 characters
+#: ("%E2") once percent-encoded.
+MAX_MACHINE_HEADER_LENGTH = 12 * MACHINE_NAME_MAX_LENGTH
+MachineName = Annotated[str | None, Header(max_length=MAX_MACHINE_HEADER_LENGTH)]
+
+
+def _copy_response(found: settings_store.StoredCopy) -> Response:
+    headers = settings_store.copy_headers(found.version)
+    if found.data is None:
+        return Response(status_code=304, headers=headers)
+    return Response(found.data, media_type=SETTINGS_MEDIA_TYPE, headers=headers)
+
+
+@router.get(
+    "/me/settings",
+    response_class=Response,
+    responses={**_COPY_ANSWERS, 304: {"description": "the copy named by If-None-Match"}},
+)
+async def get_settings(
+    ctx: Context, session: CurrentSession, if_none_match: IfMatch = None
+) -> Response:
+    """The current copy of the user's settings (the envelope they uploaded); 404 before the
+    first save."""
+    found = await in_threadpool(settings_store.current, ctx, session, if_none_match)
+    return _copy_response(found)
+
+
+@router.put(
+    "/me/settings",
+    response_model=SettingsVersion,
+    openapi_extra={"requestBody": {"required": True, "content": _BINARY}},
+)
+async def put_settings(
+    request: Request,
+    ctx: Context,
+    session: CurrentSession,
+    if_match: IfMatch = None,
+    x_machine_name: MachineName = None,
+) -> Response:
+    """Save a new current copy, based on the copy ``If-Match`` names (required once a copy
+    exists); the server keeps the last versions."""
+    machine = settings_store.machine_name(x_machine_name)
+    data = await request.body()
+    saved = await in_threadpool(settings_store.save, ctx, session, data, if_match, machine)
+    return JSONResponse(saved.model_dump(mode="json"), headers=settings_store.copy_headers(saved))
+
+
+@router.get("/me/settings/versions", response_model=SettingsVersions)
+async def settings_versions(ctx: Context, session: CurrentSession) -> SettingsVersions:
+    """The versions kept, newest first."""
+    return await in_threadpool(settings_store.versions, ctx, session)
+
+
+@router.get("/me/settings/versions/{number}", response_class=Response, responses=_COPY_ANSWERS)
+async def settings_version(
+    number: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Context, session: CurrentSession
+) -> Response:
+    """One version still kept."""
+    return _copy_response(await in_threadpool(settings_store.version, ctx, session, number))
 
 
 def create_app(ctx: ServerContext) -> FastAPI:

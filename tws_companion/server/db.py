@@ -159,6 +159,28 @@ class CodeSend(Base):
     sent_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class SettingsCopy(Base):
+    """One saved copy of a user's layout settings: the encrypted envelope, opaque to the server.
+
+    The newest of a user's copies is the current one; the server keeps the last
+    ``SETTINGS_VERSIONS_KEPT``. ``number`` counts a user's saves (1, 2, 3...) and is never reused.
+    """
+
+    __tablename__ = "settings_copies"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The copy's ``ETag`` header value, quotes included: the number and a digest of the bytes.
+    etag: Mapped[str] = mapped_column(String(80))
+    saved_at: Mapped[datetime]
+    size: Mapped[int] = mapped_column(Integer)
+    #: The machine the save came from, as its client named it.
+    machine: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Login(Base):
     """One login transaction, from the accepted password to the accepted response."""
 

@@ -27,12 +27,16 @@ class ApiError(Exception):
         *,
         retry_after: int | None = None,
         attempts_left: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.retry_after = retry_after
         self.attempts_left = attempts_left
+        #: Headers the answer carries besides ``Retry-After`` (a refused settings save names the
+        #: current copy's ``ETag``).
+        self.headers = headers or {}
 
     @property
     def status(self) -> int:
@@ -51,8 +55,10 @@ class CommittedApiError(ApiError):
 
 
 def error_response(error: ApiError) -> JSONResponse:
-    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
-    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+    headers = dict(error.headers)
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return JSONResponse(error.body(), status_code=error.status, headers=headers or None)
 
 
 _STATUS_CODES: dict[int, tuple[ErrorCode, str]] = {
