@@ -511,15 +511,18 @@ class SettingsConflictDialog(QDialog):
         *,
         server_saved_at: datetime,
         server_machine: str,
+        comparison: LayoutComparison | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``comparison``: ``compare(local, server)``, computed on the worker for a large
+        layout; computed here when not given."""
         super().__init__(parent)
         self.local = local
         self.server = server
         self.server_saved_at = server_saved_at
         self.server_machine = server_machine
         self.choice: ConflictChoice | None = None
-        self.comparison = compare(local, server)
+        self.comparison = comparison if comparison is not None else compare(local, server)
         self._compact_size: QSize | None = None
         self._build()
         self.retranslate()
