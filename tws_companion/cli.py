@@ -287,7 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     login = sub.add_parser("login", help="log in from the terminal (for scripts and support)")
     terminal_login.add_arguments(login)
 
-    settings = sub.add_parser("settings", help="a user's layout settings: show, save, recover")
+    settings = sub.add_parser(
+        "settings", help="a user's layout settings: show, save, recover, and on the server"
+    )
     settings_command.add_arguments(settings)
     return parser
 

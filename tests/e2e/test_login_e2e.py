@@ -267,7 +267,14 @@ def test_terminal_login_caches_the_settings_key(
     assert "Logged in as demo" in login.output
     assert "demo-pass-1" not in login.output + errors
     stored = json.loads(keyring_file.read_text())
-    assert len(stored) == 1
+    # The settings key, and the session kept for scripts (tws-companion settings --server URL).
+    assert sorted(entry.split("\n")[1].split(":")[0] for entry in stored) == [
+        "session",
+        "settings-key",
+    ]
+    session = json.loads(next(v for k, v in stored.items() if "\nsession:" in k))
+    assert api.me(session["token"]).username == "demo"  # still open
+    stored = {k: v for k, v in stored.items() if "\nsettings-key:" in k}
     # The cached key is the user's settings key.
     start = api.start_login("demo", "demo-pass-1", Platform.TWS)
     step = api.select_device(start.login_id, device_id(api, start.devices, "dsc_plus"))

@@ -6,6 +6,10 @@ Only idempotent calls (``GET`` and ``POST /logout``) are retried, on connection 
 one-time response is never replayed behind the user's back. Redirects are not followed: an
 ``https`` login must not end up posted somewhere else. Nothing here logs a request or answer body
 or a header.
+
+The settings on the server (``/me/settings``) travel as bytes (the encrypted envelope): a download
+is streamed and an upload is read as it is sent, both reporting their progress as
+``(bytes done, bytes total)``.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import json
 import logging
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 from pydantic import BaseModel
@@ -34,13 +39,27 @@ from tws_companion.client.errors import (
     CertificateError,
     ClientError,
     InsecureTransport,
+    NotModified,
     ProtocolError,
     ServerTimeout,
     ServerUnreachable,
+    SettingsTooLarge,
     TlsError,
+    TransferInterrupted,
 )
 from tws_companion.client.models import parse_answer, settings_key_from_json
-from tws_companion.protocol import API_PREFIX, Channel, Platform
+from tws_companion.protocol import (
+    API_PREFIX,
+    ETAG_HEADER,
+    MACHINE_HEADER,
+    MACHINE_NAME_HEADER,
+    SAVED_AT_HEADER,
+    SETTINGS_MAX_BYTES,
+    SETTINGS_MEDIA_TYPE,
+    VERSION_HEADER,
+    Channel,
+    Platform,
+)
 from tws_companion.protocol.models import (
     ChallengeStep,
     DeviceRequest,
@@ -52,9 +71,18 @@ from tws_companion.protocol.models import (
     ResendRequest,
     RespondRequest,
     Session,
+    SettingsVersion,
+    SettingsVersions,
 )
 
-__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ApiClient", "is_loopback_host"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "USER_AGENT",
+    "ApiClient",
+    "Progress",
+    "SettingsCopy",
+    "is_loopback_host",
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +93,23 @@ DEFAULT_TIMEOUT = (3.05, 20.0)
 _BACKOFF_FACTOR = 0.25
 _BACKOFF_MAX = 2.0
 _RETRY_STATUSES = frozenset({502, 503, 504})
+#: Bytes of settings read from the network at a time, and the least progress worth reporting.
+_CHUNK_BYTES = 64 * 1024
+_JSON = "application/json"
+_TOO_LARGE_ANSWER = "the settings sent are larger than the server may keep"
+
+#: ``(bytes done, bytes total)`` of a transfer, called from the calling thread; ``total`` is 0
+#: when the server did not say how large a download is.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SettingsCopy:
+    """A copy of the user's settings as the server keeps it: the envelope and its description."""
+
+    version: SettingsVersion
+    #: The encrypted envelope, as uploaded.
+    data: bytes = field(repr=False)
 
 
 class _IdempotentRetry(Retry):
@@ -304,6 +349,116 @@ class ApiClient:
         """``GET /me/settings-key``: the user's 32-byte settings key (full scope only)."""
         return settings_key_from_json(self._call("GET", "/me/settings-key", token=token))
 
+    # --- settings on the server ----------------------------------------------------------------
+
+    def settings(
+        self,
+        token: str,
+        *,
+        if_none_match: str | None = None,
+        progress: Progress | None = None,
+    ) -> SettingsCopy:
+        """``GET /me/settings``: the current copy of the user's settings, streamed.
+
+        :raises NotModified: ``if_none_match`` names the current copy (nothing was downloaded).
+        :raises NotFound: nothing was saved yet.
+        :raises TransferInterrupted: the connection broke during the download.
+        """
+        headers = {} if if_none_match is None else {"If-None-Match": if_none_match}
+        return self._download("/me/settings", token, headers, progress)
+
+    def settings_version(
+        self, token: str, number: int, *, progress: Progress | None = None
+    ) -> SettingsCopy:
+        """``GET /me/settings/versions/{number}``: a version the server still keeps.
+
+        :raises NotFound: no such version is kept (pruned, or never saved).
+        """
+        if number < 1:
+            raise ValueError("settings versions are numbered from 1")
+        return self._download(f"/me/settings/versions/{number}", token, {}, progress)
+
+    def settings_versions(self, token: str) -> list[SettingsVersion]:
+        """``GET /me/settings/versions``: the versions kept, newest first ([] before a save)."""
+        answer = self._call("GET", "/me/settings/versions", token=token)
+        return list(parse_answer(SettingsVersions, answer).versions)
+
+    def put_settings(
+        self,
+        token: str,
+        data: bytes,
+        *,
+        if_match: str | None,
+        machine: str | None = None,
+        progress: Progress | None = None,
+    ) -> SettingsVersion:
+        """``PUT /me/settings``: save ``data`` (the envelope) as the new current copy.
+
+        ``if_match`` is the ETag of the copy this save is based on (``None`` for the first save);
+        ``machine`` the name this computer's saves carry. The body is read as it is sent, and
+        ``progress`` hears of every part read.
+
+        :raises SettingsTooLarge: before anything is sent, above the server's limit.
+        :raises PreconditionFailed: another copy than ``if_match`` is current (412).
+        :raises PreconditionRequired: a copy exists and ``if_match`` is ``None`` (428).
+        :raises TransferInterrupted: the connection broke during the upload.
+        """
+        if not data:
+            raise ValueError("the settings to upload are empty")
+        if len(data) > SETTINGS_MAX_BYTES:
+            raise SettingsTooLarge(len(data), SETTINGS_MAX_BYTES)
+        headers = {"Content-Type": SETTINGS_MEDIA_TYPE}
+        if if_match is not None:
+            headers["If-Match"] = if_match
+        if machine:
+            headers[MACHINE_NAME_HEADER] = quote(machine, safe="")
+        body = _ProgressBody(data, _Reporter(progress, len(data)))
+        response = self._send("PUT", "/me/settings", token=token, headers=headers, data=body)
+        with response:
+            self._check(response)
+            return parse_answer(SettingsVersion, _decode(response))
+
+    def _download(
+        self, path: str, token: str, headers: Mapping[str, str], progress: Progress | None
+    ) -> SettingsCopy:
+        accept = f"{SETTINGS_MEDIA_TYPE}, {_JSON}"
+        response = self._send("GET", path, token=token, headers=headers, accept=accept, stream=True)
+        with response:
+            if response.status_code == 304:
+                raise NotModified(response.headers.get(ETAG_HEADER, ""))
+            self._check(response)
+            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if media_type != SETTINGS_MEDIA_TYPE:
+                raise ProtocolError("the answer is not a settings file", status=200)
+            described = _described_copy(response.headers)
+            total = _content_length(response.headers)
+            data = self._read_stream(response, total, _Reporter(progress, total or 0))
+        return SettingsCopy(parse_answer(SettingsVersion, {**described, "size": len(data)}), data)
+
+    def _read_stream(
+        self, response: requests.Response, total: int | None, report: _Reporter
+    ) -> bytes:
+        if total is not None and total > SETTINGS_MAX_BYTES:
+            raise ProtocolError(_TOO_LARGE_ANSWER, status=200)
+        parts: list[bytes] = []
+        done = 0
+        report(0)
+        try:
+            for part in response.iter_content(chunk_size=_CHUNK_BYTES):
+                done += len(part)
+                if done > SETTINGS_MAX_BYTES:
+                    raise ProtocolError(_TOO_LARGE_ANSWER, status=200)
+                parts.append(part)
+                report(done)
+        except requests.RequestException as exc:
+            failure = self._transport_error(exc)
+            if isinstance(failure, ServerTimeout):
+                raise failure from exc
+            raise TransferInterrupted(self.base_url, done=done, total=total or 0) from exc
+        if total is not None and done != total:
+            raise TransferInterrupted(self.base_url, done=done, total=total)
+        return b"".join(parts)
+
     # --- plumbing ------------------------------------------------------------------------------
 
     def _call(
@@ -315,33 +470,62 @@ class ApiClient:
         token: str | None = None,
         expect_body: bool = True,
     ) -> object:
-        headers = {"Accept": "application/json"}
+        json_body = None if body is None else body.model_dump(mode="json")
+        response = self._send(method, path, token=token, json_body=json_body)
+        with response:
+            self._check(response)
+            return _decode(response) if expect_body else None
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        accept: str = _JSON,
+        json_body: object = None,
+        data: _ProgressBody | None = None,
+        stream: bool = False,
+    ) -> requests.Response:
+        """Send one request; the answer, whatever its status, or the transport failure raised."""
+        sent = {"Accept": accept, **(headers or {})}
         if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
+            sent["Authorization"] = f"Bearer {token}"
         url = f"{self.base_url}{API_PREFIX}{path}"
         try:
             response = self._session.request(
                 method,
                 url,
-                json=None if body is None else body.model_dump(mode="json"),
-                headers=headers,
+                json=json_body,
+                data=data,
+                headers=sent,
                 timeout=self._timeout,
                 verify=self._verify,
                 allow_redirects=False,
+                stream=stream,
             )
         except requests.RequestException as exc:
-            raise self._transport_error(exc) from exc
-        with response:
-            status = response.status_code
-            log.debug("%s %s -> %d", method, path, status)
-            if 200 <= status < 300:
-                return _decode(response) if expect_body else None
-            if 300 <= status < 400:
-                raise ProtocolError(
-                    "the server answered with a redirect; check the server address",
-                    status=status,
-                )
-            raise ApiError.from_body(status, _decode(response))
+            failure = self._transport_error(exc)
+            if data is not None and data.tell() > 0 and isinstance(failure, ServerUnreachable):
+                # Connected, and part of the body went out: the connection broke on the way.
+                failure = TransferInterrupted(self.base_url, done=data.tell(), total=len(data))
+            raise failure from exc
+        log.debug("%s %s -> %d", method, path, response.status_code)
+        return response
+
+    @staticmethod
+    def _check(response: requests.Response) -> None:
+        """Raise the error an answer other than 2xx stands for."""
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        if 300 <= status < 400:
+            raise ProtocolError(
+                "the server answered with a redirect; check the server address",
+                status=status,
+            )
+        raise ApiError.from_body(status, _decode(response))
 
     def _transport_error(self, exc: requests.RequestException) -> ClientError:
         url = self.base_url
@@ -356,6 +540,88 @@ class ApiClient:
         if isinstance(exc, requests.exceptions.ChunkedEncodingError):
             return ProtocolError("the answer was cut off")
         return ProtocolError(f"the request failed ({type(exc).__name__})")
+
+
+class _Reporter:
+    """Tells ``progress`` how far a transfer of ``total`` bytes is: at the start, every
+    :data:`_CHUNK_BYTES` or more, and at the end."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self._progress = progress
+        self._total = total
+        self._told: int | None = None
+
+    def __call__(self, done: int) -> None:
+        if self._progress is None or done == self._told:
+            return
+        told = self._told
+        if told is None or done == self._total or done < told or done - told >= _CHUNK_BYTES:
+            self._told = done
+            self._progress(done, self._total)
+
+
+class _ProgressBody:
+    """A request body read as it is sent, reporting each part read. ``requests`` sends it with
+    its ``Content-Length`` (from ``len``), and urllib3 can rewind it (``tell``/``seek``) to send
+    it again after a failed connection."""
+
+    def __init__(self, data: bytes, report: _Reporter) -> None:
+        self._data = memoryview(data)
+        self._position = 0
+        self._report = report
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __iter__(self) -> Iterator[bytes]:
+        while part := self.read(_CHUNK_BYTES):
+            yield part
+
+    def read(self, size: int = -1) -> bytes:
+        if self._position == 0:
+            self._report(0)
+        end = len(self._data) if size < 0 else min(len(self._data), self._position + size)
+        part = bytes(self._data[self._position : end])
+        self._position = end
+        self._report(end)
+        return part
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._position, len(self._data))[whence]
+        self._position = max(0, min(len(self._data), base + offset))
+        return self._position
+
+
+def _content_length(headers: Mapping[str, str]) -> int | None:
+    text = headers.get("Content-Length", "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _described_copy(headers: Mapping[str, str]) -> dict[str, object]:
+    """The description of a copy from the headers of its answer (all but its size)."""
+    missing = [
+        name
+        for name in (ETAG_HEADER, VERSION_HEADER, SAVED_AT_HEADER, MACHINE_HEADER)
+        if name not in headers
+    ]
+    if missing:
+        raise ProtocolError(f"the answer lacks the {', '.join(missing)} header", status=200)
+    number = headers[VERSION_HEADER].strip()
+    if not (number.isascii() and number.isdigit()):
+        raise ProtocolError(f"the {VERSION_HEADER} header is not a number", status=200)
+    try:
+        machine = unquote(headers[MACHINE_HEADER], errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(f"the {MACHINE_HEADER} header is not UTF-8", status=200) from None
+    return {
+        "number": int(number),
+        "etag": headers[ETAG_HEADER],
+        "saved_at": headers[SAVED_AT_HEADER],
+        "machine": machine,
+    }
 
 
 def _segment(value: str) -> str:

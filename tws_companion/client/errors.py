@@ -293,6 +293,41 @@ class InsecureTransport(ClientError):
         self.url = url
 
 
+class NotModified(ClientError):
+    """``If-None-Match`` named the server's current copy of the settings (HTTP 304): this
+    computer has it already, nothing was sent."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__("The settings on the server are the copy this computer already has.")
+        self.etag = etag
+
+
+class TransferInterrupted(ClientError):
+    """The connection broke while the settings were being transferred."""
+
+    def __init__(self, url: str, *, done: int, total: int) -> None:
+        of = f" of {total:,}" if total else ""
+        super().__init__(
+            f"The connection to the server at {url} was lost during the transfer "
+            f"({done:,}{of} bytes). Try again."
+        )
+        self.url = url
+        self.done = done
+        self.total = total
+
+
+class SettingsTooLarge(ClientError):
+    """The settings are larger than the server keeps; nothing was sent."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"The settings are too large to store on the server ({size:,} bytes; the server "
+            f"keeps at most {limit:,} bytes). Remove some workspaces or notes, then try again."
+        )
+        self.size = size
+        self.limit = limit
+
+
 class ProtocolError(ClientError):
     """The server's answer is not JSON or not the expected shape (the body is never quoted)."""
 

@@ -2,8 +2,11 @@
 
 Asks for what the command line did not give (user name, password, device, response; every
 prompt ends in ``": "``), shows the challenge in plain words, and on success caches the user's
-settings key in the OS keyring. Exit codes: 0 logged in (and, for a full-scope session, the key
-cached), 1 refused or failed (one line on standard error), 2 bad server URL, 130 interrupted
+settings key in the OS keyring, and keeps the session there too (per server and user, replacing
+and ending the one an earlier login kept), so that scripts can then use the server until it
+expires: ``tws-companion settings --server URL upload``. A session of another scope than full
+is ended at once. Exit codes: 0 logged in (and, for a full-scope session, the key and the session
+kept), 1 refused or failed (one line on standard error), 2 bad server URL, 130 interrupted
 (Ctrl-C or end of input).
 
 It drives the same :class:`LoginMachine` as the login dialog, and the machine decides what comes
@@ -32,7 +35,7 @@ from tws_companion.client.api import ApiClient
 from tws_companion.client.errors import ClientError
 from tws_companion.client.login_machine import LoginMachine, LoginState, Notice, NoticeKind, Phase
 from tws_companion.client.login_steps import Responded, respond_and_cache_key
-from tws_companion.client.models import Challenge, Device
+from tws_companion.client.models import Challenge, Device, Session
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope
 from tws_companion.sls.durations import plural
 from tws_companion.storage.secret_store import SecretStore, SecretStoreError
@@ -296,13 +299,19 @@ class _TerminalLogin:
     def _finish(self, state: LoginState) -> int:
         session = state.session
         assert session is not None  # the machine is done only with a session
-        try:  # the session was only needed for the key: end it rather than leave it open
-            self._client.logout(session.token)
-        except ClientError as exc:
-            log.debug("logout after the terminal login failed: %s", type(exc).__name__)
         if self._key_problem is not None:
+            self._end(session.token)
             _fail(f"Logged in, but the settings key was not cached: {self._key_problem}")
             return EXIT_FAILED
+        if session.scope is Scope.FULL:
+            try:
+                self._keep(state.username, session)
+            except SecretStoreError as exc:
+                self._end(session.token)
+                _fail(f"Logged in, but the session was not kept: {exc}")
+                return EXIT_FAILED
+        else:  # it cannot reach the settings: end it rather than leave it open
+            self._end(session.token)
         self._say(f"Logged in as {state.username} (scope {session.scope.value}).")
         if session.scope is not Scope.FULL:
             self._say(
@@ -310,6 +319,24 @@ class _TerminalLogin:
                 "Portal; no settings key was fetched."
             )
         return EXIT_OK
+
+    def _keep(self, username: str, session: Session) -> None:
+        """Keep ``session`` in the keyring for scripts; end the one it replaces."""
+        server = self._client.base_url
+        try:
+            previous = self._store.get_session(server, username)
+        except SecretStoreError:
+            previous = None
+        self._store.set_session(server, username, session.token, session.expires_at)
+        if previous is not None and previous.token != session.token:
+            self._end(previous.token)
+
+    def _end(self, token: str) -> None:
+        """End a session on the server, if it can be reached."""
+        try:
+            self._client.logout(token)
+        except ClientError as exc:
+            log.debug("logout after the terminal login failed: %s", type(exc).__name__)
 
 
 def _device_text(device: Device) -> str:

@@ -10,6 +10,8 @@ The GUI (on its worker) and the ``settings`` command both go through :class:`Set
   drive; a full, read-only or vanished target raises a :class:`StorageError` and leaves the
   previous file intact.
 - ``open_file()`` / ``open_backup()``: Layout/Settings Recovery.
+- ``seal_for_server()`` / ``open_from_server()``: the copy kept on the server (see
+  :mod:`tws_companion.client.settings_sync`), encrypted like Save Settings As.
 
 The local settings file is plain XML in an owner-only folder (mode 0700, files 0600): the
 layout holds no secrets, and the workstation must start offline without the keyring. What
@@ -25,7 +27,7 @@ from typing import Literal
 
 from tws_companion.layout import xml_format
 from tws_companion.layout.defaults import default_layout
-from tws_companion.layout.envelope import read_settings, seal
+from tws_companion.layout.envelope import open_envelope, read_settings, seal
 from tws_companion.layout.errors import LayoutError, SettingsKeyMissing
 from tws_companion.layout.geometry import GeometryBook
 from tws_companion.layout.model import Layout
@@ -129,6 +131,19 @@ class SettingsProfile:
     def open_file(self, path: Path) -> Layout:
         data = read_user_file(path, xml_format.MAX_FILE_BYTES)
         return read_settings(data, username=self.username, key_for=self._settings_key).layout
+
+    # --- the copy on the server -----------------------------------------------------------
+
+    def seal_for_server(self, plain_xml: bytes) -> bytes:
+        """``plain_xml`` (``xml_format.dumps`` of a layout) as the server keeps it: the envelope
+        of Save Settings As, which only this user's settings key opens."""
+        return seal(plain_xml, username=self.username, key=self._require_key())
+
+    def open_from_server(self, data: bytes) -> Layout:
+        """The layout in a copy from the server; a :class:`LayoutError` for anything but an
+        envelope of this user's that their settings key opens."""
+        plain = open_envelope(data, username=self.username, key=self._require_key())
+        return xml_format.loads(plain)
 
     def _settings_key(self) -> bytes | None:
         server = self.server

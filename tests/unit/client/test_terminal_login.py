@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TextIO
 
 import keyring
@@ -246,7 +247,13 @@ def test_ocra_login(
     assert server.hits_to("GET", api("/me/settings-key"))[0].headers["Authorization"] == (
         f"Bearer {TOKEN}"
     )
-    assert len(server.hits_to("POST", api("/logout"))) == 1
+    # The session stays open, kept in the keyring for scripts (it expired in 2025).
+    assert server.hits_to("POST", api("/logout")) == []
+    kept = SecretStore().get_session(server.url, "alice", now=datetime(2025, 1, 31, 12, tzinfo=UTC))
+    assert kept is not None
+    assert kept.token == TOKEN
+    assert TOKEN not in repr(kept)
+    assert SecretStore().get_session(server.url, "alice") is None  # expired by now
     assert SecretStore().get_settings_key(server.url, "alice") == KEY
 
 
@@ -501,6 +508,73 @@ def test_a_garbled_answer_to_the_response_lets_the_user_try_again(
     ) in result.out.splitlines()
     assert "Bad gateway" not in result.out
     assert SecretStore().get_settings_key(server.url, "alice") == KEY
+
+
+def test_a_new_login_replaces_and_ends_the_session_an_earlier_one_kept(
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    SecretStore().set_session(
+        server.url, "alice", "tok-of-yesterday", datetime(2099, 1, 1, tzinfo=UTC)
+    )
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
+    server.add("POST", api("/login/L1/respond"), session())
+
+    result = login(capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, RESPONSE])
+
+    assert result.code == 0, result.err
+    (logout,) = server.hits_to("POST", api("/logout"))
+    assert logout.headers["Authorization"] == "Bearer tok-of-yesterday"
+    kept = SecretStore().get_session(server.url, "alice", now=datetime(2025, 1, 31, tzinfo=UTC))
+    assert kept is not None
+    assert kept.token == TOKEN
+
+
+def test_a_login_of_another_scope_keeps_no_session(
+    server: StandInServer, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
+    server.add("POST", api("/login/L1/respond"), session("print_online_card"))
+
+    result = login(capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, RESPONSE])
+
+    assert result.code == 0, result.err
+    assert len(server.hits_to("POST", api("/logout"))) == 1  # it cannot reach the settings
+    assert memory_keyring.secrets == {}
+
+
+class SessionRefusingKeyring(MemoryKeyring):
+    """Keeps the settings key but refuses the session (a full keyring, say)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if username.startswith("session:"):
+            raise KeyringError("refused")
+        super().set_password(service, username, password)
+
+
+def test_a_session_the_keyring_refuses_fails_after_ending_it(
+    server: StandInServer, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    server.add("POST", api("/login"), SELECT_DEVICE)
+    server.add("POST", api("/login/L1/device"), challenge_step("d1", OCRA))
+    server.add("POST", api("/login/L1/respond"), session())
+    previous = keyring.get_keyring()
+    keyring.set_keyring(SessionRefusingKeyring())
+    try:
+        result = login(
+            capsys, ["--server", server.url, "--user", "alice"], [""], [PASSWORD, RESPONSE]
+        )
+    finally:
+        keyring.set_keyring(previous)
+
+    assert result.code == 1
+    assert result.err == (
+        "Logged in, but the session was not kept: "
+        "The keyring refused to store the session (KeyringError).\n"
+    )
+    assert len(server.hits_to("POST", api("/logout"))) == 1
+    assert_no_secrets(result, caplog)
 
 
 class RefusingKeyring(MemoryKeyring):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import keyring
 import pytest
@@ -180,3 +182,98 @@ def test_a_name_typed_with_composed_or_decomposed_accents_shares_one_key() -> No
     store = SecretStore()
     store.set_settings_key(SERVER, "Jos\u00e9", KEY)
     assert store.get_settings_key(SERVER, "jose\u0301") == KEY
+
+
+# --- the session of a terminal login --------------------------------------------------------
+
+TOKEN = "tok-5ecret-0f-the-session"
+NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def test_a_session_is_kept_per_server_and_user_until_it_expires(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    store = SecretStore()
+    assert store.get_session(SERVER, "alice") is None
+    store.set_session(SERVER, "alice", TOKEN, NOON)
+    kept = store.get_session("HTTPS://SLS.example.com/", " Alice ", now=NOON - timedelta(hours=1))
+    assert kept is not None
+    assert (kept.token, kept.expires_at) == (TOKEN, NOON)
+    assert store.get_session(SERVER, "alice", now=NOON) is None  # expired
+    assert store.get_session(SERVER, "bob", now=NOON - timedelta(hours=1)) is None
+    assert store.get_session("https://other.example", "alice", now=NOON - timedelta(1)) is None
+    store.set_session(SERVER, "alice", "tok-newer", NOON + timedelta(hours=8))
+    newer = store.get_session(SERVER, "alice", now=NOON)
+    assert newer is not None
+    assert newer.token == "tok-newer"
+    store.delete_session(SERVER, "alice")
+    assert store.get_session(SERVER, "alice", now=NOON) is None
+    store.delete_session(SERVER, "alice")  # deleting twice is fine
+
+
+def test_a_session_and_the_settings_key_are_separate_entries(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    store = SecretStore()
+    store.set_settings_key(SERVER, "alice", KEY)
+    store.set_session(SERVER, "alice", TOKEN, NOON)
+    assert len(memory_keyring.secrets) == 2
+    store.delete_session(SERVER, "alice")
+    assert store.get_settings_key(SERVER, "alice") == KEY
+    store.set_session(SERVER, "alice", TOKEN, NOON)
+    store.delete_settings_key(SERVER, "alice")
+    assert store.get_session(SERVER, "alice", now=NOON - timedelta(1)) is not None
+
+
+def test_the_token_is_never_shown(
+    memory_keyring: MemoryKeyring, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    store = SecretStore()
+    store.set_session(SERVER, "alice", TOKEN, NOON)
+    kept = store.get_session(SERVER, "alice", now=NOON - timedelta(1))
+    assert kept is not None
+    assert TOKEN not in repr(kept)
+    assert TOKEN not in repr(store)
+    (entry,) = memory_keyring.secrets
+    memory_keyring.secrets[entry] = memory_keyring.secrets[entry].replace('"expires_at"', '"x"')
+    assert store.get_session(SERVER, "alice") is None  # unreadable: as if none were kept
+    assert TOKEN not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not json",
+        "[1, 2]",
+        '{"token": "", "expires_at": "2026-03-02T12:00:00+00:00"}',
+        '{"token": 7, "expires_at": "2026-03-02T12:00:00+00:00"}',
+        '{"token": "t", "expires_at": "2026-03-02T12:00:00"}',
+        '{"token": "t", "expires_at": "noon"}',
+    ],
+)
+def test_an_unreadable_session_counts_as_none(memory_keyring: MemoryKeyring, value: str) -> None:
+    store = SecretStore()
+    store.set_session(SERVER, "alice", TOKEN, NOON)
+    (entry,) = memory_keyring.secrets
+    memory_keyring.secrets[entry] = value
+    assert store.get_session(SERVER, "alice", now=NOON - timedelta(days=1)) is None
+
+
+def test_a_session_needs_a_token_and_an_aware_expiry(memory_keyring: MemoryKeyring) -> None:
+    with pytest.raises(ValueError, match="session token"):
+        SecretStore().set_session(SERVER, "alice", "", NOON)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        SecretStore().set_session(SERVER, "alice", TOKEN, datetime(2026, 3, 2, 12))
+    assert memory_keyring.secrets == {}
+
+
+def test_sessions_are_refused_by_an_insecure_or_failing_keyring(use_backend: UseBackend) -> None:
+    use_backend(PlaintextKeyring())
+    with pytest.raises(NoSecureKeyring):
+        SecretStore().set_session(SERVER, "alice", TOKEN, NOON)
+    use_backend(LockedKeyring())
+    with pytest.raises(SecretStoreError, match="refused to store the session"):
+        SecretStore().set_session(SERVER, "alice", TOKEN, NOON)
+    with pytest.raises(SecretStoreError, match="could not read the session"):
+        SecretStore().get_session(SERVER, "alice")
