@@ -106,12 +106,27 @@ def _load(ctx: ServerContext, scenario: Scenario, out: TextIO) -> int:
     return 0
 
 
+#: ``demo`` on a machine without a display: how to see its windows all the same.
+DEMO_NO_DISPLAY = """\
+No display is available for the demo's windows (DISPLAY and WAYLAND_DISPLAY are not set).
+To see them, run the demo on a virtual X display and look at it through a VNC viewer (Debian:
+apt-get install xvfb xauth openbox x11vnc):
+    x11vnc -storepasswd     # once: choose the VNC password (kept in ~/.vnc/passwd)
+    xvfb-run -a -s "-screen 0 1600x1000x24" sh -c 'openbox & x11vnc -localhost \\
+        -rfbauth ~/.vnc/passwd -forever -bg -quiet && exec tws-companion demo'
+then connect the viewer to localhost:5900 (x11vnc prints PORT=...; from another computer, first:
+ssh -L 5900:127.0.0.1:5900 this-machine). In a clone of the project, ./dev demo --vnc does it all.
+Without any window (nothing is shown; log in from the command line):
+    QT_QPA_PLATFORM=offscreen tws-companion demo
+"""
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     """The embedded server on loopback with the demo users, the login dialog and simulators."""
     from tws_companion.gui import app as gui_app
 
     if not gui_app.has_display():
-        print(gui_app.NO_DISPLAY.format(command="demo"), file=sys.stderr)
+        print(DEMO_NO_DISPLAY, file=sys.stderr)
         return 2
     from tws_companion.server.config import ServerConfig
     from tws_companion.server.migrations import SchemaMismatchError
@@ -151,32 +166,42 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo_devices(server: EmbeddedServer, scenario: Scenario) -> DemoDevices:
-    """The demo user's devices as the simulators need them (secrets come from the scenario)."""
+    """The demo users' devices as the simulators need them (secrets come from the scenario), each
+    with the user it belongs to: the IB Key app holds every user's IB Key, as IBKR Mobile does;
+    the DSC+, the code card and the phone are those of the first user who has one."""
     from tws_companion.gui.app import DemoDevices
-    from tws_companion.gui.simulators import SimulatedOcraDevice
+    from tws_companion.gui.simulators import SimulatedOcraDevice, owned_label
     from tws_companion.server import device_secrets
     from tws_companion.server.db import Device
 
     demo = DemoDevices(
         outbox=server.context.data_dir / "outbox" if server.context.data_dir else None
     )
-    user = scenario.users[0]
-    demo.phone = user.get("phone")
-    for device in user.get("devices", []):
-        kind = device["kind"]
-        if kind in ("dsc_plus", "ib_key"):
-            simulated = SimulatedOcraDevice(
-                label=device.get("label", kind),
-                secret=bytes.fromhex(device["secret_hex"]),
-                pin=device["pin"],
-            )
-            setattr(demo, kind, simulated)
-        elif kind == "code_card" and "id" in device:
-            with server.context.db.transaction() as s:
-                row = s.get(Device, device["id"])
-                if row is not None:
-                    demo.card = device_secrets.device_card(server.context, row)
-                    demo.card_label = row.label
+    ib_keys: list[SimulatedOcraDevice] = []
+    for user in scenario.users:
+        username = user["username"]
+        for device in user.get("devices", []):
+            kind = device["kind"]
+            if kind in ("dsc_plus", "ib_key"):
+                simulated = SimulatedOcraDevice(
+                    label=device.get("label", kind),
+                    secret=bytes.fromhex(device["secret_hex"]),
+                    pin=device["pin"],
+                    user=username,
+                )
+                if kind == "ib_key":
+                    ib_keys.append(simulated)
+                elif demo.dsc_plus is None:
+                    demo.dsc_plus = simulated
+            elif kind == "code_card" and "id" in device and demo.card is None:
+                with server.context.db.transaction() as s:
+                    row = s.get(Device, device["id"])
+                    if row is not None:
+                        demo.card = device_secrets.device_card(server.context, row)
+                        demo.card_label = owned_label(row.label, username)
+            elif kind == "sms" and demo.phone is None:
+                demo.phone = device.get("phone") or user.get("phone")
+    demo.ib_key = tuple(ib_keys) or None
     return demo
 
 

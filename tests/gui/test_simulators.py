@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY
+from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY, SOLO_KEY
+from tws_companion.gui.i18n import Translations
 from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.gui.simulators.code_card import CodeCardViewer, save_pdf
 from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
@@ -221,6 +222,91 @@ def test_ib_key_explains_a_bad_challenge(qtbot: QtBot, challenge: str) -> None:
     assert phone.android.response.text() == ""
 
 
+def test_ib_key_with_one_user_offers_no_choice(qtbot: QtBot) -> None:
+    phone = IbKeySimulator(SimulatedOcraDevice("IB Key", IB_KEY_KEY, "2580", user="demo"))
+    qtbot.addWidget(phone)
+    phone.show()
+    assert not phone.users.isVisible()
+    assert phone.windowTitle() == "IB Key - IB Key (demo)"
+    assert [phone.platforms.tabText(i) for i in range(2)] == ["Android", "iOS"]
+
+
+def test_ib_key_holds_several_users_and_answers_with_the_one_picked(qtbot: QtBot) -> None:
+    """As IBKR Mobile holds IB Key for several users: each response uses that user's key and
+    PIN (the demo's ``solo`` was refused while the app answered with ``demo``'s key)."""
+    demo = SimulatedOcraDevice("IB Key on my phone", IB_KEY_KEY, "2580", user="demo")
+    solo = SimulatedOcraDevice("IB Key", SOLO_KEY, "4321", user="solo")
+    phone = IbKeySimulator([demo, solo])
+    qtbot.addWidget(phone)
+    phone.show()
+    assert phone.users.isVisible()
+    assert [phone.users.itemText(i) for i in range(phone.users.count())] == ["demo", "solo"]
+    assert phone.user_caption.buddy() is phone.users  # Alt+U
+    assert phone.windowTitle() == "IB Key - IB Key on my phone (demo)"
+    page = phone.android
+    page.challenge.setText("12345678")
+    page.pin.setText("2580")
+    qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    assert page.response.text() == ocra.compute_response(
+        IB_KEY_OCRA_SUITE, IB_KEY_KEY, "12345678", pin="2580"
+    )
+    phone.users.setCurrentIndex(1)
+    assert phone.windowTitle() == "IB Key - IB Key (solo)"
+    assert page.response.text() == ""  # nothing of the other user stays on screen
+    assert page.challenge.text() == ""
+    page.challenge.setText("12345678")
+    page.pin.setText("2580")  # demo's PIN is not solo's
+    qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    assert page.problem.text() == "Invalid PIN. Try again."
+    page.pin.setText("4321")
+    with qtbot.waitSignal(phone.responseShown) as shown:
+        qtbot.mouseClick(page.generate, Qt.MouseButton.LeftButton)
+    assert shown.args == [
+        ocra.compute_response(IB_KEY_OCRA_SUITE, SOLO_KEY, "12345678", pin="4321")
+    ]
+    # iOS: Touch ID releases the PIN of the user picked.
+    phone.select_user("demo")
+    phone.platforms.setCurrentWidget(phone.ios)
+    phone.ios.challenge.setText("87654321")
+    qtbot.mouseClick(phone.ios.generate, Qt.MouseButton.LeftButton)
+    phone.select_user("solo")
+    assert not phone.ios.touch_id.isVisible()  # a switch cancels the prompt
+    phone.ios.challenge.setText("87654321")
+    qtbot.mouseClick(phone.ios.generate, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(phone.responseShown) as shown:
+        qtbot.mouseClick(phone.ios.touch_id, Qt.MouseButton.LeftButton)
+    assert shown.args == [
+        ocra.compute_response(IB_KEY_OCRA_SUITE, SOLO_KEY, "87654321", pin="4321")
+    ]
+
+
+def test_ib_key_refuses_an_unknown_user_and_no_device(qtbot: QtBot) -> None:
+    phone = IbKeySimulator([SimulatedOcraDevice("IB Key", IB_KEY_KEY, "2580", user="demo")])
+    qtbot.addWidget(phone)
+    with pytest.raises(ValueError, match="no device of the user 'nobody'"):
+        phone.select_user("nobody")
+    with pytest.raises(ValueError, match="at least one device"):
+        IbKeySimulator([])
+
+
+def test_ib_key_in_chinese(qtbot: QtBot) -> None:
+    phone = IbKeySimulator(
+        [
+            SimulatedOcraDevice("IB Key on my phone", IB_KEY_KEY, "2580", user="demo"),
+            SimulatedOcraDevice("IB Key", SOLO_KEY, "4321", user="solo"),
+        ]
+    )
+    qtbot.addWidget(phone)
+    translations = Translations()
+    assert translations.apply("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: phone.user_caption.text() == "用户(&U):")
+        assert [phone.platforms.tabText(i) for i in range(2)] == ["安卓", "iOS"]
+        assert phone.title.text() == "移动IBKR · 验证"
+    finally:
+        translations.apply("en")
+
+
 # --- Security Code Card ---------------------------------------------------------------------
 
 
@@ -279,7 +365,8 @@ def test_phone_shows_an_sms_that_arrives_after_it_opened(qtbot: QtBot, tmp_path:
 def fake_player(folder: Path) -> Path:
     """A stand-in audio player that records what it was asked to play."""
     script = folder / "play"
-    script.write_text(f'#!/bin/sh\necho "$1" > "{folder}/played"\n')
+    played = folder / "played"  # written whole, then renamed: seen complete or not at all
+    script.write_text(f'#!/bin/sh\necho "$1" > "{played}.tmp"; mv "{played}.tmp" "{played}"\n')
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return script
 
@@ -346,8 +433,8 @@ def test_phone_shows_the_transcript_without_a_player(
     qtbot.mouseClick(phone.cards[0].play, Qt.MouseButton.LeftButton)
     transcript = phone.cards[0].transcript
     assert not transcript.isHidden()
-    assert "No audio player on this system" in transcript.text()
-    assert "1, 2, 3" in transcript.text()
+    assert phone.cards[0].why.text() == "No audio player on this system; transcript:"
+    assert transcript.text() == "Your code is 1, 2, 3."  # not worded by the SLS: as it came
 
 
 def test_print_button_saves_off_the_gui_thread_and_reports_failure(

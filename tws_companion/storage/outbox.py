@@ -3,19 +3,24 @@
 ``<data-dir>/outbox/`` holds one JSON file per message::
 
     {"channel": "sms" | "voice", "to": "+15551234567", "text": "...",
-     "created_at": "2025-01-31T12:00:00.123456+00:00", "audio": "<name>.wav"}
+     "created_at": "2025-01-31T12:00:00.123456+00:00", "audio": "<name>.wav",
+     "kind": "security_code", "code": "123456", "valid_seconds": 300, "repeats": 2}
 
 ``audio`` is present for voice messages only: the name of a WAV file in the same folder, spoken by
-espeak-ng. The development gateway writes the files (:func:`write_message`); the GUI's phone window
-and the tests read them (:func:`read_messages`).
+espeak-ng. ``text`` is the message as sent, in English. A message carrying a one-time security code
+also says so (``kind``, :data:`SECURITY_CODE_KIND`) with what it holds (:class:`SecurityCode`):
+``code``, and ``valid_seconds`` (an SMS states how long the code is valid) or ``repeats`` (a call
+reads it that many times), so a reader such as the GUI's phone window can word the message in the
+user's language. A reader ignores fields it does not know. The development gateway writes the files
+(:func:`write_message`); the GUI's phone window and the tests read them (:func:`read_messages`).
 
 File names are ``<UTC timestamp>-<random hex>.json``, so they sort by creation time and never
 collide. Each file is written atomically, and a voice message's WAV is in place before its JSON
 appears, so a reader never sees a half-written message. The folder is owner-only (0700) and
 every file in it 0600 (POSIX): each holds a one-time code.
 
-The ``text`` of a message holds a one-time code: it is kept out of reprs, exception messages and
-log records.
+The ``text`` and ``code`` of a message hold a one-time code: they are kept out of reprs, exception
+messages and log records.
 """
 
 from __future__ import annotations
@@ -28,15 +33,18 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeGuard
 
 from tws_companion.protocol import Channel
+from tws_companion.sls.text_input import is_ascii_digits
 from tws_companion.storage.atomic import TEMP_SUFFIX, atomic_write_text
 from tws_companion.storage.paths import ensure_private_dir
 
 __all__ = [
     "MESSAGE_SUFFIX",
+    "SECURITY_CODE_KIND",
     "OutboxMessage",
+    "SecurityCode",
     "new_message_id",
     "read_messages",
     "write_message",
@@ -55,10 +63,49 @@ _MAX_MESSAGE_BYTES: Final = 1 << 20
 
 _MESSAGE_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
+#: The ``kind`` of a message that carries a one-time security code.
+SECURITY_CODE_KIND: Final = "security_code"
+#: The longest code a message may carry (digits).
+_MAX_CODE_DIGITS: Final = 32
+
+
+@dataclass(frozen=True)
+class SecurityCode:
+    """What a security-code message says, so a reader can word it in its own language.
+
+    ``valid_seconds``: how long the code is valid, as an SMS says; ``repeats``: how many times a
+    call reads it. ``code`` is a secret: it is left out of the repr. ``ValueError`` for a code that
+    is not ASCII digits, or a count that is not a positive whole number.
+    """
+
+    code: str = field(repr=False)
+    valid_seconds: int | None = None
+    repeats: int | None = None
+
+    def __post_init__(self) -> None:
+        if not _is_code(self.code):
+            raise ValueError(f"a security code is 1 to {_MAX_CODE_DIGITS} ASCII digits")
+        for name in ("valid_seconds", "repeats"):
+            value = getattr(self, name)
+            if value is not None and not _is_positive_int(value):
+                raise ValueError(f"{name} must be a positive whole number")
+
+
+def _is_code(value: str) -> bool:
+    return len(value) <= _MAX_CODE_DIGITS and is_ascii_digits(value)
+
+
+def _is_positive_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
 
 @dataclass(frozen=True)
 class OutboxMessage:
-    """One message of the outbox. Its repr leaves out ``text``, which holds a one-time code."""
+    """One message of the outbox. Its repr leaves out ``text``, which holds a one-time code.
+
+    ``security_code`` is what a security-code message holds (None for any other message, or one
+    written before the outbox said so).
+    """
 
     channel: Channel
     to: str
@@ -66,6 +113,7 @@ class OutboxMessage:
     created_at: datetime
     audio: Path | None
     path: Path
+    security_code: SecurityCode | None = None
 
     @property
     def message_id(self) -> str:
@@ -106,10 +154,12 @@ def write_message(
     audio_name: str | None = None,
     now: datetime | None = None,
     message_id: str | None = None,
+    security_code: SecurityCode | None = None,
 ) -> Path:
     """Write one message into ``outbox`` (created if missing) and return the JSON file's path.
 
-    ``audio_name`` is the name of a WAV file already in ``outbox`` (voice messages). ``now``
+    ``audio_name`` is the name of a WAV file already in ``outbox`` (voice messages).
+    ``security_code`` is what ``text`` says, for a message carrying a one-time code. ``now``
     (timezone-aware) defaults to the current time. ``message_id`` names the file (see
     :func:`new_message_id`, useful to name the WAV after the message first); by default a fresh
     one is made. An explicit ``message_id`` that already exists raises :class:`FileExistsError`.
@@ -126,7 +176,7 @@ def write_message(
     outbox = Path(outbox)
     ensure_private_dir(outbox)
 
-    payload: dict[str, str] = {
+    payload: dict[str, str | int] = {
         "channel": channel.value,
         "to": to,
         "text": text,
@@ -134,6 +184,13 @@ def write_message(
     }
     if audio_name is not None:
         payload["audio"] = audio_name
+    if security_code is not None:
+        payload["kind"] = SECURITY_CODE_KIND
+        payload["code"] = security_code.code
+        if security_code.valid_seconds is not None:
+            payload["valid_seconds"] = security_code.valid_seconds
+        if security_code.repeats is not None:
+            payload["repeats"] = security_code.repeats
     document = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
     if message_id is not None:
@@ -195,7 +252,33 @@ def _parse_message(path: Path) -> OutboxMessage | None:
         created_at=created_at,
         audio=audio_path,
         path=path,
+        security_code=_parse_security_code(data),
     )
+
+
+def _parse_security_code(data: dict[str, object]) -> SecurityCode | None:
+    """What a security-code message holds; None for another kind, or fields that do not fit (the
+    message is then still shown, as its ``text``)."""
+    if data.get("kind") != SECURITY_CODE_KIND:
+        return None
+    code = data.get("code")
+    if not isinstance(code, str):
+        return None
+    try:
+        return SecurityCode(
+            code, _optional_count(data.get("valid_seconds")), _optional_count(data.get("repeats"))
+        )
+    except ValueError:
+        return None
+
+
+def _optional_count(value: object) -> int | None:
+    """``value`` as a count: None when absent, ``ValueError`` when not a positive whole number."""
+    if value is None:
+        return None
+    if not _is_positive_int(value):
+        raise ValueError("not a positive whole number")
+    return value
 
 
 def read_messages(outbox: Path, *, since: datetime | None = None) -> list[OutboxMessage]:

@@ -14,6 +14,7 @@ import pytest
 from tws_companion.protocol import Channel
 from tws_companion.storage.outbox import (
     OutboxMessage,
+    SecurityCode,
     new_message_id,
     read_messages,
     write_message,
@@ -156,6 +157,95 @@ def test_repr_hides_the_text(work: Path) -> None:
     assert "482913" not in repr(message)
     assert "482913" not in str(message)
     assert "+15551234567" in repr(message)
+
+
+def test_a_security_code_message_says_what_it_holds(work: Path) -> None:
+    """The fields a reader words the message from, in its own language; the contract's fields
+    stay as they are."""
+    sms = write_message(
+        work, "sms", "+1", CODE_TEXT, now=T0, security_code=SecurityCode("482913", 300)
+    )
+    voice = write_message(
+        work,
+        "voice",
+        "+1",
+        CODE_TEXT,
+        audio_name="a.wav",
+        now=T0 + timedelta(seconds=1),
+        security_code=SecurityCode("482913", repeats=2),
+    )
+    sms_data = json.loads(sms.read_text(encoding="utf-8"))
+    assert sms_data == {
+        "channel": "sms",
+        "to": "+1",
+        "text": CODE_TEXT,
+        "created_at": sms_data["created_at"],
+        "kind": "security_code",
+        "code": "482913",
+        "valid_seconds": 300,
+    }
+    voice_data = json.loads(voice.read_text(encoding="utf-8"))
+    assert {k: voice_data[k] for k in ("audio", "kind", "code", "repeats")} == {
+        "audio": "a.wav",
+        "kind": "security_code",
+        "code": "482913",
+        "repeats": 2,
+    }
+    assert "valid_seconds" not in voice_data
+    read_sms, read_voice = read_messages(work)
+    assert read_sms.security_code == SecurityCode("482913", valid_seconds=300)
+    assert read_voice.security_code == SecurityCode("482913", repeats=2)
+    assert read_voice.audio == work / "a.wav"
+
+
+def test_a_message_without_a_security_code_has_none(work: Path) -> None:
+    write_message(work, "sms", "+1", "Hello there")
+    [message] = read_messages(work)
+    assert message.security_code is None
+
+
+def test_fields_of_a_security_code_that_do_not_fit_leave_the_message_as_text(work: Path) -> None:
+    good = write_message(work, "sms", "+1", CODE_TEXT, security_code=SecurityCode("482913", 300))
+    valid = json.loads(good.read_text(encoding="utf-8"))
+    good.unlink()
+    variants = {
+        "other-kind": {**valid, "kind": "advert"},
+        "no-code": {k: v for k, v in valid.items() if k != "code"},
+        "code-not-str": {**valid, "code": 482913},
+        "code-letters": {**valid, "code": "48291x"},
+        "code-wide-digits": {**valid, "code": "\uff14\uff18"},
+        "code-empty": {**valid, "code": ""},
+        "code-too-long": {**valid, "code": "1" * 33},
+        "valid-zero": {**valid, "valid_seconds": 0},
+        "valid-str": {**valid, "valid_seconds": "300"},
+        "valid-bool": {**valid, "valid_seconds": True},
+        "valid-float": {**valid, "valid_seconds": 300.5},
+        "repeats-negative": {**valid, "repeats": -2},
+    }
+    for name, data in variants.items():
+        (work / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    messages = read_messages(work)
+    assert len(messages) == len(variants)  # every one is still a message
+    assert all(m.text == CODE_TEXT for m in messages)
+    assert [m.security_code for m in messages] == [None] * len(variants)
+
+
+def test_a_security_code_is_checked_and_kept_out_of_reprs(work: Path) -> None:
+    for code in ("12a", "\uff11\uff12", "1" * 33):
+        with pytest.raises(ValueError, match="ASCII digits") as refused:
+            SecurityCode(code)
+        assert code not in str(refused.value)
+    with pytest.raises(ValueError, match="ASCII digits"):
+        SecurityCode("")
+    with pytest.raises(ValueError, match="valid_seconds"):
+        SecurityCode("123456", valid_seconds=0)
+    with pytest.raises(ValueError, match="repeats"):
+        SecurityCode("123456", repeats=-1)
+    write_message(work, "sms", "+1", CODE_TEXT, security_code=SecurityCode("482913", 300))
+    [message] = read_messages(work)
+    assert "482913" not in repr(message)
+    assert "482913" not in repr(message.security_code)
+    assert "300" in repr(message.security_code)
 
 
 def test_missing_folder_gives_no_messages(work: Path) -> None:

@@ -267,7 +267,7 @@ class DscPlusSimulator(TranslatedWidget):
             key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             key.setCursor(Qt.CursorShape.PointingHandCursor)
 
-        label = QLabel(self._device.label)
+        label = QLabel(self._device.shown_label)
         label.setObjectName("dscLabel")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -287,7 +287,7 @@ class DscPlusSimulator(TranslatedWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(
-            self.tr("Digital Security Card+ - {label}").format(label=self._device.label)
+            self.tr("Digital Security Card+ - {label}").format(label=self._device.shown_label)
         )
         self.model.setText(self.tr("Digital Security Card+"))
         self.power_key.setToolTip(self.tr("Turn the card on or off (Space)"))

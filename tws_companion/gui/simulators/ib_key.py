@@ -5,15 +5,22 @@ Android the user types the PIN chosen at activation (``IB_KEY_PIN_MIN_LENGTH`` t
 ``IB_KEY_PIN_MAX_LENGTH`` letters, digits or symbols, as ``sls.pins`` has it); on iOS the PIN stays
 in the phone's secure store and Touch ID releases it.
 
+Like IBKR Mobile, the app may hold IB Key for several users (the demo's ``demo`` and ``solo``):
+a drop-down then picks the user, and the response is computed with that user's key and PIN.
+
 Signals of IbKeySimulator: responseShown(str) — the response string just generated.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -41,6 +48,7 @@ QFrame#phoneBody { background: #101418; border-radius: 28px; }
 QFrame#phoneScreen { background: #ffffff; border-radius: 10px; }
 QLabel#appTitle { color: #ffffff; background: #d81222; font-weight: bold; font-size: 15px;
                   padding: 10px; border-top-left-radius: 10px; border-top-right-radius: 10px; }
+QWidget#userRow { background: #fbe9eb; }
 QLabel#response { font-size: 24px; font-weight: bold; color: #0b5cad; letter-spacing: 3px; }
 QLabel#problem { color: #b3261e; }
 QLineEdit { padding: 6px; border: 1px solid #b8c2cc; border-radius: 4px; font-size: 15px; }
@@ -95,6 +103,12 @@ class _PlatformPage(TranslatedWidget):
         self.problem.clear()
         self.response.setText(response)
 
+    def reset(self) -> None:
+        """Clear what was typed and shown (another user was picked)."""
+        self.challenge.clear()
+        self.problem.clear()
+        self.response.clear()
+
     def retranslate(self) -> None:
         self.challenge_caption.setText(self.tr("Challenge Code"))
         self.generate.setText(self.tr("Generate Passcode"))
@@ -143,6 +157,10 @@ class _IosPage(_PlatformPage):
         self.touch_prompt.setVisible(waiting)
         self.touch_id.setVisible(waiting)
 
+    def reset(self) -> None:
+        super().reset()
+        self.ask_for_touch(False)
+
     def retranslate(self) -> None:
         super().retranslate()
         self.heading.setText(self.tr("Type the challenge code, then use Touch ID or Face ID."))
@@ -151,32 +169,55 @@ class _IosPage(_PlatformPage):
 
 
 class IbKeySimulator(TranslatedWidget):
-    """IBKR Mobile's Authenticate screen for ``device``, on Android and on iOS.
+    """IBKR Mobile's Authenticate screen for ``devices`` (one, or one per user: a drop-down then
+    picks the user), on Android and on iOS.
 
-    ``ValueError`` (naming the rule, never the PIN) for a device whose PIN IB Key does not take.
+    ``ValueError`` (naming the rule, never the PIN) for a device whose PIN IB Key does not take,
+    or for no device at all.
     """
 
     responseShown = Signal(str)
 
-    def __init__(self, device: SimulatedOcraDevice, parent: QWidget | None = None) -> None:
-        problem = pin_problem(DeviceKind.IB_KEY, device.pin)
-        if problem is not None:
-            raise ValueError(problem)
+    def __init__(
+        self,
+        devices: SimulatedOcraDevice | Sequence[SimulatedOcraDevice],
+        parent: QWidget | None = None,
+    ) -> None:
+        held = (devices,) if isinstance(devices, SimulatedOcraDevice) else tuple(devices)
+        if not held:
+            raise ValueError("IB Key needs at least one device")
+        for device in held:
+            problem = pin_problem(DeviceKind.IB_KEY, device.pin)
+            if problem is not None:
+                raise ValueError(problem)
         super().__init__(parent)
-        self._device = device
+        self._devices = held
         self.setStyleSheet(_STYLE)
         self.title = QLabel()
         self.title.setObjectName("appTitle")
+        self.user_caption = QLabel()
+        self.users = QComboBox()
+        for device in held:
+            self.users.addItem(device.user or device.label)
+        self.user_caption.setBuddy(self.users)
+        user_row = QWidget()
+        user_row.setObjectName("userRow")
+        row = QHBoxLayout(user_row)
+        row.setContentsMargins(10, 4, 10, 4)
+        row.addWidget(self.user_caption)
+        row.addWidget(self.users, 1)
+        user_row.setVisible(len(held) > 1)  # one user: nothing to pick
         self.android = _AndroidPage()
         self.ios = _IosPage()
         self.platforms = QTabWidget()
-        self.platforms.addTab(self.android, "Android")
-        self.platforms.addTab(self.ios, "iOS")
+        self.platforms.addTab(self.android, "")
+        self.platforms.addTab(self.ios, "")
         screen = QFrame()
         screen.setObjectName("phoneScreen")
         screen_layout = QVBoxLayout(screen)
         screen_layout.setContentsMargins(0, 0, 0, 8)
         screen_layout.addWidget(self.title)
+        screen_layout.addWidget(user_row)
         screen_layout.addWidget(self.platforms, 1)
         body = QFrame()
         body.setObjectName("phoneBody")
@@ -192,11 +233,32 @@ class IbKeySimulator(TranslatedWidget):
         self.ios.generate.clicked.connect(self._generate_ios)
         self.ios.challenge.returnPressed.connect(self._generate_ios)
         self.ios.touch_id.clicked.connect(self._touched)
+        self.users.currentIndexChanged.connect(self._user_changed)
+        self.retranslate()
+
+    @property
+    def device(self) -> SimulatedOcraDevice:
+        """The device of the user picked."""
+        return self._devices[max(0, self.users.currentIndex())]
+
+    def select_user(self, user: str) -> None:
+        """Pick ``user``'s IB Key (``ValueError`` when the app holds none for that user)."""
+        for index, device in enumerate(self._devices):
+            if device.user == user:
+                self.users.setCurrentIndex(index)
+                return
+        raise ValueError(f"IB Key holds no device of the user {user!r}")
+
+    @Slot()
+    def _user_changed(self) -> None:
+        for page in (self.android, self.ios):
+            page.reset()
+        self.android.pin.clear()
         self.retranslate()
 
     def _respond(self, page: _PlatformPage, pin: str) -> None:
         response = compute_response(
-            IB_KEY_OCRA_SUITE, self._device.secret, page.challenge.text().strip(), pin=pin
+            IB_KEY_OCRA_SUITE, self.device.secret, page.challenge.text().strip(), pin=pin
         )
         page.show_response(response)
         self.responseShown.emit(response)
@@ -214,10 +276,10 @@ class IbKeySimulator(TranslatedWidget):
                     "A PIN has {min} to {max} characters: letters, digits or symbols. Try again."
                 ).format(min=IB_KEY_PIN_MIN_LENGTH, max=IB_KEY_PIN_MAX_LENGTH)
             )
-        elif not secure_equals(pin, self._device.pin):
+        elif not secure_equals(pin, self.device.pin):
             page.show_problem(self.tr("Invalid PIN. Try again."))
         else:
-            self._respond(page, self._device.pin)
+            self._respond(page, self.device.pin)
         page.pin.clear()
 
     @Slot()
@@ -234,8 +296,11 @@ class IbKeySimulator(TranslatedWidget):
     @Slot()
     def _touched(self) -> None:
         self.ios.ask_for_touch(False)
-        self._respond(self.ios, self._device.pin)
+        self._respond(self.ios, self.device.pin)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("IB Key - {label}").format(label=self._device.label))
+        self.setWindowTitle(self.tr("IB Key - {label}").format(label=self.device.shown_label))
         self.title.setText(self.tr("IBKR Mobile · Authenticate"))
+        self.user_caption.setText(self.tr("&User:"))
+        self.platforms.setTabText(0, self.tr("Android"))
+        self.platforms.setTabText(1, self.tr("iOS"))
