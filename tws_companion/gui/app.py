@@ -6,7 +6,11 @@ too, so anyone can log in without hardware.
 After a login the user's settings are opened on the worker: this machine's lock on them (a
 second instance for the same user gets a clear message and goes back to the login), the layout
 (a damaged settings file is set aside and the last good backup used, with a message) and the
-window geometry; then the workstation opens. Leaving it: Log Out comes back to the login; Exit
+window geometry. With "Use/store settings on server" on for that user (a full login), the
+server's copy is then downloaded, with progress, and used when it is newer (the local settings
+kept as a backup); a failure says "Downloading settings from server failed", keeps this
+computer's settings and offers Retry (see :mod:`tws_companion.gui.server_settings`). Then the
+workstation opens. Leaving it: Log Out comes back to the login; Exit
 (or closing it) quits, side windows too. Cancelling the login quits at once on the first start;
 after a logout, or in the demo (whose simulators would all close), it asks first, and "No" goes
 back to the login.
@@ -38,6 +42,7 @@ from tws_companion.gui.screens import current_screens, flow_onto, primary_screen
 from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.gui.worker import Worker
 from tws_companion.layout.geometry import TITLE_BAR_HEIGHT
+from tws_companion.protocol import Scope
 from tws_companion.sls.code_card import CodeCard
 from tws_companion.storage.errors import AlreadyLocked
 from tws_companion.storage.paths import data_root
@@ -45,8 +50,10 @@ from tws_companion.storage.paths import data_root
 if TYPE_CHECKING:
     # The workstation, the layout files and their encryption are loaded after the login, on the
     # worker (open_settings), so the login window's first paint does not wait for them.
+    from tws_companion.gui.server_settings import ServerSettingsController
     from tws_companion.gui.workstation import WorkstationWindow
     from tws_companion.layout.geometry import GeometryBook
+    from tws_companion.layout.model import Layout
     from tws_companion.layout.profile import LoadedLayout, SettingsProfile
     from tws_companion.storage.instance_lock import InstanceLock
 
@@ -73,7 +80,8 @@ class DemoDevices:
     """What the demo simulates: hardware tokens, a printed card, and the user's phone."""
 
     dsc_plus: SimulatedOcraDevice | None = None
-    ib_key: SimulatedOcraDevice | None = None
+    #: One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does.
+    ib_key: SimulatedOcraDevice | Sequence[SimulatedOcraDevice] | None = None
     card_label: str = ""
     card: CodeCard | None = field(default=None, repr=False)
     outbox: Path | None = None
@@ -126,6 +134,8 @@ class Application(QObject):
         self.worker.submit("private-preferences", make_owner_only, self.preferences.path)
         self.dialog: LoginDialog | None = None
         self.workstation: WorkstationWindow | None = None
+        #: The server settings of the login being opened or shown (the option on).
+        self.server_settings: ServerSettingsController | None = None
         self.simulators: list[QWidget] = []
         self.lock: InstanceLock | None = None
         #: The message saying a backup replaced a damaged settings file, while it shows.
@@ -205,24 +215,52 @@ class Application(QObject):
         task.finished.connect(QApplication.restoreOverrideCursor)
 
     def _settings_opened(self, result: LoginResult, opened: OpenedSettings) -> None:
-        from tws_companion.gui.workstation import WorkstationWindow  # loaded by open_settings
+        # Both loaded by open_settings, on the worker.
+        from tws_companion.gui.server_settings import ServerSettingsController
 
         self.lock = opened.lock
+        if not (result.use_server_settings and result.session.scope is Scope.FULL):
+            self._open_workstation(result, opened, opened.loaded.layout, None, "")
+            return
+        server = ServerSettingsController.for_session(
+            self.worker, self.api, result.session.token, opened.profile, self
+        )
+        self.server_settings = server
+        server.download_at_login(
+            opened.loaded.layout,
+            lambda layout, note: self._open_workstation(result, opened, layout, server, note),
+        )
+
+    def _open_workstation(
+        self,
+        result: LoginResult,
+        opened: OpenedSettings,
+        layout: Layout,
+        server: ServerSettingsController | None,
+        note: str,
+    ) -> None:
+        from tws_companion.gui.workstation import WorkstationWindow
+
+        if self._shut_down:
+            return
         window = WorkstationWindow(
             result,
             self.api,
             self.worker,
             opened.profile,
-            opened.loaded.layout,
+            layout,
             self.translations,
             self.preferences,
             geometry=opened.geometry,
+            server_settings=server,
         )
         window.loggedOut.connect(self._workstation_logged_out)
         window.exited.connect(self.quit)
         self.workstation = window
         window.show()
-        if opened.loaded.source == "backup":
+        if note:
+            window.statusBar().showMessage(note, 15_000)
+        if opened.loaded.source == "backup" and layout is opened.loaded.layout:
             self._tell_backup_used(window, opened.loaded)
 
     def _tell_backup_used(self, window: WorkstationWindow, loaded: LoadedLayout) -> None:
@@ -266,6 +304,9 @@ class Application(QObject):
             # Its panels may run timers (simulated prices): it goes, not just hidden.
             self.workstation.deleteLater()
             self.workstation = None
+        if self.server_settings is not None:
+            self.server_settings.deleteLater()
+            self.server_settings = None
         self.show_login()
 
     def _release_lock(self) -> None:
@@ -310,6 +351,8 @@ class Application(QObject):
     def shutdown(self) -> None:
         """The app is going away: close every window without a question, stop the worker."""
         self._shut_down = True
+        if self.server_settings is not None:
+            self.server_settings.close_all()
         if self.workstation is not None:
             self.workstation.shut_down()
         if self.dialog is not None:

@@ -2,13 +2,18 @@
 
 :class:`RecoveryDialog` lists the choices, as TWS does: "Custom..." (a settings file chosen in a
 file dialog that lists the USB and network drives), each local backup with its date, time and
-size, and "Default layout". Selecting one shows beside the list a preview of what it holds
-(mode, workspaces, panels by kind, watchlist rows, color groups, Global Configuration). OK (on
+size, with "Use/store settings on server" on the versions kept on the server (each with its time
+in local time, the machine that saved it and its size; listed and read on the worker), and
+"Default layout". Selecting one shows beside the list a preview of what it holds (mode,
+workspaces, panels by kind, watchlist rows, color groups, Global Configuration). OK (on
 Custom..., after the file was chosen with Open) shows that preview once more with "Open without
 reporting problem": it emits ``layoutChosen(layout)`` and closes; the window then restarts with
-that layout. A file that cannot be opened (another user's encrypted file, a tampered or damaged
-file, one from a newer version, not a settings file, too large, a drive gone) gives a message
-saying what to do; the current layout is untouched and the dialog stays open for another choice.
+that layout. A server version is restored instead (with a progress bar): it becomes the current
+copy on the server and the local settings (after a backup of them), and
+``serverCopyRestored(copy)`` tells the window to restart with it. A file that cannot be opened
+(another user's encrypted file, a tampered or damaged file, one from a newer version, not a
+settings file, too large, a drive gone) gives a message saying what to do; the current layout is
+untouched and the dialog stays open for another choice.
 
 Beyond TWS, "Import parts..." takes only some parts of the chosen settings (Workspaces,
 Watchlists, Color groups, Global Configuration), replacing or merging
@@ -25,7 +30,9 @@ then ``layoutChosen(new)``. The window offers Undo with an :class:`ImportUndo`:
 Every disk access (backups, files, the import itself) runs on the worker.
 
 Signals of RecoveryDialog: layoutChosen(object) — the :class:`Layout` to apply;
-partsImported(object, object) — the layout before a partial import and the result.
+partsImported(object, object) — the layout before a partial import and the result;
+serverCopyRestored(object) — the :class:`ServerCopy` restored from the server (already the
+local settings and the server's current copy: apply it without saving).
 Signals of ImportUndo: undone(object) — the :class:`Layout` to go back to.
 """
 
@@ -37,9 +44,9 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -54,6 +61,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -62,6 +70,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tws_companion.client.errors import ClientError
+from tws_companion.client.settings_sync import ServerCopy, ServerSettings
 from tws_companion.gui.i18n import LANGUAGES
 from tws_companion.gui.layout_dialogs import (
     DRIVES_TIMEOUT_MS,
@@ -76,7 +86,8 @@ from tws_companion.gui.layout_dialogs import (
 )
 from tws_companion.gui.layouts import page_title
 from tws_companion.gui.panels.labels import color_group_label, kind_label
-from tws_companion.gui.worker import Task, Worker
+from tws_companion.gui.server_messages import describe_server_error, progress_text, saved_time
+from tws_companion.gui.worker import Report, Task, Worker
 from tws_companion.layout.defaults import default_layout
 from tws_companion.layout.errors import (
     CorruptSettingsFile,
@@ -92,8 +103,12 @@ from tws_companion.layout.model import Layout, Mode, Theme
 from tws_companion.layout.partial import Part, import_parts
 from tws_companion.layout.profile import SettingsProfile
 from tws_companion.layout.summary import LayoutSummary, summarize
+from tws_companion.protocol.models import SettingsVersion
 from tws_companion.storage.backups import Backup
 from tws_companion.storage.errors import FileTooLarge, StorageError
+
+if TYPE_CHECKING:
+    from tws_companion.gui.server_settings import ServerSettingsController
 
 __all__ = [
     "ChoiceKind",
@@ -134,6 +149,20 @@ def _opened(layout: Layout) -> Opened:
 
 def _open_file(profile: SettingsProfile, path: Path) -> Opened:
     return _opened(profile.open_file(path))
+
+
+def _server_versions(settings: ServerSettings, _progress: Report) -> list[SettingsVersion]:
+    return settings.versions()
+
+
+def _fetch_version(
+    number: int, settings: ServerSettings, progress: Report
+) -> tuple[int, Opened | Exception]:
+    """Server version ``number`` and what it holds, or why it cannot be had (never raises)."""
+    try:
+        return number, _opened(settings.fetch_version(number, progress=progress).layout)
+    except (ClientError, LayoutError, StorageError, OSError, ValueError) as exc:
+        return number, exc
 
 
 def _open_backup(profile: SettingsProfile, backup: Backup) -> tuple[Backup, Opened | Exception]:
@@ -433,6 +462,8 @@ class ImportUndo(QObject):
 class ChoiceKind(Enum):
     CUSTOM = "custom"
     BACKUP = "backup"
+    #: A version kept on the server ("Use/store settings on server").
+    SERVER = "server"
     DEFAULT = "default"
     #: A line that says something ("Reading the backups…", "No backups yet"), not a choice.
     NOTE = "note"
@@ -447,6 +478,7 @@ class RecoveryDialog(QDialog):
 
     layoutChosen = Signal(object)
     partsImported = Signal(object, object)
+    serverCopyRestored = Signal(object)
 
     CHOOSE, CONFIRM, PARTS = range(3)
 
@@ -458,6 +490,7 @@ class RecoveryDialog(QDialog):
         parent: QWidget | None = None,
         *,
         folders: FolderMemory | None = None,
+        server: ServerSettingsController | None = None,
     ) -> None:
         super().__init__(parent)
         self.profile = profile
@@ -466,13 +499,22 @@ class RecoveryDialog(QDialog):
         self.folders = folders or FOLDERS
         self.backups: list[Backup] | None = None
         self.backups_error: BaseException | None = None
+        #: The settings on the server ("Use/store settings on server" on), their versions (None:
+        #: being read), why they cannot be read, and the versions read for their preview.
+        self.server = server
+        self.versions: list[SettingsVersion] | None = None
+        self.versions_error: BaseException | None = None
+        self.server_read: dict[int, Opened | Exception] = {}
+        self._fetching: dict[int, tuple[int, int]] = {}
+        #: A server version being restored.
+        self.restoring: int | None = None
         #: Backups read for their preview: path -> what it holds, or why it cannot be read.
         self.read: dict[Path, Opened | Exception] = {}
         #: The file chosen with Custom..., once opened.
         self.custom: tuple[Path, Opened] | None = None
         #: What "Open without reporting problem" opens, and where it comes from.
         self.chosen: Opened | None = None
-        self.chosen_from: Backup | Path | None = None
+        self.chosen_from: Backup | Path | SettingsVersion | None = None
         self.file_dialog: SettingsFileDialog | None = None
         self.error_box: TranslatedMessageBox | None = None
         #: Work the dialog waits for (the list and buttons are disabled meanwhile).
@@ -488,6 +530,7 @@ class RecoveryDialog(QDialog):
         self._build()
         self.retranslate()
         self._load_backups()
+        self._load_versions()
         self.choices.setCurrentRow(0)
         self.show_page(self.CHOOSE)
 
@@ -536,6 +579,10 @@ class RecoveryDialog(QDialog):
         self.confirm_preview = LayoutPreview()
         self.confirm_note = QLabel()
         self.confirm_note.setWordWrap(True)
+        self.restore_label = QLabel()
+        self.restore_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.restore_bar = QProgressBar()
+        self.restore_bar.setRange(0, 0)
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.open_chosen)
         self.parts_button = QPushButton()
@@ -552,6 +599,10 @@ class RecoveryDialog(QDialog):
         page.addWidget(self.confirm_title)
         page.addWidget(frame, 1)
         page.addWidget(self.confirm_note)
+        page.addWidget(self.restore_label)
+        page.addWidget(self.restore_bar)
+        self.restore_label.hide()
+        self.restore_bar.hide()
         buttons = self._buttons(self.open_button, self.confirm_cancel)
         buttons.insertWidget(0, self.parts_button)
         buttons.insertWidget(1, self.back_button)
@@ -650,8 +701,8 @@ class RecoveryDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        """Whether something is being read or imported on the worker."""
-        return bool(self._tasks) or self._awaiting_file
+        """Whether something is being read, imported or restored on the worker."""
+        return bool(self._tasks) or self._awaiting_file or self.restoring is not None
 
     def _submit(
         self, name: str, func: Callable[..., Any], *args: Any, background: bool = False
@@ -674,10 +725,18 @@ class RecoveryDialog(QDialog):
             ready = ready and isinstance(self.read.get(backup.path), Opened)
         elif kind is ChoiceKind.NOTE:
             ready = False
+        if kind is ChoiceKind.SERVER:
+            version = self.selected_version()
+            ready = (
+                ready
+                and version is not None
+                and isinstance(self.server_read.get(version.number), Opened)
+            )
         self.ok_button.setEnabled(ready)
         self.choices.setEnabled(not self._tasks)
         for button in (self.open_button, self.parts_button, self.back_button):
             button.setEnabled(not self.busy)
+        self.confirm_cancel.setEnabled(self.restoring is None)
         self.import_button.setEnabled(not self.busy and bool(self.chosen_parts()))
         self.parts_back.setEnabled(not self.busy)
 
@@ -703,6 +762,8 @@ class RecoveryDialog(QDialog):
 
     def _fill_choices(self) -> None:
         kind, backup = self.selected()
+        chosen = self.selected_version()
+        chosen_number = str(chosen.number) if chosen is not None else None
         self.choices.blockSignals(True)
         self.choices.clear()
         self._add_choice(ChoiceKind.CUSTOM)
@@ -714,25 +775,44 @@ class RecoveryDialog(QDialog):
             self._add_choice(ChoiceKind.NOTE, note="none")
         for each in self.backups or []:
             self._add_choice(ChoiceKind.BACKUP, each)
+        if self.server is not None:
+            if self.versions is None:
+                self._add_choice(ChoiceKind.NOTE, note="server-loading")
+            elif self.versions_error is not None:
+                self._add_choice(ChoiceKind.NOTE, note="server-failed")
+            elif not self.versions:
+                self._add_choice(ChoiceKind.NOTE, note="server-none")
+            for version in self.versions or []:
+                self._add_choice(ChoiceKind.SERVER, number=version.number)
         self._add_choice(ChoiceKind.DEFAULT)
         self._retranslate_choices()
         row = 0
         for index in range(self.choices.count()):
             item = self.choices.item(index)
             same_kind = item.data(_KIND_ROLE) == (kind.value if kind else None)
-            if same_kind and (backup is None or item.data(_BACKUP_ROLE) == str(backup.path)):
+            if kind is ChoiceKind.SERVER:
+                if same_kind and item.data(_BACKUP_ROLE) == chosen_number:
+                    row = index
+            elif same_kind and (backup is None or item.data(_BACKUP_ROLE) == str(backup.path)):
                 row = index
         self.choices.blockSignals(False)
         self.choices.setCurrentRow(row)
         self._selection_changed()
 
     def _add_choice(
-        self, kind: ChoiceKind, backup: Backup | None = None, *, note: str = ""
+        self,
+        kind: ChoiceKind,
+        backup: Backup | None = None,
+        *,
+        note: str = "",
+        number: int | None = None,
     ) -> None:
         item = QListWidgetItem()
         item.setData(_KIND_ROLE, kind.value)
         if backup is not None:
             item.setData(_BACKUP_ROLE, str(backup.path))
+        if number is not None:
+            item.setData(_BACKUP_ROLE, str(number))
         if kind is ChoiceKind.NOTE:
             item.setData(_BACKUP_ROLE, note)
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -750,8 +830,19 @@ class RecoveryDialog(QDialog):
     def _backup(self, path: str) -> Backup | None:
         return next((b for b in self.backups or [] if str(b.path) == path), None)
 
+    def selected_version(self) -> SettingsVersion | None:
+        """The server version selected, if one is."""
+        item = self.choices.currentItem()
+        if item is None or item.data(_KIND_ROLE) != ChoiceKind.SERVER.value:
+            return None
+        return self._version(str(item.data(_BACKUP_ROLE)))
+
+    def _version(self, number: str) -> SettingsVersion | None:
+        return next((v for v in self.versions or [] if str(v.number) == number), None)
+
     def select(self, kind: ChoiceKind, index: int = 0) -> None:
-        """Select Custom..., the default layout, or the backup at ``index`` (0: the newest)."""
+        """Select Custom..., the default layout, or the backup or server version at ``index``
+        (0: the newest)."""
         rows = [
             row
             for row in range(self.choices.count())
@@ -761,13 +852,41 @@ class RecoveryDialog(QDialog):
 
     def backup_text(self, backup: Backup) -> str:
         """'Backup of 12/05/2024 14:03:22 (18.2 KB)', in local time."""
-        when = QDateTime.fromSecsSinceEpoch(int(backup.saved_at.timestamp())).toLocalTime()
-        locale = QLocale()
-        stamp = "{} {}".format(
-            locale.toString(when.date(), QLocale.FormatType.ShortFormat),
-            locale.toString(when.time(), "HH:mm:ss"),
+        return self.tr("Backup of {when} ({size})").format(
+            when=saved_time(backup.saved_at), size=data_size(backup.size)
         )
-        return self.tr("Backup of {when} ({size})").format(when=stamp, size=data_size(backup.size))
+
+    def version_item_text(self, version: SettingsVersion) -> str:
+        """The list's entry of a server version, on two lines (the list is narrow):
+        'Server version 7 (current)' / '12/05/2024 14:03:22 · alice-laptop · 18.2 KB'."""
+        newest = bool(self.versions) and version.number == (self.versions or [version])[0].number
+        title = (
+            self.tr("Server version {number} (current)")
+            if newest
+            else self.tr("Server version {number}")
+        ).format(number=version.number)
+        details = self.tr("{when} · {machine} · {size}").format(
+            when=saved_time(version.saved_at),
+            machine=_clean(version.machine) or self.tr("(no name)"),
+            size=data_size(version.size),
+        )
+        return f"{title}\n{details}"
+
+    def version_text(self, version: SettingsVersion) -> str:
+        """'Server version 7: 12/05/2024 14:03:22, alice-laptop (18.2 KB)', in local time;
+        the newest is the server's current copy."""
+        newest = bool(self.versions) and version.number == (self.versions or [version])[0].number
+        text = (
+            self.tr("Server version {number} (current): {when}, {machine} ({size})")
+            if newest
+            else self.tr("Server version {number}: {when}, {machine} ({size})")
+        )
+        return text.format(
+            number=version.number,
+            when=saved_time(version.saved_at),
+            machine=_clean(version.machine) or self.tr("(no name)"),
+            size=data_size(version.size),
+        )
 
     @Slot()
     def _selection_changed(self, *_args: object) -> None:
@@ -786,32 +905,107 @@ class RecoveryDialog(QDialog):
                 )
         elif kind is ChoiceKind.BACKUP and backup is not None:
             self._preview_backup(backup)
+        elif kind is ChoiceKind.SERVER and (version := self.selected_version()) is not None:
+            self._preview_version(version)
         elif kind is ChoiceKind.DEFAULT:
             self.preview.show_summary(self._heading(None), self._default_opened().summary)
         else:
             self.preview.show_message("")
         self._update_buttons()
 
-    def _preview_backup(self, backup: Backup) -> None:
-        heading = self.backup_text(backup)
-        read = self.read.get(backup.path)
+    # --- the versions on the server -----------------------------------------------------------
+
+    def _load_versions(self) -> None:
+        if self.server is None:
+            return
+        task = self.server.submit("recovery-server-versions", _server_versions)
+        self._background.add(task)
+        task.finished.connect(partial(self._task_done, task))
+        task.succeeded.connect(self._versions_listed)
+        task.failed.connect(self._versions_failed)
+
+    @Slot(object)
+    def _versions_listed(self, versions: object) -> None:
+        listed = versions if isinstance(versions, list) else []
+        self.versions = [v for v in listed if isinstance(v, SettingsVersion)]
+        self._fill_choices()
+
+    @Slot(object)
+    def _versions_failed(self, error: object) -> None:
+        self.versions = []
+        self.versions_error = error if isinstance(error, BaseException) else RuntimeError()
+        self._fill_choices()
+
+    def _preview_version(self, version: SettingsVersion) -> None:
+        done, total = self._fetching.get(version.number, (0, 0))
+        unread = self._show_read(
+            self.version_text(version),
+            self.server_read.get(version.number),
+            lambda error: self.tr("This version cannot be read: {reason}").format(
+                reason=describe_server_error(error)
+            ),
+            progress_text(self.tr("Downloading this version from the server…"), done, total),
+        )
+        if unread and version.number not in self._fetching and self.server is not None:
+            self._fetching[version.number] = (0, version.size)
+            task = self.server.submit(
+                "recovery-server-preview", partial(_fetch_version, version.number)
+            )
+            self._background.add(task)
+            task.finished.connect(partial(self._task_done, task))
+            task.progress.connect(partial(self._fetch_progress, version.number))
+            task.succeeded.connect(self._version_read)
+
+    def _fetch_progress(self, number: int, done: int, total: int) -> None:
+        self._fetching[number] = (done, total)
+        version = self.selected_version()
+        if version is not None and version.number == number:
+            self._preview_version(version)
+
+    @Slot(object)
+    def _version_read(self, result: object) -> None:
+        if not isinstance(result, tuple):
+            return
+        number, read = result
+        self._fetching.pop(number, None)
+        self.server_read[number] = read
+        version = self.selected_version()
+        if version is not None and version.number == number:
+            self._preview_version(version)
+        self._update_buttons()
+
+    def _show_read(
+        self,
+        heading: str,
+        read: Opened | Exception | None,
+        unreadable: Callable[[Exception], str],
+        reading: str,
+    ) -> bool:
+        """Preview what was read of an entry (a backup, a server version), or why it cannot be
+        read, or ``reading`` while it is; ``True`` when it is not read yet."""
         if isinstance(read, Opened):
             self.preview.show_summary(heading, read.summary)
         elif read is not None:
-            self.preview.show_message(
-                self.tr("This backup cannot be read: {reason}").format(
-                    reason=describe_open_error(read)
-                ),
-                heading,
-            )
+            self.preview.show_message(unreadable(read), heading)
         else:
-            self.preview.show_message(self.tr("Reading the backup…"), heading)
-            if backup.path not in self._reading:
-                self._reading.add(backup.path)
-                task = self._submit(
-                    "recovery-backup-preview", _open_backup, self.profile, backup, background=True
-                )
-                task.succeeded.connect(self._backup_read)
+            self.preview.show_message(reading, heading)
+        return read is None
+
+    def _preview_backup(self, backup: Backup) -> None:
+        unread = self._show_read(
+            self.backup_text(backup),
+            self.read.get(backup.path),
+            lambda error: self.tr("This backup cannot be read: {reason}").format(
+                reason=describe_open_error(error)
+            ),
+            self.tr("Reading the backup…"),
+        )
+        if unread and backup.path not in self._reading:
+            self._reading.add(backup.path)
+            task = self._submit(
+                "recovery-backup-preview", _open_backup, self.profile, backup, background=True
+            )
+            task.succeeded.connect(self._backup_read)
 
     @Slot(object)
     def _backup_read(self, result: object) -> None:
@@ -852,6 +1046,10 @@ class RecoveryDialog(QDialog):
             read = self.read.get(backup.path)
             if isinstance(read, Opened):
                 self._confirm(read, backup)
+        elif kind is ChoiceKind.SERVER and (version := self.selected_version()) is not None:
+            opened = self.server_read.get(version.number)
+            if isinstance(opened, Opened):
+                self._confirm(opened, version)
         elif kind is ChoiceKind.DEFAULT:
             self._confirm(self._default_opened(), None)
 
@@ -945,18 +1143,35 @@ class RecoveryDialog(QDialog):
 
     # --- Open ---------------------------------------------------------------------------------
 
-    def _confirm(self, opened: Opened, source: Backup | Path | None) -> None:
+    def _confirm(self, opened: Opened, source: Backup | Path | SettingsVersion | None) -> None:
         """Show ``opened`` with "Open without reporting problem"; ``source``: the backup, the
-        file, or None for the default layout."""
+        file, the server version, or None for the default layout."""
         self.chosen = opened
         self.chosen_from = source
         self.confirm_preview.show_summary(self._heading(source), opened.summary)
         self.parts_source.setText(self._heading(source))
+        self._show_confirm_note()
         self.show_page(self.CONFIRM)
 
-    def _heading(self, source: Backup | Path | None) -> str:
+    def _show_confirm_note(self) -> None:
+        self.confirm_note.setText(
+            self.tr(
+                "The workstation will restart, applying these layout settings, and they become "
+                "the current copy on the server (this computer's settings are kept as a "
+                "backup). To take only some of them, choose Import parts."
+            )
+            if isinstance(self.chosen_from, SettingsVersion)
+            else self.tr(
+                "The workstation will restart, applying these layout settings. To take only "
+                "some of them, choose Import parts."
+            )
+        )
+
+    def _heading(self, source: Backup | Path | SettingsVersion | None) -> str:
         if isinstance(source, Backup):
             return self.backup_text(source)
+        if isinstance(source, SettingsVersion):
+            return self.version_text(source)
         if isinstance(source, Path):
             return self._file_heading(source)
         return self.tr("The default layout")
@@ -966,8 +1181,68 @@ class RecoveryDialog(QDialog):
         """Open without reporting problem: the window restarts with the chosen layout."""
         if self.chosen is None or self.busy:
             return
+        if isinstance(self.chosen_from, SettingsVersion):
+            self._restore(self.chosen_from)
+            return
         self.layoutChosen.emit(self.chosen.layout)
         self.accept()
+
+    def _restore(self, version: SettingsVersion) -> None:
+        """A server version: restored (local settings and the server's current copy), then
+        the window restarts with it."""
+        if self.server is None:
+            return
+        self.restoring = version.number
+        self._restore_progress(0, version.size)
+        self.restore_label.show()
+        self.restore_bar.show()
+        self._update_buttons()
+        self.server.restore_version(version.number, self._restored, self._restore_progress)
+
+    def _restore_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.restore_bar.setRange(0, total)
+            self.restore_bar.setValue(min(done, total))
+        else:
+            self.restore_bar.setRange(0, 0)
+        self.restore_label.setText(
+            progress_text(
+                self.tr("Restoring version {number} from the server…").format(
+                    number=self.restoring
+                ),
+                done,
+                total,
+            )
+        )
+
+    def _restored(self, result: object) -> None:
+        number, self.restoring = self.restoring, None
+        self.restore_label.hide()
+        self.restore_bar.hide()
+        self._update_buttons()
+        if isinstance(result, ServerCopy):
+            self.serverCopyRestored.emit(result)
+            self.accept()
+            return
+        reason = (
+            describe_server_error(result)
+            if isinstance(result, BaseException)
+            else self.tr("Something went wrong.")
+        )
+
+        def texts() -> tuple[str, str, str]:
+            return (
+                self.tr("Layout/Settings Recovery"),
+                self.tr("Version {number} could not be restored from the server.").format(
+                    number=number
+                ),
+                reason + "\n\n" + self.tr("Your current layout has not been changed."),
+            )
+
+        box = TranslatedMessageBox(self, QMessageBox.Icon.Warning, texts)
+        box.finished.connect(self._error_closed)
+        self.error_box = box
+        box.open()
 
     def chosen_parts(self) -> list[Part]:
         return [part for part, box in self.part_boxes.items() if box.isChecked()]
@@ -1022,6 +1297,8 @@ class RecoveryDialog(QDialog):
             task.cancel()
 
     def done(self, result: int) -> None:
+        if self.restoring is not None:
+            return  # a server version is being restored: its outcome closes the dialog
         self._cancel_tasks()
         super().done(result)
 
@@ -1045,19 +1322,34 @@ class RecoveryDialog(QDialog):
             elif kind is ChoiceKind.BACKUP:
                 backup = self._backup(str(item.data(_BACKUP_ROLE)))
                 item.setText(self.backup_text(backup) if backup is not None else "")
+            elif kind is ChoiceKind.SERVER:
+                version = self._version(str(item.data(_BACKUP_ROLE)))
+                item.setText(self.version_item_text(version) if version is not None else "")
+                item.setToolTip(self.version_text(version) if version is not None else "")
             else:
+                note = str(item.data(_BACKUP_ROLE))
                 item.setText(
                     {
                         "loading": self.tr("Reading the backups…"),
                         "none": self.tr("No backups yet"),
                         "failed": self.tr("The backups cannot be read"),
-                    }.get(str(item.data(_BACKUP_ROLE)), "")
+                        "server-loading": self.tr("Reading the versions on the server…"),
+                        "server-none": self.tr("No settings on the server yet"),
+                        "server-failed": self.tr("The versions on the server cannot be read"),
+                    }.get(note, "")
                 )
+                if note == "server-failed" and self.versions_error is not None:
+                    item.setToolTip(describe_server_error(self.versions_error))
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Layout/Settings Recovery"))
         self.choose_hint.setText(
             self.tr(
+                "Choose the settings to open: a file, a backup kept on this computer, a version "
+                "kept on the server, or the default layout. The workstation restarts with them."
+            )
+            if self.server is not None
+            else self.tr(
                 "Choose the settings to open: a file, a backup kept on this computer, or the "
                 "default layout. The workstation restarts with them."
             )
@@ -1067,12 +1359,7 @@ class RecoveryDialog(QDialog):
         self.ok_button.setText(self.tr("OK"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.confirm_title.setText(self.tr("Open these settings?"))
-        self.confirm_note.setText(
-            self.tr(
-                "The workstation will restart, applying these layout settings. To take only "
-                "some of them, choose Import parts."
-            )
-        )
+        self._show_confirm_note()
         self.open_button.setText(self.tr("&Open without reporting problem"))
         self.parts_button.setText(self.tr("&Import parts..."))
         self.back_button.setText(self.tr("&Back"))

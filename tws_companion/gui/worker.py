@@ -6,47 +6,97 @@ thread, then ``finished()``. A cancelled task still runs to its end in the pool 
 cannot be interrupted safely) but its result is dropped, so a late answer never reaches a window
 that moved on.
 
-Signals of Task: succeeded(object), failed(object), finished().
+Work that can say how far it has come (an upload, a download) is submitted with
+:meth:`Worker.submit_with_progress`: the function gets a ``report(done, total)`` callable as its
+first argument, callable from the pool thread as often as it likes, and the task emits
+``progress(done, total)`` on the GUI thread (only when the figure moved on, and never after the
+task was cancelled).
+
+Signals of Task: succeeded(object), failed(object), finished(), progress(int, int).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+#: ``report(done, total)``: how far a job has come (bytes, items...), from any thread.
+Report = Callable[[int, int], None]
+
+#: The largest figure a progress signal carries (a C++ int); larger ones are scaled down.
+_PROGRESS_MAX = 2**31 - 1
+#: A report moves the figure shown on by at least this fraction of the total (or finishes it).
+_PROGRESS_STEP = 1 / 200
+
 
 class Task(QObject):
+    """One job submitted to the :class:`Worker`; lives on the GUI thread (the pool never
+    touches it: a task may be deleted as soon as it has finished)."""
+
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
-    #: Internal: emitted from the pool thread, delivered (queued) on the task's own thread.
-    _done = Signal(bool, object)
+    progress = Signal(int, int)
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self.cancelled = False
         self.running = True
-        self._done.connect(self._relay)
 
     def cancel(self) -> None:
         """Drop the result when it comes; ``finished`` is still emitted."""
         self.cancelled = True
 
-    @Slot(bool, object)
-    def _relay(self, ok: bool, payload: object) -> None:
+    def _end(self, ok: bool, payload: object) -> None:
         self.running = False
         if not self.cancelled:
             (self.succeeded if ok else self.failed).emit(payload)
         self.finished.emit()
 
+    def _progressed(self, done: int, total: int) -> None:
+        if self.running and not self.cancelled:
+            self.progress.emit(done, total)
+
+
+class _Reports:
+    """The ``report(done, total)`` of one job (called from its pool thread): drops the reports
+    that would not move the figure shown on, scales figures beyond a C++ int."""
+
+    def __init__(self, send: Callable[[int, int], None]) -> None:
+        self._send = send
+        self._last: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, done: int, total: int) -> None:
+        done, total = max(0, done), max(0, total)
+        while total > _PROGRESS_MAX:
+            done, total = done >> 1, total >> 1
+        done = min(done, total) if total else done
+        with self._lock:
+            last = self._last
+            if last is not None and last[1] == total:
+                step = max(1, int(total * _PROGRESS_STEP))
+                if done == last[0] or (done - last[0] < step and done != total):
+                    return
+            self._last = (done, total)
+        self._send(done, total)
+
 
 class _Job(QRunnable):
-    def __init__(self, task: Task, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Runs in the pool; tells the worker (never the task) how it went, by the task's key."""
+
+    def __init__(
+        self, worker: Worker, key: int, func: Callable[..., Any], args: tuple[Any, ...]
+    ) -> None:
         super().__init__()
-        self._task = task
+        self._worker = worker
+        self._key = key
         self._func = func
         self._args = args
 
@@ -54,37 +104,71 @@ class _Job(QRunnable):
         try:
             result = self._func(*self._args)
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI as a value
-            self._task._done.emit(False, exc)
+            self._worker._ended.emit(self._key, False, exc)
         else:
-            self._task._done.emit(True, result)
+            self._worker._ended.emit(self._key, True, result)
 
 
 class Worker(QObject):
-    """Runs functions off the GUI thread; keeps each task alive until it has finished."""
+    """Runs functions off the GUI thread; keeps each task alive until it has finished.
+
+    The pool's threads only emit the worker's own signals (queued to the GUI thread), with the
+    task's key: the worker outlives every job (:meth:`shutdown` waits for them), a task need
+    not.
+    """
+
+    #: Internal, emitted from the pool: (key, ok, result or exception) and (key, done, total).
+    _ended = Signal(int, bool, object)
+    _reported = Signal(int, int, int)
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
-        self._tasks: set[Task] = set()
+        self._tasks: dict[int, Task] = {}
+        self._keys = itertools.count(1)
+        self._ended.connect(self._end)
+        self._reported.connect(self._report)
 
     def submit(self, name: str, func: Callable[..., Any], *args: Any) -> Task:
+        """Run ``func(*args)`` in the pool."""
+        return self._start(name, func, args, progress=False)
+
+    def submit_with_progress(self, name: str, func: Callable[..., Any], *args: Any) -> Task:
+        """Run ``func(report, *args)`` in the pool; the task emits ``progress(done, total)`` on
+        the GUI thread as the job calls ``report(done, total)``."""
+        return self._start(name, func, args, progress=True)
+
+    def _start(
+        self, name: str, func: Callable[..., Any], args: tuple[Any, ...], *, progress: bool
+    ) -> Task:
+        key = next(self._keys)
         task = Task(name, self)
-        self._tasks.add(task)
-        task.finished.connect(lambda: self._forget(task))
-        self._pool.start(_Job(task, func, args))
+        self._tasks[key] = task
+        if progress:
+            args = (_Reports(functools.partial(self._reported.emit, key)), *args)
+        self._pool.start(_Job(self, key, func, args))
         return task
 
-    def _forget(self, task: Task) -> None:
-        self._tasks.discard(task)
-        task.deleteLater()  # a child of the worker: without this, every task would stay alive
+    @Slot(int, bool, object)
+    def _end(self, key: int, ok: bool, payload: object) -> None:
+        task = self._tasks.pop(key, None)
+        if task is not None:
+            task._end(ok, payload)
+            task.deleteLater()  # a child of the worker: without this, every task would stay
+
+    @Slot(int, int, int)
+    def _report(self, key: int, done: int, total: int) -> None:
+        task = self._tasks.get(key)
+        if task is not None:
+            task._progressed(done, total)
 
     @property
     def busy(self) -> bool:
-        return any(task.running for task in self._tasks)
+        return any(task.running for task in self._tasks.values())
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel everything and wait for the pool; ``False`` if work was still running."""
-        for task in self._tasks:
+        for task in self._tasks.values():
             task.cancel()
         return bool(self._pool.waitForDone(timeout_ms))

@@ -21,6 +21,15 @@ builds them again from another layout (Layout/Settings Recovery's "restart"), ke
   the worker one at a time (a change during a save is saved right after it, see
   :mod:`tws_companion.gui.save_queue`). A failed save is shown in the status bar and once in a
   message box; the layout in memory is kept.
+- **Settings on the server** ("Use/store settings on server" on, a full login; see
+  :mod:`tws_companion.gui.server_settings`): File > Layout Settings > Save Settings, the
+  auto-save every N minutes (when something changed since the last upload) and a tidy exit or
+  log out upload the settings after the local save, with a progress bar in the status bar and
+  the result there ("Settings saved to the server (version N)."); a failure says so and keeps
+  the local save. When another computer saved in between, the conflict dialog asks; taking the
+  server's copy restarts the window with it. Leaving waits for an upload in flight (in a
+  progress dialog) and, when it fails, offers to leave without it. Layout/Settings Recovery
+  lists the server's versions too.
 - **Geometry** (machine-specific, :mod:`tws_companion.layout.geometry`, placed through
   :mod:`tws_companion.gui.screens`): the main window's and the floating panels' places are
   recalled for the current screens, remembered when they move, and placed again when a monitor
@@ -77,6 +86,7 @@ from PySide6.QtWidgets import (
 )
 
 from tws_companion.client.api import ApiClient
+from tws_companion.client.settings_sync import ServerCopy
 from tws_companion.gui.global_config import GlobalConfigDialog
 from tws_companion.gui.i18n import Translations
 from tws_companion.gui.idle import AutoLogoff, IdleLock, parse_time_of_day
@@ -104,6 +114,7 @@ from tws_companion.gui.screens import (
     primary_screen,
     window_geometry,
 )
+from tws_companion.gui.server_settings import ServerSettingsController, SyncResult
 from tws_companion.gui.theme import palette_for
 from tws_companion.gui.worker import Worker
 from tws_companion.layout.geometry import (
@@ -129,6 +140,7 @@ from tws_companion.layout.model import (
     new_state,
 )
 from tws_companion.layout.profile import SettingsProfile
+from tws_companion.protocol import Scope
 
 __all__ = [
     "AUTOSAVE_DELAY_MS",
@@ -180,6 +192,7 @@ class WorkstationWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         geometry: GeometryBook | None = None,
+        server_settings: ServerSettingsController | None = None,
         clock: Callable[[], datetime] = datetime.now,
         minute_ms: int = 60_000,
         save_delay_ms: int = AUTOSAVE_DELAY_MS,
@@ -210,9 +223,17 @@ class WorkstationWindow(QMainWindow):
         self._watching_screens = False
         #: The outer rectangle applied before the window had a frame (see _apply_main).
         self._unframed_rect: Rect | None = None
+        #: The settings on the server (made when first needed; the app's after a download).
+        self.server: ServerSettingsController | None = None
+        #: Something changed since the settings were last stored on the server.
+        self.server_dirty = False
+        #: The server's copy is replacing the local settings: no local save meanwhile.
+        self._taking = False
+        #: The layout handed to the last local save (what an upload after it sends).
+        self._last_saved: Layout | None = None
 
         self.saves = SaveQueue(
-            worker, "save-settings", profile.save, self._layout_snapshot, save_delay_ms, self
+            worker, "save-settings", profile.save, self._save_snapshot, save_delay_ms, self
         )
         self.geometry_saves = SaveQueue(
             worker,
@@ -262,6 +283,8 @@ class WorkstationWindow(QMainWindow):
         self._populate()
         self.retranslate()
         self._apply_config(self.model.global_config)
+        if server_settings is not None:
+            self._install_server(server_settings)
         if self.book is None:
             self._load_geometry()
 
@@ -343,7 +366,7 @@ class WorkstationWindow(QMainWindow):
         self.saves.saved.connect(self._saved)
         self.saves.failed.connect(self._save_failed)
         self.geometry_saves.failed.connect(self._geometry_save_failed)
-        self.autosave_timer.timeout.connect(self.saves.save_if_changed)
+        self.autosave_timer.timeout.connect(self._autosave)
         self._build_timer.timeout.connect(self._build_slice)
         self._reap_timer.timeout.connect(self._reap)
         self.idle.idle.connect(self.lock)
@@ -419,8 +442,11 @@ class WorkstationWindow(QMainWindow):
             self._build_queue.remove(page)
         self._build_queue.insert(0, page)
         page.hide()  # built out of sight: one layout pass when it shows, not one per panel
-        self.statusBar().showMessage(self.tr("Opening the workspace…"))
+        self.statusBar().showMessage(self._opening_text())
         self._build_timer.start()
+
+    def _opening_text(self) -> str:
+        return self.tr("Opening the workspace…")
 
     @property
     def is_built(self) -> bool:
@@ -459,7 +485,8 @@ class WorkstationWindow(QMainWindow):
         if not self.is_built:
             self._build_timer.start()
             return
-        self.statusBar().clearMessage()
+        if self.statusBar().currentMessage() == self._opening_text():
+            self.statusBar().clearMessage()  # only its own: a result said meanwhile stays
         self.built.emit()
         if self._announce_applied:
             self._announce_applied = False
@@ -598,9 +625,10 @@ class WorkstationWindow(QMainWindow):
             ),
         )
 
-    def apply_layout(self, layout: Layout) -> None:
+    def apply_layout(self, layout: Layout, *, save: bool = True) -> None:
         """Show ``layout`` instead (Layout/Settings Recovery): every panel and tab is torn down
-        and built again, geometry recalled, the session kept; the new layout is saved at once.
+        and built again, geometry recalled, the session kept; the new layout is saved at once
+        (``save=False``: it is the local settings already, the server's copy just taken).
         ``layoutApplied`` follows when the workspace shown has its panels."""
         #: The layout shown (see :meth:`current_layout`).
         self.model = layout
@@ -608,7 +636,9 @@ class WorkstationWindow(QMainWindow):
         self._announce_applied = True
         self._rebuild()
         self._apply_config(layout.global_config)
-        self.saves.save_now()
+        if save:
+            self.server_dirty = True
+            self.saves.save_now()
         if self.is_built:
             self._announce_applied = False
             self.layoutApplied.emit()
@@ -617,7 +647,8 @@ class WorkstationWindow(QMainWindow):
 
     @Slot()
     def _changed(self) -> None:
-        if not self._building and self._finishing is None:
+        if not self._building and self._finishing is None and not self._taking:
+            self.server_dirty = True
             self.saves.schedule()
 
     def _panel_changed(self, dock: PanelDock) -> None:
@@ -626,9 +657,93 @@ class WorkstationWindow(QMainWindow):
 
     @Slot()
     def save_settings(self) -> None:
-        """File > Layout Settings > Save Settings."""
+        """File > Layout Settings > Save Settings (then to the server, with the option on)."""
+        if self._taking:
+            return  # the server's copy is replacing the local settings: it is saved already
         self.statusBar().showMessage(self.tr("Saving settings…"))
-        self.saves.save_now()
+        if self.server_sync:
+            self.saves.save_now(functools.partial(self._upload_saved, explicit=True))
+        else:
+            self.saves.save_now()
+
+    def _save_snapshot(self) -> Layout:
+        self._last_saved = self._layout_snapshot()
+        return self._last_saved
+
+    # --- settings on the server ----------------------------------------------------------------
+
+    @property
+    def server_sync(self) -> bool:
+        """Whether "Use/store settings on server" is on and the login may use it (full
+        access)."""
+        return (
+            self.model.global_config.lock_and_exit.use_server_settings
+            and self.result.session.scope is Scope.FULL
+        )
+
+    def _install_server(self, server: ServerSettingsController) -> None:
+        self.server = server
+        server.attach(self)
+        server.before_take = self._before_take
+        server.after_take = self._take_ended
+        server.layoutTaken.connect(self._server_copy_taken)
+
+    def server_settings(self) -> ServerSettingsController:
+        """The settings on the server of this login (made on first use)."""
+        if self.server is None:
+            self._install_server(
+                ServerSettingsController.for_session(
+                    self.worker, self.api, self.result.session.token, self.profile, self
+                )
+            )
+        assert self.server is not None
+        return self.server
+
+    @Slot()
+    def _autosave(self) -> None:
+        """Every N minutes (Lock and Exit): save what changed, and upload it (option on)."""
+        if self._taking:
+            return
+        if not self.server_sync:
+            self.saves.save_if_changed()
+        elif self.saves.unsaved:
+            self.saves.save_now(functools.partial(self._upload_saved, explicit=False))
+        elif self.server_dirty:
+            self._upload(self._layout_snapshot(), explicit=False)
+
+    def _upload_saved(self, error: BaseException | None, *, explicit: bool) -> None:
+        """A local save asked to go on to the server has finished."""
+        if error is None and self.server_sync and self._last_saved is not None:
+            self._upload(self._last_saved, explicit=explicit)
+
+    def _upload(self, layout: Layout, *, explicit: bool) -> None:
+        self.server_dirty = False
+        self.server_settings().upload(layout, self._uploaded, explicit=explicit)
+
+    def _uploaded(self, result: SyncResult) -> None:
+        if result.taken is not None:
+            self._server_copy_taken(result.taken)
+        elif not result.ok:
+            self.server_dirty = True
+
+    def _before_take(self, go: Callable[[], None]) -> None:
+        """The server's copy is about to replace the local settings: every local save asked
+        for so far first, none after it (until the window shows the server's copy)."""
+        self._taking = True
+        self.saves.save_now(lambda _error: go())
+
+    def _take_ended(self) -> None:
+        self._taking = False
+
+    @Slot(object)
+    def _server_copy_taken(self, layout: object) -> None:
+        """The server's copy is now the local settings: show it."""
+        if not isinstance(layout, Layout) or self._finishing is not None:
+            return
+        self._taking = False
+        self.import_undo.forget()
+        self.apply_layout(layout, save=False)
+        self.server_dirty = False
 
     @Slot()
     def _saved(self) -> None:
@@ -680,10 +795,17 @@ class WorkstationWindow(QMainWindow):
     def open_recovery(self) -> RecoveryDialog:
         """File > Layout Settings > Layout/Settings Recovery...: the layout chosen there (or
         imported in part, which Edit > Undo Import takes back) restarts the window with it."""
-        dialog = RecoveryDialog(self.profile, self.worker, self._layout_snapshot(), self)
+        dialog = RecoveryDialog(
+            self.profile,
+            self.worker,
+            self._layout_snapshot(),
+            self,
+            server=self.server_settings() if self.server_sync else None,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_WindowPropagation)
         dialog.partsImported.connect(self.import_undo.record)
         dialog.layoutChosen.connect(self._recovered)
+        dialog.serverCopyRestored.connect(self._restored_from_server)
         dialog.finished.connect(self._recovery_closed)
         self.recovery_dialog = dialog
         dialog.open()
@@ -702,6 +824,19 @@ class WorkstationWindow(QMainWindow):
         if layout is not self.import_undo.imported:
             self.import_undo.forget()  # the whole layout replaced: nothing left to undo
         self.apply_layout(layout)
+
+    @Slot(object)
+    def _restored_from_server(self, copy: object) -> None:
+        if not isinstance(copy, ServerCopy):
+            return
+        self._server_copy_taken(copy.layout)
+        self.statusBar().showMessage(
+            self.tr(
+                "Version {number} from the server is in use, and is now the current copy on "
+                "the server."
+            ).format(number=copy.version.number),
+            STATUS_MS,
+        )
 
     @Slot(object)
     def _undo_import(self, previous: object) -> None:
@@ -1253,12 +1388,12 @@ class WorkstationWindow(QMainWindow):
             self.saves.save_now(lambda error: self._saved_before_leaving(error, ask=ask))
         else:
             self.saves.cancel_scheduled()
-            self._leave()
+            self._upload_before_leaving(upload=False, ask=ask)
         return True
 
     def _saved_before_leaving(self, error: BaseException | None, *, ask: bool) -> None:
         if error is None or not ask:
-            self._leave()
+            self._upload_before_leaving(upload=error is None, ask=ask)
             return
         answer = QMessageBox.warning(
             self,
@@ -1270,10 +1405,35 @@ class WorkstationWindow(QMainWindow):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
+            self._upload_before_leaving(upload=False, ask=ask)
+        else:
+            self._stay()
+
+    def _upload_before_leaving(self, *, upload: bool, ask: bool) -> None:
+        """After the local save: the settings to the server (option on, something changed
+        since the last upload), waiting for an upload in flight; then leave, or stay when the
+        user says so after a failure."""
+        layout = None
+        if upload and self.server_sync and self.server_dirty and self._last_saved is not None:
+            layout = self._last_saved
+        if layout is None and self.server is None:
+            self._leave()
+            return
+        if layout is not None:
+            self.server_dirty = False
+        self.server_settings().upload_before_leaving(layout, self._leave_or_stay, ask=ask)
+
+    def _leave_or_stay(self, leave: bool) -> None:
+        if leave:
             self._leave()
         else:
-            self._finishing = None
-            self._set_leaving(False)
+            self.server_dirty = True
+            self._stay()
+
+    def _stay(self) -> None:
+        self._finishing = None
+        self._set_leaving(False)
+        self.statusBar().clearMessage()
 
     def _set_leaving(self, leaving: bool) -> None:
         for action in (self.logout_action, self.exit_action):
@@ -1327,6 +1487,8 @@ class WorkstationWindow(QMainWindow):
         """Close at once, without asking or saving (the app is being torn down)."""
         if not self._closing:
             self._finishing = self._finishing or "exit"
+            if self.server is not None:
+                self.server.close_all()
             self._close_for_good()
 
     def showEvent(self, event: QShowEvent) -> None:
