@@ -8,6 +8,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from PySide6.QtCore import QSettings
 
 from tests.support.memory_keyring import MemoryKeyring
 
@@ -17,6 +18,10 @@ def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     """Every test runs with an empty in-memory keyring and its own data folders."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # Qt reads XDG_CONFIG_HOME once per process: point QSettings at this test's folder too.
+    QSettings.setPath(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "xdg-config")
+    )
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.delenv("TWS_COMPANION_MASTER_KEY", raising=False)
     previous: KeyringBackend = keyring.get_keyring()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tws_companion.gui.file_text import clean_name
 from tws_companion.gui.i18n import LANGUAGES
 from tws_companion.gui.layouts import page_title
 from tws_companion.gui.panel_dock import chip_icon, display_title
@@ -52,7 +53,6 @@ from tws_companion.gui.panels.labels import (
     time_in_force_label,
     watchlist_column_label,
 )
-from tws_companion.gui.recovery_dialog import _clean
 from tws_companion.layout.compare import (
     Aspect,
     Change,
@@ -112,7 +112,7 @@ def _when_saved(saved_at: datetime) -> QDateTime:
 
 def _panel_title(kind: PanelKind, title: str) -> str:
     """A panel's title as its title bar shows it (the default titles in the user's language)."""
-    return _clean(display_title(Panel(new_state(kind), title=title))) or kind_label(kind)
+    return clean_name(display_title(Panel(new_state(kind), title=title))) or kind_label(kind)
 
 
 # --- the side-by-side view -------------------------------------------------------------------
@@ -258,7 +258,7 @@ class ComparisonTree(QTreeWidget):
             parent.addChild(self._row(more, "", ""))
 
     def _workspace(self, space: WorkspaceDifference) -> QTreeWidgetItem:
-        name = _clean(space.name) or self.tr("(no name)")
+        name = clean_name(space.name) or self.tr("(no name)")
         if space.presence is Presence.BOTH:
             left = self._panels_count(space.left_panel_count)
             right = self._panels_count(space.right_panel_count)
@@ -310,7 +310,7 @@ class ComparisonTree(QTreeWidget):
 
     def _watchlist(self, watchlist: WatchlistDifference) -> QTreeWidgetItem:
         name = self.tr("{workspace} › {watchlist}").format(
-            workspace=_clean(watchlist.workspace) or self.tr("(no name)"),
+            workspace=clean_name(watchlist.workspace) or self.tr("(no name)"),
             watchlist=_panel_title(PanelKind.WATCHLIST, watchlist.title),
         )
         left = self._rows_count(watchlist.left_rows)
@@ -340,15 +340,15 @@ class ComparisonTree(QTreeWidget):
         return self.tr("{count} rows").format(count=QLocale().toString(count))
 
     def _row_text(self, row: Row) -> str:
-        symbol = _clean(row.symbol) or self.tr("(no symbol)")
+        symbol = clean_name(row.symbol) or self.tr("(no symbol)")
         if row.exchange == "SMART":
             return symbol
         return self.tr("{symbol} ({exchange})").format(
-            symbol=symbol, exchange=_clean(row.exchange, 16)
+            symbol=symbol, exchange=clean_name(row.exchange, 16)
         )
 
     def _color_group(self, group: ColorGroupDifference) -> QTreeWidgetItem:
-        name = color_group_label(_clean(group.name)) or self.tr("(no name)")
+        name = color_group_label(clean_name(group.name)) or self.tr("(no name)")
         if group.presence is not Presence.BOTH:
             left, right = self._presence(group.presence, self._only_here())
             item = self._row(name, left, right)
@@ -435,11 +435,11 @@ class ComparisonTree(QTreeWidget):
         if aspect is Aspect.THEME:
             return self.tr("Dark") if text == Theme.DARK else self.tr("Light")
         if aspect is Aspect.LANGUAGE:
-            return LANGUAGES.get(text, _clean(text, 16))
+            return LANGUAGES.get(text, clean_name(text, 16))
         if aspect is Aspect.AREA:
             return self._area_text(text)
         if aspect is Aspect.COLOR_GROUP:
-            return color_group_label(_clean(text)) or self.tr("(no name)")
+            return color_group_label(clean_name(text)) or self.tr("(no name)")
         if aspect is Aspect.ACTION and text in set(OrderAction):
             return action_label(OrderAction(text))
         if aspect is Aspect.ORDER_TYPE and text in set(OrderType):
@@ -449,10 +449,10 @@ class ComparisonTree(QTreeWidget):
         if aspect is Aspect.BAR_SIZE:
             return bar_size_label(text)
         if aspect is Aspect.TEXT:
-            return _clean(text, _TEXT_LENGTH) or self.tr("(empty)")
+            return clean_name(text, _TEXT_LENGTH) or self.tr("(empty)")
         if aspect is Aspect.COLOR:
             return text
-        return _clean(text) or (self.tr("(none)") if aspect is Aspect.SYMBOL else _ABSENT)
+        return clean_name(text) or (self.tr("(none)") if aspect is Aspect.SYMBOL else _ABSENT)
 
     def _number_text(self, aspect: Aspect, value: int) -> str:
         number = QLocale().toString(value)
@@ -476,7 +476,7 @@ class ComparisonTree(QTreeWidget):
         return self.tr("none")
 
     def _list_text(self, aspect: Aspect, values: Sequence[str], kind: PanelKind | None) -> str:
-        label: Callable[[str], str] = _clean
+        label: Callable[[str], str] = clean_name
         if aspect is Aspect.SOURCES:
             label = news_source_label
         elif aspect is Aspect.COLUMNS:
@@ -494,7 +494,7 @@ class ComparisonTree(QTreeWidget):
             DockArea.FLOATING: lambda: self.tr("Floating window"),
         }
         found = labels.get(DockArea(area)) if area in set(DockArea) else None
-        return found() if found is not None else _clean(area, 16)
+        return found() if found is not None else clean_name(area, 16)
 
 
 # --- the dialog ------------------------------------------------------------------------------
@@ -696,7 +696,7 @@ class SettingsConflictDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings on the Server"))
         self.heading.setText(self.tr("Your settings were saved on another computer"))
-        machine = _clean(self.server_machine, _MACHINE_LENGTH) or self.tr("unknown")
+        machine = clean_name(self.server_machine, _MACHINE_LENGTH) or self.tr("unknown")
         self.message.setText(
             self.tr(
                 "Another computer ({machine}) saved your settings to the server {when}, after "

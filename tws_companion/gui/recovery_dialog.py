@@ -38,7 +38,6 @@ Signals of ImportUndo: undone(object) — the :class:`Layout` to go back to.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -72,6 +71,7 @@ from PySide6.QtWidgets import (
 
 from tws_companion.client.errors import ClientError
 from tws_companion.client.settings_sync import ServerCopy, ServerSettings
+from tws_companion.gui.file_text import clean_name
 from tws_companion.gui.i18n import LANGUAGES
 from tws_companion.gui.layout_dialogs import (
     DRIVES_TIMEOUT_MS,
@@ -122,14 +122,6 @@ __all__ = [
 #: At most this many names (workspaces, color groups) in a preview; the rest are counted.
 _MAX_NAMES = 8
 #: A name from a file is cut to this many characters in a preview.
-_MAX_NAME_LENGTH = 40
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
-
-
-def _clean(text: str, limit: int = _MAX_NAME_LENGTH) -> str:
-    """A name from a file, on one line, without control or direction characters, cut short."""
-    text = _CONTROL.sub(" ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- work done on the worker -----------------------------------------------------------------
@@ -186,7 +178,7 @@ class _OpenWords(QObject):
                 "This file holds the encrypted settings of another user ({owner}); only that "
                 "user can open it. Ask them to save their settings with File > Layout Settings > "
                 "Save Decrypted Settings As, then open that file."
-            ).format(owner=_clean(error.owner))
+            ).format(owner=clean_name(error.owner))
         if isinstance(error, TamperedFile):
             return self.tr(
                 "This encrypted settings file has been changed or damaged since it was saved, "
@@ -307,7 +299,7 @@ class LayoutPreview(QWidget):
         return "\n".join(lines)
 
     def _names(self, names: Sequence[str], active: int | None = None) -> str:
-        shown = [_clean(name) or self.tr("(no name)") for name in names[:_MAX_NAMES]]
+        shown = [clean_name(name) or self.tr("(no name)") for name in names[:_MAX_NAMES]]
         if active is not None and 0 <= active < len(shown):
             shown[active] = self.tr("{name} (shown)").format(name=shown[active])
         text = ", ".join(shown) if shown else self.tr("none")
@@ -363,7 +355,7 @@ class LayoutPreview(QWidget):
                 "auto log-off at {time}; lock when idle: {idle}; auto-save: {autosave}; save on "
                 "exit: {on_exit}; settings on server: {server}"
             ).format(
-                time=_clean(summary.auto_logoff_time, 8),
+                time=clean_name(summary.auto_logoff_time, 8),
                 idle=self._minutes(summary.lock_after_idle_minutes, every=False),
                 autosave=self._minutes(summary.autosave_minutes, every=True),
                 on_exit=yes if summary.save_on_exit else no,
@@ -375,7 +367,7 @@ class LayoutPreview(QWidget):
             self.tr("{theme}, font size {size}, {language}").format(
                 theme=theme,
                 size=number(summary.font_size),
-                language=LANGUAGES.get(summary.language, _clean(summary.language, 16)),
+                language=LANGUAGES.get(summary.language, clean_name(summary.language, 16)),
             )
         )
 
@@ -867,7 +859,7 @@ class RecoveryDialog(QDialog):
         ).format(number=version.number)
         details = self.tr("{when} · {machine} · {size}").format(
             when=saved_time(version.saved_at),
-            machine=_clean(version.machine) or self.tr("(no name)"),
+            machine=clean_name(version.machine) or self.tr("(no name)"),
             size=data_size(version.size),
         )
         return f"{title}\n{details}"
@@ -884,7 +876,7 @@ class RecoveryDialog(QDialog):
         return text.format(
             number=version.number,
             when=saved_time(version.saved_at),
-            machine=_clean(version.machine) or self.tr("(no name)"),
+            machine=clean_name(version.machine) or self.tr("(no name)"),
             size=data_size(version.size),
         )
 

@@ -65,6 +65,7 @@ from tws_companion.gui.conflict_dialog import ConflictChoice, SettingsConflictDi
 from tws_companion.gui.layout_dialogs import TranslatedMessageBox
 from tws_companion.gui.server_messages import describe_server_error, progress_text, saved_time
 from tws_companion.gui.worker import Report, Task, Worker
+from tws_companion.layout.compare import LayoutComparison, compare
 from tws_companion.layout.model import Layout
 from tws_companion.protocol.models import SettingsVersion
 
@@ -503,14 +504,30 @@ class ServerSettingsController(QObject):
     def ask_conflict(
         self, conflict: SettingsConflict, answered: Callable[[ConflictChoice | None], None]
     ) -> None:
-        """Show the conflict dialog; ``answered(choice)`` (``None``: Cancel)."""
+        """Compare the two layouts on the worker (a large one takes a while), then show the
+        conflict dialog; ``answered(choice)`` (``None``: Cancel)."""
         self._close_progress_dialog()
+        task = self.worker.submit(
+            "settings-compare", compare, conflict.local, conflict.server.layout
+        )
+        task.succeeded.connect(
+            lambda comparison: self._show_conflict(conflict, comparison, answered)
+        )
+        task.failed.connect(lambda _error: self._show_conflict(conflict, None, answered))
+
+    def _show_conflict(
+        self,
+        conflict: SettingsConflict,
+        comparison: LayoutComparison | None,
+        answered: Callable[[ConflictChoice | None], None],
+    ) -> None:
         copy = conflict.server
         dialog = SettingsConflictDialog(
             conflict.local,
             copy.layout,
             server_saved_at=copy.version.saved_at,
             server_machine=copy.version.machine,
+            comparison=comparison,
             parent=self._dialog_parent(),
         )
         self.conflict_dialog = dialog
