@@ -261,30 +261,71 @@ def test_challenge_expiry_asks_to_start_over(
     assert dialog.credentials.username.text() == "demo"
 
 
-def test_lockout_countdown(
+def test_wrong_passwords_warn_before_the_wait_which_is_then_counted_down(
     qtbot: QtBot, dialog: LoginDialog, clock: Clock, server: RunningServer
 ) -> None:
-    for _ in range(3):
-        log_in(qtbot, dialog, "locky", "wrong")
-        assert dialog.notice.text() == "The user name or password is not correct."
-    log_in(qtbot, dialog, "locky", "locky-pass-1")
-    assert dialog.machine.state.phase is Phase.LOCKED
-    countdown = dialog.message_page.countdown
-    # The server counts the wait from the third failure: 60 s, or less if the machine is slow.
-    match = re.fullmatch(r"Please wait (?:1 minute & )?(\d+) seconds", countdown.text())
-    assert match is not None, countdown.text()
-    waiting = int(match.group(1)) + (60 if "minute" in countdown.text() else 0)
-    assert 50 <= waiting <= 60
-    clock.now += 5
-    qtbot.waitUntil(
-        lambda: countdown.text() == f"Please wait {waiting - 5} seconds", timeout=WAIT_MS
+    log_in(qtbot, dialog, "locky", "wrong")
+    assert dialog.notice.text() == (
+        "The user name or password is not correct.\n"
+        "2 attempts left before a wait.\n"
+        "9 attempts left before the account locks."
     )
-    assert not dialog.message_page.start_over.isVisible()
-    clock.now += waiting - 5
+    log_in(qtbot, dialog, "locky", "wrong")
+    assert dialog.notice.text() == (
+        "The user name or password is not correct.\n"
+        "1 attempt left before a wait.\n"
+        "8 attempts left before the account locks."
+    )
+    # The third failure starts the wait: it is counted down at once, no fourth try needed.
+    log_in(qtbot, dialog, "locky", "wrong")
+    assert dialog.machine.state.phase is Phase.LOCKED
+    page = dialog.message_page
+    assert dialog.stack.currentWidget() is page
+    assert page.title.text() == "Please wait"
+    assert page.text.text() == (
+        "The user name or password is not correct.\n7 attempts left before the account locks."
+    )
+    assert page.countdown.text() == "Please wait 1 minute"
+    assert not page.start_over.isVisible()
+    dialog.credentials.password.setText("locky-pass-1")
+    dialog.credentials.login_button.click()  # not shown now: nothing is sent
+    assert not dialog.busy
+    clock.now += 1
+    qtbot.waitUntil(lambda: page.countdown.text() == "Please wait 59 seconds", timeout=WAIT_MS)
+    clock.now += 58
+    qtbot.waitUntil(lambda: page.countdown.text() == "Please wait 1 second", timeout=WAIT_MS)
+    clock.now += 1
     qtbot.waitUntil(lambda: dialog.stack.currentWidget() is dialog.credentials, timeout=WAIT_MS)
+    assert not dialog.notice.isVisible()
     server.move_clock(60)
     log_in(qtbot, dialog, "locky", "locky-pass-1")
     assert isinstance(dialog.stack.currentWidget(), SmsPage)
+
+
+def test_a_new_code_asked_for_too_early_shows_the_seconds_left(
+    qtbot: QtBot, dialog: LoginDialog, clock: Clock
+) -> None:
+    log_in(qtbot, dialog, "demo", "demo-pass-1")
+    choose(qtbot, dialog, "sms")
+    page = dialog.stack.currentWidget()
+    assert isinstance(page, SmsPage)
+    qtbot.mouseClick(page.not_received, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.request_ok, Qt.MouseButton.LeftButton)  # by SMS, at once
+    wait_idle(qtbot, dialog)
+    match = re.fullmatch(
+        r"Please wait (\d+) seconds before requesting a new code\.", dialog.notice.text()
+    )
+    assert match is not None, dialog.notice.text()
+    waiting = int(match.group(1))
+    assert 25 <= waiting <= 30  # the server counts from the code it sent
+    clock.now += waiting - 1
+    qtbot.waitUntil(
+        lambda: dialog.notice.text() == "Please wait 1 second before requesting a new code.",
+        timeout=WAIT_MS,
+    )
+    clock.now += 1
+    qtbot.waitUntil(lambda: not dialog.notice.isVisible(), timeout=WAIT_MS)
+    assert dialog.stack.currentWidget() is page
 
 
 def test_ip_restriction_is_explained(qtbot: QtBot, dialog: LoginDialog) -> None:

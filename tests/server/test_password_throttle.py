@@ -331,3 +331,73 @@ def test_pruning_forgets_drained_buckets_and_old_streaks(ctx: ServerContext) -> 
     with ctx.db.read() as s:
         assert [row.source for row in s.query(SourceFailure)] == ["draining"]
         assert [row.username for row in s.query(LoginFailure)] == ["locked"]
+
+
+# --- warnings before a wait and a lock (issue 9) -----------------------------------------------
+
+
+def refusal(response: httpx2.Response) -> tuple[int, dict[str, Any], str | None]:
+    """All a client learns from a refusal: the status, the whole body, the Retry-After header."""
+    return response.status_code, response.json(), response.headers.get("Retry-After")
+
+
+def test_a_wrong_password_says_how_many_attempts_are_left_before_a_wait_and_a_lock(
+    ctx: ServerContext, client: TestClient
+) -> None:
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+    errors = []
+    for _ in range(10):
+        response = login(client, "demo", "wrong")
+        assert response.status_code == 401
+        error = response.json()["error"]
+        errors.append(error)
+        if error["attempts_before_lock"]:  # wait out each wait, not the lock
+            clock.advance(seconds=error.get("retry_after", 0))
+    assert {error["code"] for error in errors} == {"invalid_credentials"}
+    assert [error["attempts_left"] for error in errors] == [2, 1] + [0] * 8
+    assert [error["attempts_before_lock"] for error in errors] == list(range(9, -1, -1))
+    # From the third failure each one starts a wait (doubling), the tenth locks the account.
+    assert [error.get("retry_after") for error in errors] == [
+        None,
+        None,
+        60,
+        120,
+        240,
+        480,
+        960,
+        1800,
+        1800,
+        24 * 3600,
+    ]
+    assert errors[0]["message"] == (
+        "The user name or password is not correct. "
+        "2 attempts left before a wait, 9 before the account is locked."
+    )
+    assert errors[2]["message"] == (
+        "The user name or password is not correct. Too many failed login attempts. Please wait "
+        "60 seconds before attempting to re-login again. 7 attempts left before the account is "
+        "locked."
+    )
+    assert errors[9]["message"] == (
+        "The user name or password is not correct. Too many failed login attempts. The account "
+        "is locked for 24 hours; contact Client Services to unlock it sooner."
+    )
+    # The wait told is the wait enforced.
+    assert answer(login(client, "demo", "demo-pass-1"))[1] == "account_locked"
+
+
+def test_an_unknown_user_name_gets_exactly_the_answers_of_a_wrong_password(
+    ctx: ServerContext, client: TestClient
+) -> None:
+    """Attempt by attempt, side by side: the same status, body and Retry-After for a user name
+    that exists (wrong password) and one that does not, through the waits and the lock."""
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+    for attempt in range(11):
+        known = refusal(login(client, "demo", "wrong"))
+        unknown = refusal(login(client, "nobody-by-this-name", "wrong"))
+        assert known == unknown
+        if attempt < 9:  # wait out each wait, not the lock
+            clock.advance(seconds=int(known[2] or 0))
+    assert known[1]["error"]["code"] == "account_locked"

@@ -40,6 +40,7 @@ class ApiError(ClientError):
         *,
         retry_after: int | None = None,
         attempts_left: int | None = None,
+        attempts_before_lock: int | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -47,6 +48,8 @@ class ApiError(ClientError):
         self.message = message
         self.retry_after = retry_after
         self.attempts_left = attempts_left
+        #: A wrong password: failed logins left before the account locks.
+        self.attempts_before_lock = attempts_before_lock
 
     def __init_subclass__(cls, *, code: ErrorCode | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -65,6 +68,8 @@ class ApiError(ClientError):
             extra += f", retry_after={self.retry_after}"
         if self.attempts_left is not None:
             extra += f", attempts_left={self.attempts_left}"
+        if self.attempts_before_lock is not None:
+            extra += f", attempts_before_lock={self.attempts_before_lock}"
         return (
             f"{type(self).__name__}(code={str(self.code)!r}, status={self.status}, "
             f"message={self.message!r}{extra})"
@@ -79,17 +84,19 @@ class ApiError(ClientError):
         *,
         retry_after: int | None = None,
         attempts_left: int | None = None,
+        attempts_before_lock: int | None = None,
     ) -> ApiError:
         """The error of the class registered for ``code``; a plain ApiError for an unknown code."""
+        numbers = {
+            "retry_after": retry_after,
+            "attempts_left": attempts_left,
+            "attempts_before_lock": attempts_before_lock,
+        }
         try:
             known = ErrorCode(code)
         except ValueError:
-            return ApiError(
-                code, status, message, retry_after=retry_after, attempts_left=attempts_left
-            )
-        return ERROR_CLASSES[known](
-            known, status, message, retry_after=retry_after, attempts_left=attempts_left
-        )
+            return ApiError(code, status, message, **numbers)
+        return ERROR_CLASSES[known](known, status, message, **numbers)
 
     @classmethod
     def from_body(cls, status: int, body: object) -> ApiError:
@@ -104,6 +111,7 @@ class ApiError(ClientError):
             error.message or f"The server refused the request ({error.code}).",
             retry_after=error.retry_after,
             attempts_left=error.attempts_left,
+            attempts_before_lock=error.attempts_before_lock,
         )
 
 

@@ -60,7 +60,13 @@ class Notice:
     code: ErrorCode | None = None
     #: The server's own words (English), shown when the dialog has no translation for the code.
     text: str = ""
+    #: Tries left on the challenge; for a wrong password, failed logins left before a wait.
     attempts_left: int | None = None
+    #: For a wrong password: failed logins left before the account locks (0: locked now).
+    attempts_before_lock: int | None = None
+    #: Monotonic time until which the refused action must wait (a new code asked for too
+    #: early), when the server said so; the notice goes when it passes.
+    wait_until: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,11 +281,15 @@ class LoginMachine:
             code=code,
             text=error.message,
             attempts_left=error.attempts_left,
+            attempts_before_lock=error.attempts_before_lock,
         )
-        if code in _WAIT:
+        # A wrong password that starts a wait (or locks the account) waits at once, counted down.
+        if code in _WAIT or (code is ErrorCode.INVALID_CREDENTIALS and error.retry_after):
             seconds = error.retry_after or ceil_seconds(THROTTLE_FIRST_WAIT)
             until = self._clock() + seconds
             return self._step_one(Phase.LOCKED, notice=notice, countdown_until=until)
+        if error.retry_after:
+            notice = replace(notice, wait_until=self._clock() + error.retry_after)
         if code is ErrorCode.IP_RESTRICTED:
             return self._step_one(Phase.RESTRICTED, notice=notice)
         if code in _START_OVER or (
@@ -303,6 +313,14 @@ class LoginMachine:
             return None
         return max(0, math.ceil(self.state.countdown_until - self._clock()))
 
+    def notice_seconds_left(self) -> int | None:
+        """Whole seconds (rounded up) until the notice's wait ends (a new code asked for too
+        early), or ``None``."""
+        notice = self.state.notice
+        if notice is None or notice.wait_until is None:
+            return None
+        return max(0, math.ceil(notice.wait_until - self._clock()))
+
     def challenge_seconds_left(self) -> int | None:
         """Whole seconds until the current challenge expires, or ``None``."""
         if self.state.challenge_deadline is None:
@@ -311,13 +329,16 @@ class LoginMachine:
 
     def tick(self) -> LoginState:
         """Advance countdowns: a finished lockout wait returns to step 1; an expired OCRA or
-        code-card challenge ends the login ("start over"); a voice-call wait just ends."""
+        code-card challenge ends the login ("start over"); a voice-call wait just ends, and so
+        does a notice's wait (the notice goes)."""
         state = self.state
         left = self.seconds_left()
         if left == 0:
             if state.phase is Phase.LOCKED:
                 return self._step_one()
             state = self._move(replace(state, countdown_until=None))
+        if self.notice_seconds_left() == 0:
+            state = self._move(replace(state, notice=None))
         if (
             state.phase is Phase.RESPOND
             and state.challenge is not None

@@ -1,16 +1,17 @@
 """One page per second-factor device; ``PAGES`` maps a device kind to its page class.
 
 A page shows the challenge and its instructions and emits what the user typed; it never talks to
-the server. Signals of DevicePage: submitted(str) — the response; resendRequested(str) — "sms" or
-"voice" (SMS page only).
+the server. Its heading is the name of the device's kind. ``focus_chain()`` lists what Tab visits,
+in the order the page shows it. Signals of DevicePage: submitted(str) — the response;
+resendRequested(str) — "sms" or "voice" (SMS page only).
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from tws_companion.client.models import Challenge, Device
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.layouts import right_aligned
-from tws_companion.gui.messages import countdown_text
+from tws_companion.gui.messages import countdown_text, device_kind_name
 from tws_companion.sls.policy import (
     CODE_CARD_INDICES_PER_CHALLENGE,
     CODE_CARD_VALUE_LENGTH,
@@ -116,6 +117,14 @@ class DevicePage(TranslatedWidget):
         if fields:
             fields[0].setFocus()
 
+    def focus_chain(self) -> list[QWidget]:
+        """What Tab visits on this page, top to bottom: the fields, then Log In."""
+        return [*self.findChildren(QLineEdit), self.submit_button]
+
+    def kind_name(self, default: str) -> str:
+        """The name of the shown device's kind (``default`` before a device is shown)."""
+        return device_kind_name(self.device.kind if self.device is not None else default)
+
     def response(self) -> str:
         """What the user typed, complete and normalised; empty while it is incomplete."""
         return ""
@@ -182,7 +191,7 @@ class OcraPage(DevicePage):
 class DscPlusPage(OcraPage):
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.tr("Digital Security Card+"))
+        self.title.setText(self.kind_name("dsc_plus"))
         self.instructions.setText(
             self.tr(
                 "<ol>"
@@ -204,7 +213,7 @@ class DscPlusPage(OcraPage):
 class IbKeyPage(OcraPage):
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.tr("IB Key"))
+        self.title.setText(self.kind_name("ib_key"))
         self.instructions.setText(
             self.tr(
                 "Open IBKR Mobile on your phone and select <b>Authenticate</b>."
@@ -220,19 +229,25 @@ class IbKeyPage(OcraPage):
 class LegacyOcraPage(OcraPage):
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.tr("Security device"))
+        self.title.setText(self.kind_name("dsc"))
         self.instructions.setText(
             self.tr("Enter the challenge code into your device and type its response below.")
         )
 
 
 class CodeCardPage(DevicePage):
-    """The index numbers of the challenge; the card's value for each, one field each."""
+    """The index numbers of the challenge; the card's value for each, one field each.
+
+    A full value moves the focus on to the next field; a Tab typed right after it (out of habit)
+    is then taken as that move, not as one more: no field is skipped.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fields: list[QLineEdit] = []
         self.captions: list[QLabel] = []
+        #: The field the focus was just moved on to, until something is typed or it is left.
+        self._moved_to: QLineEdit | None = None
         grid = QHBoxLayout()
         for _ in range(CODE_CARD_INDICES_PER_CHALLENGE):
             box = QVBoxLayout()
@@ -246,6 +261,7 @@ class CodeCardPage(DevicePage):
             )
             field.textChanged.connect(self._advance)
             field.returnPressed.connect(self._submit)
+            field.installEventFilter(self)
             box.addWidget(caption)
             box.addWidget(field)
             grid.addLayout(box)
@@ -256,19 +272,29 @@ class CodeCardPage(DevicePage):
 
     def show_challenge(self, device: Device, challenge: Challenge) -> None:
         super().show_challenge(device, challenge)
-        indices = challenge.indices or ()
-        for caption, index in zip(self.captions, indices, strict=False):
-            caption.setText(self.tr("Index {index}").format(index=index))
         self._advance()
 
     def _advance(self) -> None:
         for field, following in pairwise(self.fields):
             if len(field.text()) == CODE_CARD_VALUE_LENGTH and field.hasFocus():
-                following.setFocus()
+                following.setFocus(Qt.FocusReason.TabFocusReason)
+                self._moved_to = following
                 break
         self.submit_button.setEnabled(
             all(len(f.text()) == CODE_CARD_VALUE_LENGTH for f in self.fields)
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A Tab pressed in the field the focus was just moved on to, before anything is typed
+        there, is the move already made: it is dropped."""
+        if watched is self._moved_to and watched is not None:
+            if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                self._moved_to = None
+                if event.key() == Qt.Key.Key_Tab and not event.modifiers() and not watched.text():
+                    return True
+            elif event.type() == QEvent.Type.FocusOut:
+                self._moved_to = None
+        return super().eventFilter(watched, event)
 
     def response(self) -> str:
         values = [field.text().strip().upper() for field in self.fields]
@@ -281,12 +307,10 @@ class CodeCardPage(DevicePage):
 
     def retranslate(self) -> None:
         super().retranslate()
-        kind = self.device.kind if self.device else "code_card"
-        self.title.setText(
-            self.tr("Online Security Code Card")
-            if kind == "online_card"
-            else self.tr("Security Code Card")
-        )
+        self.title.setText(self.kind_name("code_card"))
+        indices = self.challenge.indices if self.challenge is not None else None
+        for caption, index in zip(self.captions, indices or (), strict=False):
+            caption.setText(self.tr("Index {index}").format(index=index))
         self.instructions.setText(
             self.tr(
                 "Find the index numbers on your card and enter the {length}-character value "
@@ -344,6 +368,16 @@ class SmsPage(DevicePage):
         super().show_challenge(device, challenge)
         self.request_box.hide()
 
+    def focus_chain(self) -> list[QWidget]:
+        return [
+            self.code_field,
+            self.not_received,
+            self.by_sms,
+            self.by_voice,
+            self.request_ok,
+            self.submit_button,
+        ]
+
     def _toggle_request(self) -> None:
         self.request_box.setVisible(not self.request_box.isVisible())
 
@@ -380,10 +414,12 @@ class SmsPage(DevicePage):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.tr("Security code by SMS"))
         destination = self.challenge.destination if self.challenge else ""
         voice = bool(
             self.challenge and self.challenge.channel and self.challenge.channel == "voice"
+        )
+        self.title.setText(
+            self.tr("Security code by voice call") if voice else self.tr("Security code by SMS")
         )
         self.sent_to.setText(
             self.tr("A call will read the security code to {phone}.").format(phone=destination)

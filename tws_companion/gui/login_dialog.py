@@ -5,6 +5,11 @@ the chosen device (``PAGES``), or a message (expired, locked with a live countdo
 Every server call runs on the :class:`Worker`; while one runs the window shows it is busy and
 Cancel always works (the late answer is dropped).
 
+Keyboard: each page opens with the focus in its first empty field; Tab follows the fields in the
+order they are shown; Return continues from the field or drop-down that has the focus; the
+focused button has a frame. The window grows with what it shows (More Options, the on-screen
+keyboard) and stays on its screen.
+
 Signals of LoginDialog: loggedIn(object) — a :class:`LoginResult`.
 """
 
@@ -13,10 +18,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -41,14 +48,25 @@ from tws_companion.client.models import ChallengeStep, LoginStart, Session
 from tws_companion.gui.device_pages import PAGES, DevicePage
 from tws_companion.gui.i18n import LANGUAGES, TranslatedWidget, Translations
 from tws_companion.gui.layouts import right_aligned
-from tws_companion.gui.messages import describe, describe_failure, wait_text
+from tws_companion.gui.messages import (
+    describe,
+    describe_failure,
+    device_choice_text,
+    wait_text,
+)
 from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
 from tws_companion.gui.preferences import LoginPreferences
+from tws_companion.gui.theme import FOCUS_FRAME, login_palette
 from tws_companion.gui.worker import Task, Worker
 from tws_companion.protocol import Platform
+from tws_companion.protocol.usernames import normalize_username
 from tws_companion.storage.secret_store import SecretStore
 
-STYLE = """
+#: The width the window opens with (it grows when what it shows needs more).
+DEFAULT_SIZE = QSize(460, 430)
+
+STYLE = (
+    """
 QDialog#loginDialog { background: #f4f6f9; }
 QFrame#header { background: #14263b; }
 QLabel#brand { color: white; font-size: 17px; font-weight: bold; }
@@ -63,14 +81,25 @@ QLabel#notice[kind="info"] { color: #14466b; background: #e8f1fb; border-color: 
 QLineEdit { padding: 5px; border: 1px solid #b8c2cc; border-radius: 3px; background: white; }
 QLineEdit:focus { border-color: #0b5cad; }
 QLineEdit#responseField { font-family: "DejaVu Sans Mono"; font-size: 16px; }
-QPushButton { padding: 5px 14px; }
-QPushButton#primary { background: #0b5cad; color: white; border: none; border-radius: 3px;
-                      padding: 7px 22px; font-weight: bold; }
-QPushButton#primary:disabled { background: #9db7d3; }
-QPushButton#link { color: #0b5cad; border: none; text-decoration: underline; padding: 0; }
+QPushButton { padding: 3px 12px; color: #14263b; background: #ffffff;
+              border: 2px solid #b8c2cc; border-radius: 3px; }
+QPushButton:hover { background: #eef3f8; }
+QPushButton:pressed, QPushButton:checked { background: #dde6ef; }
+QPushButton:disabled { color: #8a96a3; }
+QPushButton#primary { background: #0b5cad; color: white; border-color: #0b5cad;
+                      padding: 5px 20px; font-weight: bold; }
+QPushButton#primary:hover { background: #0a509a; border-color: #0a509a; }
+QPushButton#primary:disabled { background: #9db7d3; border-color: #9db7d3; }
+QPushButton#link { color: #0b5cad; background: transparent; border-color: transparent;
+                   text-decoration: underline; padding: 0 2px; }
 QFrame#requestBox { background: white; border: 1px solid #d5dbe1; border-radius: 4px; }
-QWidget#onScreenKeyboard QPushButton { padding: 3px 2px; font-family: "DejaVu Sans Mono"; }
 """
+    + FOCUS_FRAME
+    + """
+QPushButton#primary:focus { border-color: #14263b; }
+QPushButton#link:focus { border-color: palette(highlight); }
+"""
+)
 
 
 @dataclass(frozen=True)
@@ -156,6 +185,23 @@ class CredentialsPage(TranslatedWidget):
         self.keyboard.enterPressed.connect(self.login_button.click)
         self.retranslate()
 
+    def focus_chain(self) -> list[QWidget]:
+        """What Tab visits, in the order shown: the fields, the links, Log In, More Options."""
+        return [
+            self.username,
+            self.password,
+            self.platform,
+            self.more_button,
+            self.keyboard_button,
+            self.login_button,
+            self.use_server_settings,
+            self.language,
+        ]
+
+    def focus_first_empty(self) -> None:
+        """The user name on a first run, else the password."""
+        (self.password if self.username.text().strip() else self.username).setFocus()
+
     def _target(self) -> QLineEdit:
         return self.username if self.username.hasFocus() else self.password
 
@@ -205,6 +251,9 @@ class SelectDevicePage(TranslatedWidget):
         layout.addLayout(row)
         self.retranslate()
 
+    def focus_chain(self) -> list[QWidget]:
+        return [self.devices, self.continue_button]
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("Select second factor device"))
         self.hint.setText(
@@ -237,6 +286,9 @@ class MessagePage(TranslatedWidget):
         layout.addLayout(row)
         self.retranslate()
 
+    def focus_chain(self) -> list[QWidget]:
+        return [self.start_over]
+
     def retranslate(self) -> None:
         self.start_over.setText(self.tr("Start over"))
 
@@ -257,6 +309,7 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
+        self.setPalette(login_palette())
         self.setStyleSheet(STYLE)
         self.api = api
         self.worker = worker
@@ -268,10 +321,21 @@ class LoginDialog(QDialog):
         # The last failure that was not the server's answer: the machine keeps only its text.
         self._failure: Exception | None = None
         self.login_result: LoginResult | None = None
+        #: Whether the page shown next gets the focus in its first empty field (at the start,
+        #: and when a call ends: the page was disabled meanwhile).
+        self._refocus = True
+        #: The user name whose "Use/store settings on server" the tick shows, and whether the
+        #: user has set the tick since (then it stays as set, whatever name is typed).
+        self._options_user = normalize_username(self.preferences.last_username)
+        self._tick_set_by_user = False
         self._build()
         self._connect_signals()
         self.credentials.username.setText(self.preferences.last_username)
-        self._restore_user_options()
+        self.credentials.use_server_settings.setChecked(
+            self.preferences.use_server_settings(self._options_user)
+        )
+        index = self.credentials.platform.findData(self.machine.state.platform.value)
+        self.credentials.platform.setCurrentIndex(max(0, index))
         self.retranslate()
         self.show_state(self.machine.state)
 
@@ -343,7 +407,22 @@ class LoginDialog(QDialog):
         layout.addWidget(header)
         layout.addWidget(self.progress)
         layout.addLayout(body, 1)
-        self.setMinimumSize(460, 430)
+        # Never smaller than what it shows needs (More Options and the on-screen keyboard open
+        # too), so nothing is squeezed or clipped; it opens at least DEFAULT_SIZE.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        margins = body.contentsMargins()
+        self.stack.setMinimumWidth(DEFAULT_SIZE.width() - margins.left() - margins.right())
+        self.resize(self.sizeHint().expandedTo(DEFAULT_SIZE))
+        chain = [
+            *self.credentials.focus_chain(),
+            *self.select_page.focus_chain(),
+            *self.message_page.focus_chain(),
+            *(w for page in dict.fromkeys(self.device_pages.values()) for w in page.focus_chain()),
+            self.other_device,
+            self.cancel_button,
+        ]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         self.timer = QTimer(self)
         self.timer.setInterval(250)
 
@@ -351,7 +430,11 @@ class LoginDialog(QDialog):
         self.machine.subscribe(self.show_state)
         self.credentials.login_button.clicked.connect(self._login)
         self.credentials.password.returnPressed.connect(self._login)
-        self.credentials.username.editingFinished.connect(self._restore_user_options)
+        self.credentials.username.editingFinished.connect(self._user_name_entered)
+        self.credentials.use_server_settings.clicked.connect(self._tick_set)
+        for toggle in (self.credentials.more_button, self.credentials.keyboard_button):
+            # Once the layout has taken in what was shown or hidden.
+            toggle.toggled.connect(lambda _on: QTimer.singleShot(0, self, self._fit_to_contents))
         self.credentials.language.currentIndexChanged.connect(self._language_chosen)
         self.select_page.continue_button.clicked.connect(self._select_device)
         self.message_page.start_over.clicked.connect(self._start_over)
@@ -364,35 +447,58 @@ class LoginDialog(QDialog):
     @Slot(object)
     def show_state(self, state: LoginState) -> None:
         phase = state.phase
+        shown = self.stack.currentWidget()
         if phase is Phase.CREDENTIALS:
             self.stack.setCurrentWidget(self.credentials)
             if state.username and not self.credentials.username.text():
                 self.credentials.username.setText(state.username)
-            self.credentials.password.setFocus()
         elif phase is Phase.SELECT_DEVICE:
-            combo = self.select_page.devices
-            combo.clear()
-            for device in state.devices:
-                combo.addItem(f"{device.label}", device.id)
-            if state.preferred_device_id is not None:
-                combo.setCurrentIndex(max(0, combo.findData(state.preferred_device_id)))
+            self._render_devices(state, keep_choice=shown is self.select_page)
             self.stack.setCurrentWidget(self.select_page)
-            combo.setFocus()
         elif phase is Phase.RESPOND and state.device is not None and state.challenge is not None:
             page = self.device_pages.get(state.device.kind)
             if page is not None:
                 if page.challenge is not state.challenge:
                     page.show_challenge(state.device, state.challenge)
                 self.stack.setCurrentWidget(page)
-                page.focus_input()
         elif phase in (Phase.EXPIRED, Phase.LOCKED, Phase.RESTRICTED):
             self._render_message(state)
         elif phase is Phase.DONE:
             self.stack.setCurrentWidget(self.message_page)
         self._render_notice(state)
         self.other_device.setVisible(state.can_switch_device)
+        if self._refocus or self.stack.currentWidget() is not shown:
+            self._refocus = False
+            self._focus_page()
         self._update_timer()
         self._tick_labels()
+
+    def _render_devices(self, state: LoginState, *, keep_choice: bool) -> None:
+        """The M2FS drop-down: each device by the name of its kind, in the user's language;
+        the device chosen so far stays chosen (a new language, a refused device), else the
+        preferred one."""
+        combo = self.select_page.devices
+        chosen = combo.currentData() if keep_choice else None
+        combo.clear()
+        for device in state.devices:
+            combo.addItem(device_choice_text(device, state.devices), device.id)
+        for wanted in (chosen, state.preferred_device_id):
+            if wanted is not None and combo.findData(wanted) >= 0:
+                combo.setCurrentIndex(combo.findData(wanted))
+                break
+
+    def _focus_page(self) -> None:
+        """The focus in the first empty field of the page shown (or its button)."""
+        page = self.stack.currentWidget()
+        if page is self.credentials:
+            self.credentials.focus_first_empty()
+        elif page is self.select_page:
+            self.select_page.devices.setFocus()
+        elif page is self.message_page:
+            start_over = self.message_page.start_over
+            (start_over if start_over.isVisibleTo(self) else self.cancel_button).setFocus()
+        elif isinstance(page, DevicePage):
+            page.focus_input()
 
     def _render_message(self, state: LoginState) -> None:
         page = self.message_page
@@ -417,7 +523,11 @@ class LoginDialog(QDialog):
             and notice.text == str(failure)
         ):
             return describe_failure(failure)
-        return describe(notice, state.challenge.type if state.challenge is not None else None)
+        return describe(
+            notice,
+            state.challenge.type if state.challenge is not None else None,
+            self.machine.notice_seconds_left(),
+        )
 
     def _render_notice(self, state: LoginState) -> None:
         notice = state.notice
@@ -436,8 +546,10 @@ class LoginDialog(QDialog):
 
     def _update_timer(self) -> None:
         state = self.machine.state
-        needed = state.countdown_until is not None or (
-            state.phase is Phase.RESPOND and state.challenge_deadline is not None
+        needed = (
+            state.countdown_until is not None
+            or (state.notice is not None and state.notice.wait_until is not None)
+            or (state.phase is Phase.RESPOND and state.challenge_deadline is not None)
         )
         if needed and not self.timer.isActive():
             self.timer.start()
@@ -451,6 +563,8 @@ class LoginDialog(QDialog):
 
     def _tick_labels(self) -> None:
         state = self.machine.state
+        if state.notice is not None and state.notice.wait_until is not None:
+            self._render_notice(state)  # "Please wait N seconds before ...", counted down
         left = self.machine.seconds_left()
         if state.phase is Phase.LOCKED and left is not None:
             self.message_page.countdown.setText(wait_text(left))
@@ -495,6 +609,7 @@ class LoginDialog(QDialog):
     def _task_finished(self) -> None:
         self.task = None
         self._set_busy(False)
+        self._refocus = True
         self.show_state(self.machine.state)
 
     @Slot(object)
@@ -515,6 +630,8 @@ class LoginDialog(QDialog):
         password = self.credentials.password.text()
         if not username or not password or self.busy:
             return
+        if self.machine.state.phase is not Phase.CREDENTIALS:
+            return  # a wait is counted down: no login until it ends
         platform = Platform(self.credentials.platform.currentData())
         self.preferences.last_username = username
         self.preferences.platform = platform
@@ -620,13 +737,21 @@ class LoginDialog(QDialog):
             self.machine.cancel()
 
     @Slot()
-    def _restore_user_options(self) -> None:
-        username = self.credentials.username.text()
-        self.credentials.use_server_settings.setChecked(
-            self.preferences.use_server_settings(username)
-        )
-        index = self.credentials.platform.findData(self.machine.state.platform.value)
-        self.credentials.platform.setCurrentIndex(max(0, index))
+    def _user_name_entered(self) -> None:
+        """A user name was completed (the field left, or Return): the tick shows that user's
+        "Use/store settings on server", unless the user has set the tick (it stays as set)."""
+        username = normalize_username(self.credentials.username.text())
+        if username == self._options_user:
+            return
+        self._options_user = username
+        if not self._tick_set_by_user:
+            self.credentials.use_server_settings.setChecked(
+                self.preferences.use_server_settings(username)
+            )
+
+    @Slot()
+    def _tick_set(self) -> None:
+        self._tick_set_by_user = True
 
     @Slot(int)
     def _language_chosen(self, _index: int) -> None:
@@ -657,15 +782,42 @@ class LoginDialog(QDialog):
         self.show_state(self.machine.state)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Return belongs to the field that has focus (each page submits on it); QDialog would
-        otherwise press some other button. Escape is Cancel: it never loses a running login."""
+        """Return belongs to the field that has focus (each page submits on it, the device
+        drop-down continues); QDialog would otherwise press some other button. Escape is Cancel:
+        it never loses a running login."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()
+            if self.select_page.devices.hasFocus() and not self.busy:
+                self._select_device()
         elif event.key() == Qt.Key.Key_Escape:
             event.accept()
             self._cancel()
         else:
             super().keyPressEvent(event)
+
+    @Slot()
+    def _fit_to_contents(self) -> None:
+        """More Options or the keyboard shown or hidden: the height what is shown asks for (at
+        least the default, at most the screen's), never less than it needs."""
+        height = self.sizeHint().expandedTo(DEFAULT_SIZE).height()
+        screen = self.screen()
+        if screen is not None:
+            title_bar = self.frameGeometry().height() - self.height()
+            height = min(height, screen.availableGeometry().height() - title_bar)
+        self.resize(self.width(), max(height, self.minimumSize().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Grown (More Options, the on-screen keyboard): moved back onto its screen if it now
+        reaches past its edge."""
+        super().resizeEvent(event)
+        screen = self.screen()
+        if not self.isVisible() or screen is None:
+            return
+        area, frame = screen.availableGeometry(), self.frameGeometry()
+        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(QPoint(x, y))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.task is not None:

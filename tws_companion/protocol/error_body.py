@@ -1,5 +1,6 @@
-"""The error answer of the API, ``{"error": {"code", "message", retry_after?, attempts_left?}}``:
-built by the server with :func:`error_body` and read by the client with :func:`parse_error_body`.
+"""The error answer of the API, ``{"error": {"code", "message", retry_after?, attempts_left?,
+attempts_before_lock?}}``: built by the server with :func:`error_body` and read by the client with
+:func:`parse_error_body`.
 
 ``code`` is kept as text when parsing, so a code added by a newer server still reads (the client
 falls back to a plain error for it); the message is made one line.
@@ -25,8 +26,12 @@ class ErrorDetail(BaseModel):
     message: str = ""
     #: Seconds to wait (throttling, lockout, resend).
     retry_after: Count | None = None
-    #: Tries left on the current challenge (a wrong response).
+    #: Tries left on the current challenge (a wrong response); for a wrong password, the
+    #: failed logins the user name may still have before it must wait.
     attempts_left: Count | None = None
+    #: For a wrong password: the failed logins the user name may still have before the account
+    #: locks (0: it is locked now).
+    attempts_before_lock: Count | None = None
 
     @field_validator("message")
     @classmethod
@@ -48,10 +53,15 @@ def error_body(
     *,
     retry_after: int | None = None,
     attempts_left: int | None = None,
+    attempts_before_lock: int | None = None,
 ) -> dict[str, Any]:
     """The JSON error answer, without the numbers that do not apply."""
     detail = ErrorDetail(
-        code=code.value, message=message, retry_after=retry_after, attempts_left=attempts_left
+        code=code.value,
+        message=message,
+        retry_after=retry_after,
+        attempts_left=attempts_left,
+        attempts_before_lock=attempts_before_lock,
     )
     return ErrorBody(error=detail).model_dump(mode="json", exclude_none=True)
 

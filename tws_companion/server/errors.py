@@ -27,6 +27,7 @@ class ApiError(Exception):
         *,
         retry_after: int | None = None,
         attempts_left: int | None = None,
+        attempts_before_lock: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -34,6 +35,7 @@ class ApiError(Exception):
         self.message = message
         self.retry_after = retry_after
         self.attempts_left = attempts_left
+        self.attempts_before_lock = attempts_before_lock
         #: Headers the answer carries besides ``Retry-After`` (a refused settings save names the
         #: current copy's ``ETag``).
         self.headers = headers or {}
@@ -44,7 +46,11 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return error_body(
-            self.code, self.message, retry_after=self.retry_after, attempts_left=self.attempts_left
+            self.code,
+            self.message,
+            retry_after=self.retry_after,
+            attempts_left=self.attempts_left,
+            attempts_before_lock=self.attempts_before_lock,
         )
 
 

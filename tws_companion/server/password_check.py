@@ -35,7 +35,7 @@ from tws_companion.server.context import ServerContext
 from tws_companion.server.db import LoginFailure, SourceFailure
 from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.sls import lockout
-from tws_companion.sls.durations import wait_seconds
+from tws_companion.sls.durations import plural, wait_seconds
 
 T = TypeVar("T", LoginFailure, SourceFailure)
 
@@ -162,8 +162,39 @@ def _decide(
         _refuse_if_waiting(ctx, user_row, source_row, at)
         if not correct or account.user_id is None:
             _count_failure(ctx, user_row, source_row, at)
-            raise CommittedApiError(ErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
+            raise _wrong_password(ctx, user_row, at)
         return account.user_id
+
+
+def _wrong_password(ctx: ServerContext, user: LoginFailure, at: datetime) -> CommittedApiError:
+    """The refusal of a wrong password (or an unknown user name) just counted in ``user``: the
+    failed logins the user name may still have before it must wait (``attempts_left``) and before
+    the account locks (``attempts_before_lock``), and the wait that starts now, if one does.
+    Counted per user name, known or not, so an unknown name gets exactly these answers too."""
+    policy = ctx.policy
+    state = _failure_state(user)
+    before_wait = max(0, policy.throttle_after_failures - state.consecutive)
+    before_lock = max(0, policy.lockout_failures - state.consecutive)
+    verdict = lockout.check_login_allowed(state, at, policy)
+    if verdict.locked:
+        then = lockout.locked_message(verdict.retry_after)
+    elif not verdict.allowed:
+        then = (
+            f"{lockout.throttle_message(verdict.retry_after)} "
+            f"{plural(before_lock, 'attempt')} left before the account is locked."
+        )
+    else:
+        then = (
+            f"{plural(before_wait, 'attempt')} left before a wait, "
+            f"{before_lock} before the account is locked."
+        )
+    return CommittedApiError(
+        ErrorCode.INVALID_CREDENTIALS,
+        f"{INVALID_CREDENTIALS} {then}",
+        retry_after=None if verdict.allowed else wait_seconds(verdict.retry_after),
+        attempts_left=before_wait,
+        attempts_before_lock=before_lock,
+    )
 
 
 async def check_password(

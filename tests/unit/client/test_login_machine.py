@@ -283,3 +283,58 @@ def test_a_new_code_can_be_requested_only_for_a_code_sent_by_sms_or_voice(
     assert machine.device_chosen(chosen(SMS, OOB)).can_request_code
     assert machine.code_resent(chosen(SMS, VOICE)).can_request_code
     assert not machine.failed(api_error(ErrorCode.CHALLENGE_FAILED)).can_request_code
+
+
+# --- warnings before a lockout, and a new code asked for too early (issue 9) ------------------
+
+
+def test_a_wrong_password_keeps_step_one_with_the_attempts_left(machine: LoginMachine) -> None:
+    body = {
+        "error": {
+            "code": "invalid_credentials",
+            "message": "The user name or password is not correct.",
+            "attempts_left": 2,
+            "attempts_before_lock": 9,
+        }
+    }
+    state = machine.failed(errors.ApiError.from_body(401, body))
+    assert state.phase is Phase.CREDENTIALS
+    assert state.notice is not None
+    assert (state.notice.attempts_left, state.notice.attempts_before_lock) == (2, 9)
+    assert machine.seconds_left() is None
+
+
+def test_a_wrong_password_that_starts_a_wait_counts_it_down_at_once(
+    machine: LoginMachine, clock: FakeClock
+) -> None:
+    error = api_error(
+        ErrorCode.INVALID_CREDENTIALS, retry_after=60, attempts_left=0, attempts_before_lock=7
+    )
+    state = machine.failed(error)
+    assert state.phase is Phase.LOCKED
+    assert state.notice is not None
+    assert state.notice.code is ErrorCode.INVALID_CREDENTIALS
+    assert state.notice.attempts_before_lock == 7
+    assert machine.seconds_left() == 60
+    clock.now += 60
+    assert machine.tick().phase is Phase.CREDENTIALS
+
+
+def test_a_new_code_asked_for_too_early_counts_down_the_seconds_left(
+    machine: LoginMachine, clock: FakeClock
+) -> None:
+    machine.started(single(SMS, OOB))
+    state = machine.failed(api_error(ErrorCode.RESEND_TOO_SOON, retry_after=12))
+    assert state.phase is Phase.RESPOND
+    assert state.notice is not None
+    assert state.notice.code is ErrorCode.RESEND_TOO_SOON
+    assert machine.notice_seconds_left() == 12
+    assert machine.seconds_left() is None  # not a voice call's countdown
+    clock.now += 11.5
+    assert machine.tick().notice is not None
+    assert machine.notice_seconds_left() == 1
+    clock.now += 0.5
+    state = machine.tick()
+    assert state.notice is None  # the wait is over: the user may ask again
+    assert state.phase is Phase.RESPOND
+    assert machine.notice_seconds_left() is None
