@@ -5,7 +5,7 @@
     <name>Application</name>
     <message>
         <source>Settings Recovered</source>
-        <extracomment>The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first).</extracomment>
+        <extracomment>One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does. The server settings of the login being opened or shown (the option on). The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first).</extracomment>
         <translation>设置已恢复</translation>
     </message>
     <message>
@@ -85,15 +85,8 @@
     <name>CodeCardPage</name>
     <message>
         <source>Index {index}</source>
+        <extracomment>The field the focus was just moved on to, until something is typed or it is left.</extracomment>
         <translation>索引号 {index}</translation>
-    </message>
-    <message>
-        <source>Online Security Code Card</source>
-        <translation>在线安全代码卡</translation>
-    </message>
-    <message>
-        <source>Security Code Card</source>
-        <translation>安全代码卡</translation>
     </message>
     <message>
         <source>Find the index numbers on your card and enter the {length}-character value next to each, without spaces.</source>
@@ -141,10 +134,326 @@
     </message>
 </context>
 <context>
+    <name>ComparisonTree</name>
+    <message>
+        <source>Difference</source>
+        <extracomment>At most this many rows of one watchlist (of each side), or panels of one workspace, are listed; the rest are counted. At most this many watchlist rows are listed in all (a large layout&apos;s rows are counted). A machine name from the server is cut to this many characters (the server&apos;s own limit). A note&apos;s text is cut to this many characters in the comparison. The size of the dialog with the comparison open (shrunk to the screen). How much taller the dialog grows to show that there are no differences. What a side without the item shows.</extracomment>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>此电脑</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Differences between this computer and the server</source>
+        <translation>此电脑与服务器之间的差异</translation>
+    </message>
+    <message>
+        <source>No differences: both copies hold the same settings.</source>
+        <translation>没有差异:两份副本的设置相同。</translation>
+    </message>
+    <message>
+        <source>Workspaces</source>
+        <translation>工作区</translation>
+    </message>
+    <message>
+        <source>Watchlist rows</source>
+        <translation>观察列表行</translation>
+    </message>
+    <message>
+        <source>Color groups</source>
+        <translation>颜色组</translation>
+    </message>
+    <message>
+        <source>Global Configuration</source>
+        <translation>全局配置</translation>
+    </message>
+    <message>
+        <source>Settings written by a newer version</source>
+        <translation>较新版本写入的设置</translation>
+    </message>
+    <message>
+        <source>only here</source>
+        <translation>仅此处有</translation>
+    </message>
+    <message>
+        <source>differ</source>
+        <translation>不同</translation>
+    </message>
+    <message>
+        <source>… and {count} more</source>
+        <translation>… 及另外 {count} 个</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(无名称)</translation>
+    </message>
+    <message>
+        <source>1 panel</source>
+        <translation>1 个面板</translation>
+    </message>
+    <message>
+        <source>{count} panels</source>
+        <translation>{count} 个面板</translation>
+    </message>
+    <message>
+        <source>{title} ({kind})</source>
+        <translation>{title} ({kind})</translation>
+    </message>
+    <message>
+        <source>moved</source>
+        <translation>已移动</translation>
+    </message>
+    <message>
+        <source>settings written by a newer version</source>
+        <translation>较新版本写入的设置</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{panel}: {what}</source>
+        <translation>{panel}:{what}</translation>
+    </message>
+    <message>
+        <source>{workspace} › {watchlist}</source>
+        <translation>{workspace} › {watchlist}</translation>
+    </message>
+    <message>
+        <source>The same rows in another order</source>
+        <translation>行相同,但顺序不同</translation>
+    </message>
+    <message>
+        <source>1 row</source>
+        <translation>1 行</translation>
+    </message>
+    <message>
+        <source>{count} rows</source>
+        <translation>{count} 行</translation>
+    </message>
+    <message>
+        <source>(no symbol)</source>
+        <translation>(无代码)</translation>
+    </message>
+    <message>
+        <source>{symbol} ({exchange})</source>
+        <translation>{symbol} ({exchange})</translation>
+    </message>
+    <message>
+        <source>Tab position</source>
+        <translation>标签位置</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Workspace shown</source>
+        <translation>当前显示的工作区</translation>
+    </message>
+    <message>
+        <source>Auto log-off time</source>
+        <translation>自动退出登录时间</translation>
+    </message>
+    <message>
+        <source>Warn before log-off</source>
+        <translation>退出登录前提醒</translation>
+    </message>
+    <message>
+        <source>Lock when idle</source>
+        <translation>闲置锁定</translation>
+    </message>
+    <message>
+        <source>Auto-save settings</source>
+        <translation>自动保存设置</translation>
+    </message>
+    <message>
+        <source>Save settings on exit</source>
+        <translation>退出时保存设置</translation>
+    </message>
+    <message>
+        <source>Use/store settings on server</source>
+        <translation>使用/在服务器上存储设置</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>字体大小</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Color</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Place in the workspace</source>
+        <translation>在工作区中的位置</translation>
+    </message>
+    <message>
+        <source>Docked at</source>
+        <translation>停靠位置</translation>
+    </message>
+    <message>
+        <source>Color group</source>
+        <translation>颜色组</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>行动</translation>
+    </message>
+    <message>
+        <source>Order type</source>
+        <translation>订单类型</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Time in force</source>
+        <translation>生效时间</translation>
+    </message>
+    <message>
+        <source>Outside regular trading hours</source>
+        <translation>常规交易时间以外</translation>
+    </message>
+    <message>
+        <source>Bar size</source>
+        <translation>柱尺寸</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Show zero positions</source>
+        <translation>显示零持仓</translation>
+    </message>
+    <message>
+        <source>News sources</source>
+        <translation>新闻源</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>关键字</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Mosaic</source>
+        <translation>综合交易界面</translation>
+    </message>
+    <message>
+        <source>Classic</source>
+        <translation>经典交易界面</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(空)</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(无)</translation>
+    </message>
+    <message>
+        <source>{minutes} min before</source>
+        <translation>提前{minutes}分钟</translation>
+    </message>
+    <message>
+        <source>after {minutes} min</source>
+        <translation>{minutes}分钟后</translation>
+    </message>
+    <message>
+        <source>every {minutes} min</source>
+        <translation>每{minutes}分钟</translation>
+    </message>
+    <message>
+        <source>{size} pt</source>
+        <translation>{size} 磅</translation>
+    </message>
+    <message>
+        <source>position {number}</source>
+        <translation>第 {number} 个</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>左侧</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>右侧</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>顶部</translation>
+    </message>
+    <message>
+        <source>Bottom</source>
+        <translation>底部</translation>
+    </message>
+    <message>
+        <source>Floating window</source>
+        <translation>浮动窗口</translation>
+    </message>
+</context>
+<context>
     <name>CredentialsPage</name>
     <message>
         <source>User Name</source>
-        <extracomment>Whether the settings key was fetched and cached in the keyring (full-scope logins).</extracomment>
+        <extracomment>The width the window opens with (it grows when what it shows needs more). Whether the settings key was fetched and cached in the keyring (full-scope logins).</extracomment>
         <translation>用户名</translation>
     </message>
     <message>
@@ -189,6 +498,49 @@
     </message>
 </context>
 <context>
+    <name>DeviceKinds</name>
+    <message>
+        <source>Digital Security Card+</source>
+        <translation>数码安全卡+</translation>
+    </message>
+    <message>
+        <source>IB Key</source>
+        <translation>IB Key(移动IBKR)</translation>
+    </message>
+    <message>
+        <source>Security Code Card</source>
+        <translation>安全代码卡</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>Temporary passcode</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>Online Security Code Card</source>
+        <translation>在线安全代码卡</translation>
+    </message>
+    <message>
+        <source>Digital Security Card</source>
+        <translation>数码安全卡</translation>
+    </message>
+    <message>
+        <source>Gold Card</source>
+        <translation>金卡</translation>
+    </message>
+    <message>
+        <source>Platinum Card</source>
+        <translation>铂金卡</translation>
+    </message>
+    <message>
+        <source>{kind}: {label}</source>
+        <translation>{kind}:{label}</translation>
+    </message>
+</context>
+<context>
     <name>DevicePage</name>
     <message>
         <source>Time left to respond: {time}</source>
@@ -201,10 +553,6 @@
 </context>
 <context>
     <name>DscPlusPage</name>
-    <message>
-        <source>Digital Security Card+</source>
-        <translation>数码安全卡+</translation>
-    </message>
     <message>
         <source>&lt;ol&gt;&lt;li&gt;Press and hold the &lt;b&gt;press&lt;/b&gt; button until &lt;b&gt;PIN&amp;gt;&lt;/b&gt; appears, enter your {pin}-digit PIN and press &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;When &lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt; appears, enter the {challenge}-digit challenge code shown here and press &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;Enter the {response} digits of the response code below and click &lt;b&gt;Log In&lt;/b&gt;. If the time runs out, start over from step 1.&lt;/li&gt;&lt;/ol&gt;</source>
         <translation>&lt;ol&gt;&lt;li&gt;按住&lt;b&gt;press&lt;/b&gt;按钮直至出现&lt;b&gt;PIN&amp;gt;&lt;/b&gt;,输入您的{pin}位数PIN码,然后按&lt;b&gt;OK&lt;/b&gt;按钮。&lt;/li&gt;&lt;li&gt;出现&lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt;时,输入此处显示的{challenge}位数挑战码,然后按&lt;b&gt;OK&lt;/b&gt;按钮。&lt;/li&gt;&lt;li&gt;在下方输入{response}位数响应码,然后点击&lt;b&gt;登录&lt;/b&gt;。如果时间太长响应码过期,从第1步重新开始。&lt;/li&gt;&lt;/ol&gt;</translation>
@@ -301,10 +649,6 @@
 <context>
     <name>IbKeyPage</name>
     <message>
-        <source>IB Key</source>
-        <translation>IB Key</translation>
-    </message>
-    <message>
         <source>Open IBKR Mobile on your phone and select &lt;b&gt;Authenticate&lt;/b&gt;.&lt;ul&gt;&lt;li&gt;&lt;b&gt;Android:&lt;/b&gt; enter your PIN and the challenge code, then tap &lt;b&gt;Generate Passcode&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;&lt;b&gt;iOS:&lt;/b&gt; enter the challenge code, tap &lt;b&gt;Generate Passcode&lt;/b&gt; and use Touch ID or Face ID.&lt;/li&gt;&lt;/ul&gt;Enter the response string below and click &lt;b&gt;Log In&lt;/b&gt;.</source>
         <translation>在手机上打开移动IBKR,选择&lt;b&gt;验证&lt;/b&gt;。&lt;ul&gt;&lt;li&gt;&lt;b&gt;安卓:&lt;/b&gt;输入您的PIN码和挑战码,然后点击&lt;b&gt;生成通关码&lt;/b&gt;。&lt;/li&gt;&lt;li&gt;&lt;b&gt;iOS:&lt;/b&gt;输入挑战码,点击&lt;b&gt;生成通关码&lt;/b&gt;,然后使用Touch ID或Face ID。&lt;/li&gt;&lt;/ul&gt;在下方输入响应码,然后点击&lt;b&gt;登录&lt;/b&gt;。</translation>
     </message>
@@ -326,6 +670,18 @@
     <message>
         <source>IBKR Mobile · Authenticate</source>
         <translation>移动IBKR · 验证</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>用户(&amp;U):</translation>
+    </message>
+    <message>
+        <source>Android</source>
+        <translation>安卓</translation>
+    </message>
+    <message>
+        <source>iOS</source>
+        <translation>iOS</translation>
     </message>
 </context>
 <context>
@@ -445,10 +801,6 @@
 <context>
     <name>LegacyOcraPage</name>
     <message>
-        <source>Security device</source>
-        <translation>安全设备</translation>
-    </message>
-    <message>
         <source>Enter the challenge code into your device and type its response below.</source>
         <translation>将挑战码输入您的设备,然后在下方输入其响应码。</translation>
     </message>
@@ -457,6 +809,7 @@
     <name>LoginDialog</name>
     <message>
         <source>Start over</source>
+        <extracomment>Whether the page shown next gets the focus in its first empty field (at the start, and when a call ends: the page was disabled meanwhile). The user name whose &quot;Use/store settings on server&quot; the tick shows, and whether the user has set the tick since (then it stays as set, whatever name is typed).</extracomment>
         <translation>重新开始</translation>
     </message>
     <message>
@@ -502,16 +855,24 @@
 <context>
     <name>Messages</name>
     <message>
-        <source>Please wait 1 minute &amp; {seconds} seconds</source>
-        <translation>请等待1分{seconds}秒</translation>
+        <source>%n hour(s)</source>
+        <translation>%n小时</translation>
     </message>
     <message>
-        <source>Please wait {minutes} minutes &amp; {seconds} seconds</source>
-        <translation>请等待{minutes}分{seconds}秒</translation>
+        <source>%n minute(s)</source>
+        <translation>%n分钟</translation>
     </message>
     <message>
-        <source>Please wait {seconds} seconds</source>
-        <translation>请等待{seconds}秒</translation>
+        <source>%n second(s)</source>
+        <translation>%n秒</translation>
+    </message>
+    <message>
+        <source>{first} and {second}</source>
+        <translation>{first}{second}</translation>
+    </message>
+    <message>
+        <source>Please wait {time}</source>
+        <translation>请等待{time}</translation>
     </message>
     <message>
         <source>The server&apos;s certificate could not be verified, so the connection is not trusted. Nothing was sent.</source>
@@ -546,6 +907,10 @@
         <translation>安全代码已过期。请再请求一个新的安全代码。</translation>
     </message>
     <message>
+        <source>Please wait %n second(s) before requesting a new code.</source>
+        <translation>请等待%n秒后再请求新的代码。</translation>
+    </message>
+    <message>
         <source>The response is not correct. 1 attempt left.</source>
         <translation>响应码不正确。还剩1次机会。</translation>
     </message>
@@ -556,6 +921,18 @@
     <message>
         <source>The user name or password is not correct.</source>
         <translation>用户名或密码不正确。</translation>
+    </message>
+    <message>
+        <source>The account is now locked: contact Client Services to unlock it sooner.</source>
+        <translation>账户现已被锁定。如需尽早解锁,请联系客户服务。</translation>
+    </message>
+    <message>
+        <source>%n attempt(s) left before a wait.</source>
+        <translation>再失败%n次后需要等待。</translation>
+    </message>
+    <message>
+        <source>%n attempt(s) left before the account locks.</source>
+        <translation>再失败%n次后账户将被锁定。</translation>
     </message>
     <message>
         <source>Too many failed login attempts.</source>
@@ -705,7 +1082,16 @@
     <name>OnScreenKeyboard</name>
     <message>
         <source>Shift</source>
+        <extracomment>The first column of Backspace, Enter and Shift (right of the digits and the first letters), and how many columns each spans.</extracomment>
         <translation>Shift</translation>
+    </message>
+    <message>
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>回车</translation>
     </message>
 </context>
 <context>
@@ -964,24 +1350,85 @@
 <context>
     <name>PhoneWindow</name>
     <message>
-        <source>Incoming call to {phone}</source>
+        <source>1 minute</source>
         <extracomment>Players tried in order; each takes the WAV file as its only argument. Fallback polling, for a folder that does not exist yet or a file system without notifications.</extracomment>
+        <translation>1分钟</translation>
+    </message>
+    <message>
+        <source>{count} minutes</source>
+        <translation>{count}分钟</translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation>1秒</translation>
+    </message>
+    <message>
+        <source>{count} seconds</source>
+        <translation>{count}秒</translation>
+    </message>
+    <message>
+        <source>{minutes} and {seconds}</source>
+        <translation>{minutes}{seconds}</translation>
+    </message>
+    <message>
+        <source>Your security code is {code}. Do not share it with anyone.</source>
+        <translation>您的安全代码是{code}。请勿与任何人分享。</translation>
+    </message>
+    <message>
+        <source>Your security code is {code}. It is valid for {time}. Do not share it with anyone.</source>
+        <translation>您的安全代码是{code}。有效时间为{time}。请勿与任何人分享。</translation>
+    </message>
+    <message>
+        <source>Hello.</source>
+        <translation>您好。</translation>
+    </message>
+    <message>
+        <source>Your security code is: {digits}.</source>
+        <translation>您的安全代码是:{digits}。</translation>
+    </message>
+    <message>
+        <source>Again, your security code is: {digits}.</source>
+        <translation>再说一遍,您的安全代码是:{digits}。</translation>
+    </message>
+    <message>
+        <source>Goodbye.</source>
+        <translation>再见。</translation>
+    </message>
+    <message>
+        <source>Incoming call to {phone}</source>
         <translation>来电:{phone}</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
+        <source>The call is read in English.</source>
+        <translation>来电语音为英语。</translation>
+    </message>
+    <message>
+        <source>Playing the call…</source>
+        <translation>正在播放来电…</translation>
+    </message>
+    <message>
+        <source>This call has no recording; transcript:</source>
+        <translation>此来电没有录音;文字记录:</translation>
+    </message>
+    <message>
         <source>No audio player on this system; transcript:</source>
         <translation>此系统没有音频播放器;文字记录:</translation>
     </message>
     <message>
-        <source>The call could not be played; transcript:</source>
-        <translation>无法播放回呼;文字记录:</translation>
+        <source>The call could not be played (no sound device, or the audio player failed); transcript:</source>
+        <translation>无法播放来电(没有声音设备,或音频播放器出错);文字记录:</translation>
     </message>
     <message>
         <source>Phone</source>
+        <extracomment>The player of the call playing, and that call&apos;s card.</extracomment>
         <translation>手机</translation>
     </message>
     <message>
@@ -1028,12 +1475,44 @@
     <name>RecoveryDialog</name>
     <message>
         <source>Backup of {when} ({size})</source>
-        <extracomment>A line that says something (&quot;Reading the backups…&quot;, &quot;No backups yet&quot;), not a choice. Backups read for their preview: path -&gt; what it holds, or why it cannot be read. The file chosen with Custom..., once opened. What &quot;Open without reporting problem&quot; opens, and where it comes from. Work the dialog waits for (the list and buttons are disabled meanwhile). Work in the background (the list of backups, previews), cancelled on closing.</extracomment>
+        <extracomment>A version kept on the server (&quot;Use/store settings on server&quot;). A line that says something (&quot;Reading the backups…&quot;, &quot;No backups yet&quot;), not a choice. The settings on the server (&quot;Use/store settings on server&quot; on), their versions (None: being read), why they cannot be read, and the versions read for their preview. A server version being restored. Backups read for their preview: path -&gt; what it holds, or why it cannot be read. The file chosen with Custom..., once opened. What &quot;Open without reporting problem&quot; opens, and where it comes from. Work the dialog waits for (the list and buttons are disabled meanwhile). Work in the background (the list of backups, previews), cancelled on closing.</extracomment>
         <translation>{when}的备份 ({size})</translation>
+    </message>
+    <message>
+        <source>Server version {number} (current)</source>
+        <translation>服务器版本 {number}(当前)</translation>
+    </message>
+    <message>
+        <source>Server version {number}</source>
+        <translation>服务器版本 {number}</translation>
+    </message>
+    <message>
+        <source>{when} · {machine} · {size}</source>
+        <translation>{when} · {machine} · {size}</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(无名称)</translation>
+    </message>
+    <message>
+        <source>Server version {number} (current): {when}, {machine} ({size})</source>
+        <translation>服务器版本 {number}(当前):{when},{machine}({size})</translation>
+    </message>
+    <message>
+        <source>Server version {number}: {when}, {machine} ({size})</source>
+        <translation>服务器版本 {number}:{when},{machine}({size})</translation>
     </message>
     <message>
         <source>Click OK to choose a settings file: on this computer, a USB stick or a network drive. Files saved with Save Settings As open for you alone; files saved with Save Decrypted Settings As open for any user.</source>
         <translation>点击“确定”选择设置文件:可位于此电脑、U盘或网络驱动器上。用“另存设置为”保存的文件只有您本人能打开;用“另存解密设置为”保存的文件任何用户都能打开。</translation>
+    </message>
+    <message>
+        <source>This version cannot be read: {reason}</source>
+        <translation>无法读取此版本:{reason}</translation>
+    </message>
+    <message>
+        <source>Downloading this version from the server…</source>
+        <translation>正在从服务器下载此版本…</translation>
     </message>
     <message>
         <source>This backup cannot be read: {reason}</source>
@@ -1072,8 +1551,24 @@
         <translation>您当前的布局未作更改。</translation>
     </message>
     <message>
+        <source>The workstation will restart, applying these layout settings, and they become the current copy on the server (this computer&apos;s settings are kept as a backup). To take only some of them, choose Import parts.</source>
+        <translation>工作站将重新启动并应用这些布局设置,它们也将成为服务器上的当前副本(此电脑的设置会保留为备份)。如只需其中部分设置,请选择“导入部分”。</translation>
+    </message>
+    <message>
         <source>The default layout</source>
         <translation>默认布局</translation>
+    </message>
+    <message>
+        <source>Restoring version {number} from the server…</source>
+        <translation>正在从服务器恢复版本 {number}…</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>出现了问题。</translation>
+    </message>
+    <message>
+        <source>Version {number} could not be restored from the server.</source>
+        <translation>无法从服务器恢复版本 {number}。</translation>
     </message>
     <message>
         <source>The parts could not be imported.</source>
@@ -1098,6 +1593,22 @@
     <message>
         <source>The backups cannot be read</source>
         <translation>无法读取备份</translation>
+    </message>
+    <message>
+        <source>Reading the versions on the server…</source>
+        <translation>正在读取服务器上的版本…</translation>
+    </message>
+    <message>
+        <source>No settings on the server yet</source>
+        <translation>服务器上暂无设置</translation>
+    </message>
+    <message>
+        <source>The versions on the server cannot be read</source>
+        <translation>无法读取服务器上的版本</translation>
+    </message>
+    <message>
+        <source>Choose the settings to open: a file, a backup kept on this computer, a version kept on the server, or the default layout. The workstation restarts with them.</source>
+        <translation>选择要打开的设置:文件、此电脑上保留的备份、服务器上保留的版本或默认布局。工作站将使用所选设置重新启动。</translation>
     </message>
     <message>
         <source>Choose the settings to open: a file, a backup kept on this computer, or the default layout. The workstation restarts with them.</source>
@@ -1251,6 +1762,204 @@ Save the settings unencrypted?</source>
     </message>
 </context>
 <context>
+    <name>ServerMessages</name>
+    <message>
+        <source>The connection to the server was lost during the transfer. Try again.</source>
+        <translation>传输过程中与服务器的连接中断。请重试。</translation>
+    </message>
+    <message>
+        <source>The settings are too large to store on the server ({size}; the server keeps at most {limit}). Remove some workspaces or notes, then try again.</source>
+        <translation>设置太大,无法存储到服务器({size};服务器最多保存 {limit})。请删除部分工作区或笔记后重试。</translation>
+    </message>
+    <message>
+        <source>The settings are too large to store on the server.</source>
+        <translation>设置太大,无法存储到服务器。</translation>
+    </message>
+    <message>
+        <source>Your session has ended. Log out, then log in again to use the settings on the server.</source>
+        <translation>您的会话已结束。请注销后重新登录,以使用服务器上的设置。</translation>
+    </message>
+    <message>
+        <source>This login does not allow settings on the server.</source>
+        <translation>本次登录不允许使用服务器上的设置。</translation>
+    </message>
+    <message>
+        <source>The server refused the request: {message}</source>
+        <translation>服务器拒绝了请求:{message}</translation>
+    </message>
+    <message>
+        <source>The copy on the server has been changed or damaged since it was saved, so it was not used.</source>
+        <translation>服务器上的副本在保存后已被更改或损坏,因此未被使用。</translation>
+    </message>
+    <message>
+        <source>The copy on the server holds another user&apos;s settings, so it was not used.</source>
+        <translation>服务器上的副本是其他用户的设置,因此未被使用。</translation>
+    </message>
+    <message>
+        <source>Your settings key is not on this computer, so the copy on the server cannot be opened. Log out, then log in again with your security device.</source>
+        <translation>此电脑上没有您的设置密钥,因此无法打开服务器上的副本。请注销,然后使用您的安全设备重新登录。</translation>
+    </message>
+    <message>
+        <source>The copy on the server cannot be opened.</source>
+        <translation>无法打开服务器上的副本。</translation>
+    </message>
+    <message>
+        <source>Something went wrong ({kind}).</source>
+        <translation>出现了问题({kind})。</translation>
+    </message>
+    <message>
+        <source>{action} {done} of {total}</source>
+        <translation>{action} {done} / {total}</translation>
+    </message>
+</context>
+<context>
+    <name>ServerSettingsController</name>
+    <message>
+        <source>The settings saved on the server at {time} by {machine} are in use (version {number}). This computer&apos;s settings were kept as a backup.</source>
+        <extracomment>A progress dialog shows only when the work takes longer than this (no flash for quick ones). How long a status bar message stays. A call of the client, run on the worker: ``call(settings, progress)``. Stored on the server as this version. The user took the server&apos;s copy: it is now the local settings; the window shows it. It failed (the user was told). A conflict the user left for later (Cancel): nothing changed. A progress dialog shows after this long (default: :data:`PROGRESS_DELAY_MS`). Called before the server&apos;s copy replaces the local settings, with the function that does it: the window flushes its local saves first (and makes none until it shows it). Called when that replacement has ended, done or failed. What the user sees or answers now (tests drive them).</extracomment>
+        <translation>正在使用 {machine} 于 {time} 保存到服务器的设置(版本 {number})。此电脑的设置已保留为备份。</translation>
+    </message>
+    <message>
+        <source>Settings saved to the server (version {number}).</source>
+        <translation>设置已保存到服务器(版本 {number})。</translation>
+    </message>
+    <message>
+        <source>The settings were not saved to the server: another computer saved settings there first. Use File &gt; Layout Settings &gt; Save Settings to choose which to keep.</source>
+        <translation>设置未保存到服务器:另一台电脑已先在服务器上保存了设置。请使用“文件 &gt; 布局设置 &gt; 保存设置”选择要保留哪一份。</translation>
+    </message>
+    <message>
+        <source>Saving settings to the server failed; your settings are saved on this computer. {reason}</source>
+        <translation>保存设置到服务器失败;您的设置已保存在此电脑上。{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsConflictDialog</name>
+    <message>
+        <source>today at {time}</source>
+        <translation>于今天{time}</translation>
+    </message>
+    <message>
+        <source>yesterday at {time}</source>
+        <translation>于昨天{time}</translation>
+    </message>
+    <message>
+        <source>on {date} at {time}</source>
+        <translation>于{date} {time}</translation>
+    </message>
+    <message>
+        <source>No differences: both copies hold the same settings.</source>
+        <translation>没有差异:两份副本的设置相同。</translation>
+    </message>
+    <message>
+        <source>1 workspace</source>
+        <translation>1 个工作区</translation>
+    </message>
+    <message>
+        <source>{count} workspaces</source>
+        <translation>{count} 个工作区</translation>
+    </message>
+    <message>
+        <source>1 panel</source>
+        <translation>1 个面板</translation>
+    </message>
+    <message>
+        <source>{count} panels</source>
+        <translation>{count} 个面板</translation>
+    </message>
+    <message>
+        <source>1 watchlist row</source>
+        <translation>1 个观察列表行</translation>
+    </message>
+    <message>
+        <source>{count} watchlist rows</source>
+        <translation>{count} 个观察列表行</translation>
+    </message>
+    <message>
+        <source>1 setting</source>
+        <translation>1 项设置</translation>
+    </message>
+    <message>
+        <source>{count} settings</source>
+        <translation>{count} 项设置</translation>
+    </message>
+    <message>
+        <source>1 color group</source>
+        <translation>1 个颜色组</translation>
+    </message>
+    <message>
+        <source>{count} color groups</source>
+        <translation>{count} 个颜色组</translation>
+    </message>
+    <message>
+        <source>Only settings written by a newer version differ.</source>
+        <translation>只有较新版本写入的设置不同。</translation>
+    </message>
+    <message>
+        <source>{item} differs.</source>
+        <translation>{item}不同。</translation>
+    </message>
+    <message>
+        <source>{items} differ.</source>
+        <translation>{items}不同。</translation>
+    </message>
+    <message>
+        <source>{items}, {item}</source>
+        <translation>{items}、{item}</translation>
+    </message>
+    <message>
+        <source>{items} and {item}</source>
+        <translation>{items}和{item}</translation>
+    </message>
+    <message>
+        <source>Hide &amp;Comparison</source>
+        <translation>隐藏比较(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Compare...</source>
+        <translation>比较(&amp;C)...</translation>
+    </message>
+    <message>
+        <source>Settings on the Server</source>
+        <translation>服务器上的设置</translation>
+    </message>
+    <message>
+        <source>Your settings were saved on another computer</source>
+        <translation>您的设置已在另一台电脑上保存</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Another computer ({machine}) saved your settings to the server {when}, after this computer last saved or took them. The settings on this computer have changed since, too.</source>
+        <translation>另一台电脑 ({machine}) {when}将您的设置保存到了服务器,晚于此电脑上次保存或获取这些设置的时间。此电脑上的设置此后也有更改。</translation>
+    </message>
+    <message>
+        <source>Which settings do you want to use? Nothing changes until you choose.</source>
+        <translation>您要使用哪一份设置?在您选择之前,不会做任何更改。</translation>
+    </message>
+    <message>
+        <source>Nothing is lost either way: this computer keeps a backup of its settings before using the server&apos;s, and the server keeps its earlier versions (File &gt; Layout Settings &gt; Layout/Settings Recovery).</source>
+        <translation>无论选择哪一份,都不会丢失任何内容:使用服务器的设置之前,此电脑会先备份自己的设置;服务器也会保留其较早的版本(文件 &gt; 布局设置 &gt; 布局/设置恢复)。</translation>
+    </message>
+    <message>
+        <source>&amp;Keep this computer&apos;s settings</source>
+        <translation>保留此电脑的设置(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Use the server&apos;s settings</source>
+        <translation>使用服务器的设置(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Decide later: nothing changes on this computer or on the server</source>
+        <translation>稍后决定:此电脑和服务器上的内容都不会更改</translation>
+    </message>
+</context>
+<context>
     <name>SettingsFileDialog</name>
     <message>
         <source>No drive found</source>
@@ -1331,6 +2040,10 @@ Save the settings unencrypted?</source>
     <message>
         <source>Security code by SMS</source>
         <translation>短信安全代码</translation>
+    </message>
+    <message>
+        <source>Security code by voice call</source>
+        <translation>语音回呼安全代码</translation>
     </message>
     <message>
         <source>A call will read the security code to {phone}.</source>
@@ -1447,7 +2160,7 @@ Save the settings unencrypted?</source>
     </message>
     <message>
         <source>Workspace 1</source>
-        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). The outer rectangle applied before the window had a frame (see _apply_main). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
+        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). The outer rectangle applied before the window had a frame (see _apply_main). The settings on the server (made when first needed; the app&apos;s after a download). Something changed since the settings were last stored on the server. The server&apos;s copy is replacing the local settings: no local save meanwhile. The layout handed to the last local save (what an upload after it sends). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
         <translation>工作区 1</translation>
     </message>
     <message>
@@ -1490,6 +2203,10 @@ Your changes are kept in this window and will be saved again with the next chang
     <message>
         <source>The window positions could not be saved.</source>
         <translation>无法保存窗口位置。</translation>
+    </message>
+    <message>
+        <source>Version {number} from the server is in use, and is now the current copy on the server.</source>
+        <translation>正在使用服务器上的版本 {number},它现在也是服务器上的当前副本。</translation>
     </message>
     <message>
         <source>This language is not installed.</source>
@@ -1722,6 +2439,41 @@ Leave without saving?</source>
     </message>
 </context>
 <context>
+    <name>_Leaving</name>
+    <message>
+        <source>Saving Settings to the Server</source>
+        <translation>正在保存设置到服务器</translation>
+    </message>
+    <message>
+        <source>Saving settings to the server before leaving…</source>
+        <translation>退出前正在保存设置到服务器…</translation>
+    </message>
+    <message>
+        <source>Leave Without Waiting</source>
+        <translation>不等待,直接退出</translation>
+    </message>
+    <message>
+        <source>Saving settings to the server failed</source>
+        <translation>保存设置到服务器失败</translation>
+    </message>
+    <message>
+        <source>Your settings could not be saved to the server.</source>
+        <translation>无法将您的设置保存到服务器。</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+Your settings are saved on this computer. Leave without saving them to the server?</source>
+        <translation>{reason}
+
+您的设置已保存在此电脑上。不保存到服务器就退出吗?</translation>
+    </message>
+    <message>
+        <source>&amp;Leave Without Saving to the Server</source>
+        <translation>不保存到服务器直接退出(&amp;L)</translation>
+    </message>
+</context>
+<context>
     <name>_LockAndExitPage</name>
     <message>
         <source>Lock and Exit</source>
@@ -1771,6 +2523,69 @@ Leave without saving?</source>
     <message>
         <source>The same setting as the tick in the login window: it is remembered for this user name on this computer.</source>
         <translation>与登录窗口中的勾选项为同一设置:此电脑会为该用户名记住此设置。</translation>
+    </message>
+</context>
+<context>
+    <name>_LoginDownload</name>
+    <message>
+        <source>TWS Companion</source>
+        <translation>TWS Companion</translation>
+    </message>
+    <message>
+        <source>Downloading settings from server…</source>
+        <translation>正在从服务器下载设置…</translation>
+    </message>
+    <message>
+        <source>Use This Computer&apos;s Settings</source>
+        <translation>使用此电脑的设置</translation>
+    </message>
+    <message>
+        <source>Downloading settings from server was stopped. This computer&apos;s settings are in use.</source>
+        <translation>已停止从服务器下载设置。正在使用此电脑的设置。</translation>
+    </message>
+    <message>
+        <source>The settings from the server are in use (version {number}).</source>
+        <translation>正在使用服务器上的设置(版本 {number})。</translation>
+    </message>
+    <message>
+        <source>Your settings are the same as on the server (version {number}).</source>
+        <translation>您的设置与服务器上的相同(版本 {number})。</translation>
+    </message>
+    <message>
+        <source>There are no settings on the server yet: File &gt; Layout Settings &gt; Save Settings stores them there.</source>
+        <translation>服务器上暂无设置:使用“文件 &gt; 布局设置 &gt; 保存设置”即可将设置存储到服务器。</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>出现了问题。</translation>
+    </message>
+    <message>
+        <source>Downloading settings from server failed</source>
+        <translation>从服务器下载设置失败</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+This computer&apos;s settings stay in use.</source>
+        <translation>{reason}
+
+将继续使用此电脑的设置。</translation>
+    </message>
+    <message>
+        <source>Downloading settings from server failed. This computer&apos;s settings are in use.</source>
+        <translation>从服务器下载设置失败。正在使用此电脑的设置。</translation>
+    </message>
+    <message>
+        <source>Saving this computer&apos;s settings to the server…</source>
+        <translation>正在将此电脑的设置保存到服务器…</translation>
+    </message>
+    <message>
+        <source>The settings from the server could not be used: {reason} This computer&apos;s settings are in use.</source>
+        <translation>无法使用服务器上的设置:{reason} 正在使用此电脑的设置。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s settings are in use.</source>
+        <translation>正在使用此电脑的设置。</translation>
     </message>
 </context>
 <context>
@@ -1873,6 +2688,37 @@ Leave without saving?</source>
     <message>
         <source>The operating system reported: {reason}. Try again.</source>
         <translation>操作系统报告:{reason}。请重试。</translation>
+    </message>
+</context>
+<context>
+    <name>_Upload</name>
+    <message>
+        <source>Saving settings to the server…</source>
+        <translation>正在保存设置到服务器…</translation>
+    </message>
+    <message>
+        <source>Saving settings to the server failed</source>
+        <translation>保存设置到服务器失败</translation>
+    </message>
+    <message>
+        <source>Your settings could not be saved to the server.</source>
+        <translation>无法将您的设置保存到服务器。</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+Your settings are saved on this computer. They are saved to the server again with File &gt; Layout Settings &gt; Save Settings, the auto-save, or on exit.</source>
+        <translation>{reason}
+
+您的设置已保存在此电脑上。使用“文件 &gt; 布局设置 &gt; 保存设置”、自动保存或退出时,会再次将其保存到服务器。</translation>
+    </message>
+    <message>
+        <source>Saving this computer&apos;s settings to the server…</source>
+        <translation>正在将此电脑的设置保存到服务器…</translation>
+    </message>
+    <message>
+        <source>The settings from the server could not be used: {reason}</source>
+        <translation>无法使用服务器上的设置:{reason}</translation>
     </message>
 </context>
 </TS>

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.support.profiles import profile_of
 from tws_companion.gui import layout_dialogs
+from tws_companion.gui.i18n import Translations
 from tws_companion.gui.worker import Worker
 from tws_companion.layout.profile import SettingsProfile
 from tws_companion.storage.drives import Drive
@@ -54,3 +55,12 @@ def alice(tmp_path: Path) -> SettingsProfile:
 @pytest.fixture
 def bob(tmp_path: Path) -> SettingsProfile:
     return profile_of(tmp_path / "bob-machine", "bob")
+
+
+@pytest.fixture
+def chinese() -> Iterator[Translations]:
+    """The app in Simplified Chinese for the test, English again afterwards."""
+    translations = Translations()
+    assert translations.apply("zh_CN")
+    yield translations
+    translations.apply("en")

@@ -444,14 +444,6 @@ def test_the_drop_down_names_the_kind_of_each_device(
         assert names == ["Digital Security Card+", "SMS", "IB Key: Phone A", "IB Key: Phone B"]
 
 
-@pytest.fixture
-def chinese() -> Iterator[Translations]:
-    translations = Translations()
-    assert translations.apply("zh_CN")
-    yield translations
-    translations.apply("en")
-
-
 def test_device_names_waits_and_warnings_are_in_chinese(
     qtbot: QtBot,
     api: ScriptedApi,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,14 +37,6 @@ TRANSCRIPT = (
     "Goodbye."
 )
 needs_posix = pytest.mark.skipif(sys.platform == "win32", reason="shell-script players")
-
-
-@pytest.fixture
-def chinese() -> Iterator[Translations]:
-    translations = Translations()
-    assert translations.apply("zh_CN")
-    yield translations
-    translations.apply("en")
 
 
 def use_players(monkeypatch: pytest.MonkeyPatch, *players: str) -> None:

@@ -6,7 +6,6 @@ import importlib.util
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -84,14 +83,6 @@ def test_the_compiled_translation_is_current(tmp_path: Path) -> None:
     assert (tmp_path / "fresh.qm").read_bytes() == TS.with_suffix(".qm").read_bytes()
 
 
-@pytest.fixture
-def chinese() -> Iterator[Translations]:
-    translations = Translations()
-    assert translations.apply("zh_CN")
-    yield translations
-    translations.apply("en")
-
-
 def test_seed_wording_for_the_voice_callback(qtbot: QtBot, chinese: Translations) -> None:
     page = SmsPage()
     qtbot.addWidget(page)
@@ -164,8 +155,8 @@ def test_the_simulators_switch_language_while_open(qtbot: QtBot, tmp_path: Path)
     qtbot.addWidget(phone)
     qtbot.waitUntil(lambda: phone.message_count() == 1, timeout=10_000)
     call = phone.cards[0]
-    call.play.click()  # a call without audio: the transcript shows
-    assert call.transcript.text().startswith("No audio player on this system")
+    call.play.click()  # a call without a recording: the transcript shows
+    assert call.why.text() == "This call has no recording; transcript:"
     translations = Translations()
     try:
         assert translations.apply("zh_CN")
@@ -183,7 +174,8 @@ def test_the_simulators_switch_language_while_open(qtbot: QtBot, tmp_path: Path)
         assert card.display_text == "PIN>"
         qtbot.waitUntil(lambda: call.play.text() == "播放")
         assert call.title.text() == "来电:+15555550100"
-        assert call.transcript.text() == "此系统没有音频播放器;文字记录:\nYour code is 1, 2, 3."
+        assert call.why.text() == "此来电没有录音;文字记录:"
+        assert call.transcript.text() == "Your code is 1, 2, 3."
         assert phone.heading.text() == "短信和来电"
     finally:
         translations.apply("en")

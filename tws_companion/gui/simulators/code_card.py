@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.layouts import right_aligned
+from tws_companion.gui.messages import device_kind_name
 from tws_companion.gui.worker import Worker
 from tws_companion.sls.code_card import CodeCard
 from tws_companion.storage.atomic import atomic_write_bytes
@@ -166,7 +167,7 @@ class CodeCardViewer(TranslatedWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Security Code Card - {label}").format(label=self.label))
-        self.heading.setText(self.label)
+        self.heading.setText(device_kind_name("code_card"))
         self.hint.setText(
             self.tr("At login, find the two index numbers asked for and type both values.")
         )
