@@ -1,15 +1,22 @@
-"""Screenshots of every login step, the workstation and each layout dialog, in English and
-Chinese, for README and review.
+"""Screenshots of every login step, the device simulators, the workstation and each layout
+dialog, and "Use/store settings on server", in English and Chinese, for README and review.
 
 Run under a virtual X server (the README's screenshots are taken this way)::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py \
+        [--steps login simulators workstation server-settings]
 
 It starts the demo server in this process on a temporary data folder, drives the real login
-dialog through each step, then logs in to the workstation and opens each layout dialog as a
-trader would, and writes ``docs/screenshots/<language>/<NN-name>.png``. Everything runs in a
-temporary folder that is also the home folder (so no file of this machine shows in a file
-dialog), with an in-memory keyring.
+dialog through each step (``login``), shows the demo's simulators with the devices the demo
+gives them (``simulators``; the Phone window shows what the login steps sent), then logs in to
+the workstation and opens each layout dialog as a trader would (``workstation``), and writes
+``docs/screenshots/<language>/<NN-name>.png``. ``server-settings`` plays two computers of one
+user against that server: the other computer saves through the client library, this one (the
+app, the option ticked at login) downloads it with progress (the download waits part of the
+way for its shot), saves, is asked after the other saved in between, lists the server's versions
+in Layout/Settings Recovery, and last logs in while the server cannot be reached (its settings
+calls go to a closed port). Everything runs in a temporary folder that is also the home folder
+(so no file of this machine shows in a file dialog), with an in-memory keyring.
 
 - Openbox is started as the window manager when it is installed, so that windows have their
   title bars; the workstation's shots are taken from the screen (menus and dialogs included),
@@ -30,14 +37,17 @@ import contextlib
 import faulthandler
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+from unittest import mock
 
 import keyring
 from PySide6.QtCore import (
@@ -56,14 +66,18 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.demo import (  # noqa: E402 - after the path is set
-    DSC_PLUS_KEY,
-    IB_KEY_KEY,
-    write_scenario,
-)
+from tests.support.demo import dsc_plus_response, write_scenario  # noqa: E402 - path set
 from tests.support.dialog_login import log_in_with_dsc_plus  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+from tws_companion.cli import _demo_devices as demo_devices  # noqa: E402
 from tws_companion.client.api import ApiClient  # noqa: E402
+from tws_companion.client.login_steps import respond_and_cache_key  # noqa: E402
+from tws_companion.client.settings_sync import (  # noqa: E402
+    Downloaded,
+    Progress,
+    ServerSettings,
+)
+from tws_companion.gui import server_settings  # noqa: E402
 from tws_companion.gui.app import Application  # noqa: E402
 from tws_companion.gui.device_pages import OcraPage, SmsPage  # noqa: E402
 from tws_companion.gui.garbage import GuiThreadCollector  # noqa: E402
@@ -75,21 +89,33 @@ from tws_companion.gui.panels.notes import NotesPanel  # noqa: E402
 from tws_companion.gui.panels.watchlist import WatchlistPanel  # noqa: E402
 from tws_companion.gui.preferences import LoginPreferences  # noqa: E402
 from tws_companion.gui.recovery_dialog import ChoiceKind, RecoveryDialog  # noqa: E402
-from tws_companion.gui.simulators import SimulatedOcraDevice  # noqa: E402
+from tws_companion.gui.server_settings import ServerSettingsController  # noqa: E402
 from tws_companion.gui.worker import Worker  # noqa: E402
 from tws_companion.gui.workstation import WorkstationWindow  # noqa: E402
 from tws_companion.layout.defaults import default_layout  # noqa: E402
-from tws_companion.layout.model import Mode, PanelKind  # noqa: E402
+from tws_companion.layout.model import (  # noqa: E402
+    Chart,
+    Layout,
+    Mode,
+    Notes,
+    Panel,
+    PanelKind,
+    Watchlist,
+    WatchlistRow,
+    Workspace,
+)
 from tws_companion.layout.partial import Part  # noqa: E402
 from tws_companion.layout.profile import SettingsProfile  # noqa: E402
 from tws_companion.server.config import ServerConfig  # noqa: E402
 from tws_companion.server.runner import EmbeddedServer  # noqa: E402
-from tws_companion.server.scenario import load_scenario, read_scenario  # noqa: E402
+from tws_companion.server.scenario import Scenario, load_scenario, read_scenario  # noqa: E402
 from tws_companion.storage.paths import data_root  # noqa: E402
 from tws_companion.storage.secret_store import SecretStore  # noqa: E402
 
 #: Seconds between "Request new code" requests on the screenshot server.
 RESEND_INTERVAL = 1
+#: Seconds the lockout countdown runs before its shot.
+COUNTDOWN_SHOWN = 2.5
 #: The longest a whole run may take.
 WATCHDOG_SECONDS = 10 * 60
 #: Set in the environment once the script runs in its own mount namespace.
@@ -105,7 +131,7 @@ NOTES = {
     "en": "Roll the ES future on Thursday.\nNVDA reports after the close.",
     "zh_CN": "周四展期 ES 期货。\nNVDA 收盘后公布财报。",
 }
-STEPS = ("login", "simulators", "workstation")
+STEPS = ("login", "simulators", "workstation", "server-settings")
 #: The locale of a computer set to each language.
 LOCALES = {"en": "en_US", "zh_CN": "zh_CN"}
 
@@ -231,11 +257,17 @@ def login_steps(url: str, language: str, shoot: Shooter, outbox: Path) -> None:
     dialog = fresh()
     dialog.credentials.username.setText("demo")
     dialog.credentials.more_button.setChecked(True)
+    pause(0.2)
     shoot(dialog, "01-credentials")
+    # More Options stays open: the dialog grows to fit the keyboard (nothing clipped).
     dialog.credentials.keyboard_button.setChecked(True)
-    dialog.credentials.more_button.setChecked(False)
-    dialog.resize(480, 560)
+    pause(0.2)
     shoot(dialog, "02-on-screen-keyboard")
+    dialog.close()
+
+    dialog = fresh()
+    log_in(dialog, "solo", "not-the-password")
+    shoot(dialog, "12-password-warning")
     dialog.close()
 
     dialog = fresh()
@@ -271,9 +303,10 @@ def login_steps(url: str, language: str, shoot: Shooter, outbox: Path) -> None:
     dialog.close()
 
     dialog = fresh()
+    # The third wrong password starts a wait; its countdown runs a few seconds.
     for _ in range(3):
         log_in(dialog, "locky", "wrong")
-    log_in(dialog, "locky", "locky-pass-1")
+    pause(COUNTDOWN_SHOWN)
     shoot(dialog, "10-lockout-countdown")
     dialog.close()
 
@@ -286,34 +319,64 @@ def login_steps(url: str, language: str, shoot: Shooter, outbox: Path) -> None:
     api.close()
 
 
-def simulators(shoot: Shooter, server: EmbeddedServer) -> None:
+def simulators(shoot: Shooter, server: EmbeddedServer, scenario: Scenario) -> None:
+    """The demo's simulators, with the devices ``tws-companion demo`` gives them (each its
+    user's); the Phone window shows what the login steps sent (an SMS and a voice call)."""
     from tws_companion.gui.simulators.code_card import CodeCardViewer
     from tws_companion.gui.simulators.dsc_plus import DscPlusSimulator
     from tws_companion.gui.simulators.ib_key import IbKeySimulator
     from tws_companion.gui.simulators.phone import PhoneWindow
-    from tws_companion.server import device_secrets
-    from tws_companion.server.db import Device
 
-    dsc = DscPlusSimulator(SimulatedOcraDevice("Digital Security Card+", DSC_PLUS_KEY, "1234"))
+    devices = demo_devices(server, scenario)
+    assert devices.dsc_plus is not None
+    assert devices.ib_key is not None
+    assert devices.card is not None
+    assert devices.outbox is not None
+    dsc = DscPlusSimulator(devices.dsc_plus)
     dsc.show()
     shoot(dsc, "20-dsc-plus-simulator")
-    ib_key = IbKeySimulator(SimulatedOcraDevice("IB Key", IB_KEY_KEY, "2580"))
+    dsc.close()
+
+    ib_key = IbKeySimulator(devices.ib_key)
     ib_key.show()
     shoot(ib_key, "21-ib-key-simulator")
-    with server.context.db.transaction() as s:
-        row = s.get(Device, "demo-card")
-        assert row is not None
-        card = device_secrets.device_card(server.context, row)
-    viewer = CodeCardViewer("Security Code Card", card)
+    # Its user drop-down open (every demo user's IB Key, as IBKR Mobile holds them).
+    settle(ib_key)
+    ib_key.users.showPopup()
+    popup = ib_key.users.view().window()
+    wait_until(popup.isVisible, 10)
+    shoot.screen(
+        "25-ib-key-users",
+        ib_key,
+        popup,
+        area=on_screen(ib_key).united(on_screen(popup)),
+    )
+    ib_key.users.hidePopup()
+    ib_key.close()
+
+    viewer = CodeCardViewer(devices.card_label, devices.card)
     viewer.show()
     shoot(viewer, "22-code-card-viewer")
-    assert server.context.data_dir is not None
-    phone = PhoneWindow(server.context.data_dir / "outbox", "+15555550100")
+    viewer.close()
+
+    phone = PhoneWindow(devices.outbox, devices.phone)
     phone.show()
     wait_until(lambda: phone.message_count() > 0, 10)
     shoot(phone, "23-phone")
-    for window in (dsc, ib_key, viewer, phone):
-        window.close()
+    # A call that cannot be played here (no sound device on the virtual display, or no
+    # player) shows its transcript.
+    call = next((card for card in phone.cards if card.voice), None)
+    if call is None:
+        print("skipped 24-phone-call-transcript: no voice call (run the login steps too)")
+    else:
+        call.play.click()
+        try:
+            wait_until(call.transcript.isVisible, 20)
+        except TimeoutError:
+            print("skipped 24-phone-call-transcript: the call was played (a sound device)")
+        else:
+            shoot(phone, "24-phone-call-transcript")
+    phone.close()
 
 
 # --- the workstation and its layout dialogs --------------------------------------------------
@@ -351,15 +414,19 @@ def write_other_users_file(places: Places, url: str, work: Path) -> Path:
 def log_in(application: Application) -> WorkstationWindow:
     """Log in as ``demo`` with the DSC+ (the response computed as the simulator would)."""
     log_in_with_dsc_plus(application.show_login(), wait_until)
+    return opened_workstation(application)
+
+
+def opened_workstation(application: Application) -> WorkstationWindow:
+    """The workstation, once the login has opened and built it."""
 
     def opened() -> bool:
         window = application.workstation
         return window is not None and window.isVisible() and window.is_built
 
     wait_until(opened, 60)
-    window = application.workstation
-    assert window is not None
-    return window
+    assert application.workstation is not None
+    return application.workstation
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -385,13 +452,18 @@ def use_the_workstation(window: WorkstationWindow, language: str) -> None:
         type_text(notes.editor, line)
     save_and_wait(window)
     pause(1.1)
+    add_symbol(window, "META")
+    save_and_wait(window)
+
+
+def add_symbol(window: WorkstationWindow, symbol: str) -> None:
+    """Type ``symbol`` in the watchlist panel's field and add it."""
     watchlist = next(
         dock.panel_widget for dock in window.docks() if dock.panel.kind is PanelKind.WATCHLIST
     )
     assert isinstance(watchlist, WatchlistPanel)
-    QTest.keyClicks(watchlist.add_edit, "META")
+    QTest.keyClicks(watchlist.add_edit, symbol)
     watchlist.add_button.click()
-    save_and_wait(window)
 
 
 def save_and_wait(window: WorkstationWindow) -> None:
@@ -569,6 +641,254 @@ def workstation_steps(url: str, language: str, shoot: Shooter, places: Places, w
         application.shutdown()
 
 
+# --- "Use/store settings on server" ----------------------------------------------------------
+
+#: The names the saves of the user's two computers carry: this one (the app) and the other.
+THIS_COMPUTER, OTHER_COMPUTER = "office-desktop", "trading-laptop"
+#: How much of the server's copy has come down when the download at login waits for its shot.
+SHOWN_PART = 0.4
+#: What the user changes on each computer, per language: (workspace of the other computer's
+#: journal, a line of it, a workspace added there later, a workspace added here).
+SERVER_TEXTS = {
+    "en": ("Trading journal", "Closed half of the AAPL position at the open.", "Options",
+           "Earnings week"),
+    "zh_CN": ("交易日志", "开盘时平掉了一半 AAPL 仓位。", "期权", "财报周"),
+}  # fmt: skip
+#: How much of the status bar's width its shot shows.
+STATUS_SHOWN = 560
+#: Lines in the journal: its settings are about a megabyte, so that the download takes steps.
+JOURNAL_LINES = 20_000
+
+
+@dataclass
+class OtherComputer:
+    """The user's other computer: a session of ``demo`` through the API (the DSC+ response
+    computed as the simulator would) and a settings folder of its own; it saves as File >
+    Layout Settings > Save Settings does, through ServerSettings."""
+
+    api: ApiClient
+    token: str
+    profile: SettingsProfile
+
+    @classmethod
+    def log_in(cls, url: str, home: Path) -> OtherComputer:
+        api = ApiClient(url)
+        start = api.start_login("demo", "demo-pass-1")
+        step = api.select_device(start.login_id, "demo-dscplus")
+        assert step.challenge.code is not None
+        response = dsc_plus_response(step.challenge.code)
+        done = respond_and_cache_key(api, SecretStore(), "demo", start.login_id, response)
+        profile = SettingsProfile(data_root(home), "demo", server=api.base_url)
+        return cls(api, done.session.token, profile)
+
+    def settings(self) -> ServerSettings:
+        return ServerSettings(self.api, self.token, self.profile, machine=OTHER_COMPUTER)
+
+    def save(self, layout: Layout) -> None:
+        self.profile.save(layout)
+        self.settings().upload(layout)
+
+
+@contextlib.contextmanager
+def named_computer(name: str) -> Iterator[None]:
+    """This computer's saves carry ``name`` (not the host name of the machine shooting)."""
+    real = ServerSettingsController.for_session
+
+    def for_session(*args: Any, **kwargs: Any) -> ServerSettingsController:
+        return real(*args, **{**kwargs, "machine": name})
+
+    with mock.patch.object(ServerSettingsController, "for_session", for_session):
+        yield
+
+
+@contextlib.contextmanager
+def slow_download(reached: threading.Event, go_on: threading.Event) -> Iterator[None]:
+    """The download at login waits, :data:`SHOWN_PART` of the way, until ``go_on`` is set
+    (``reached`` says it waits): the progress dialog stays up for its shot."""
+    real = server_settings._download
+
+    def download(settings: ServerSettings, progress: Progress) -> Downloaded:
+        def report(done: int, total: int) -> None:
+            progress(done, total)
+            if total and done >= total * SHOWN_PART and not go_on.is_set():
+                reached.set()
+                go_on.wait(60)
+
+        return real(settings, report)
+
+    with mock.patch.object(server_settings, "_download", download):
+        yield
+
+
+def log_in_with_server_settings(application: Application) -> None:
+    """The login dialog with "Use/store settings on server" ticked under More Options."""
+    dialog = application.show_login()
+    dialog.credentials.more_button.setChecked(True)
+    dialog.credentials.username.setText("demo")
+    dialog.credentials.use_server_settings.setChecked(True)
+    log_in_with_dsc_plus(dialog, wait_until)
+
+
+def server_status(window: WorkstationWindow, text: str) -> None:
+    """Wait until the status bar says ``text`` and no transfer runs."""
+    wait_until(
+        lambda: (
+            window.statusBar().currentMessage() == text
+            and window.server is not None
+            and not window.server.busy
+        )
+    )
+
+
+def server_settings_steps(url: str, language: str, shoot: Shooter, work: Path) -> None:
+    """Two computers of ``demo``: the other one saves, this one (the app, the option ticked at
+    login) downloads it with progress, saves, is asked after the other saved in between, lists
+    the server's versions; then a login whose download fails."""
+    translations = Translations()
+    translations.apply(language)
+    journal_name, journal_line, options_name, earnings_name = SERVER_TEXTS.get(
+        language, SERVER_TEXTS["en"]
+    )
+    homes = work / f"server-settings-{language}"
+    other = OtherComputer.log_in(url, homes / OTHER_COMPUTER)
+    unreachable = ApiClient(closed_port_url())
+    preferences = LoginPreferences()
+    try:
+        with named_computer(THIS_COMPUTER):
+            journal = default_layout()
+            journal.workstation.workspaces.append(
+                Workspace(
+                    name=journal_name,
+                    panels=[Panel(Notes(text="\n".join([journal_line] * JOURNAL_LINES)))],
+                )
+            )
+            other.save(journal)  # version 1
+
+            reached, go_on = threading.Event(), threading.Event()
+            application = Application(ApiClient(url), translations, home=homes / THIS_COMPUTER)
+            try:
+                with slow_download(reached, go_on):
+                    log_in_with_server_settings(application)
+
+                    def waiting() -> bool:
+                        controller = application.server_settings
+                        dialog = controller.progress_dialog if controller else None
+                        return reached.is_set() and dialog is not None and dialog.isVisible()
+
+                    wait_until(waiting)
+                    assert application.server_settings is not None
+                    progress = application.server_settings.progress_dialog
+                    assert progress is not None
+                    pause(0.3)  # the last progress report painted
+                    shoot.screen("50-settings-download-progress", progress)
+                    go_on.set()
+                    window = opened_workstation(application)
+
+                add_symbol(window, "META")
+                window.save_action.trigger()
+                saved = QCoreApplication.translate(
+                    "ServerSettingsController", "Settings saved to the server (version {number})."
+                ).format(number=2)
+                server_status(window, saved)
+                bar = on_screen(window.statusBar())
+                shoot.screen(
+                    "55-settings-saved-status",
+                    window,
+                    area=QRect(bar.left(), bar.top() - 4, STATUS_SHOWN, bar.height() + 8),
+                )
+
+                # The other computer takes version 2, changes it and saves version 3.
+                changed = other.settings().download().layout
+                assert changed is not None
+                changed.workstation.workspaces.append(
+                    Workspace(name=options_name, panels=[Panel(Chart(symbol="SPY"))])
+                )
+                rows = next(
+                    panel.state.rows
+                    for panel in changed.workstation.workspaces[0].panels
+                    if isinstance(panel.state, Watchlist)
+                )
+                rows.append(WatchlistRow("AMD"))
+                other.save(changed)
+
+                # Meanwhile this one changed too: its save is refused, the user is asked.
+                add_symbol(window, "NFLX")
+                window.add_workspace(earnings_name)
+                window.tabs.setCurrentIndex(0)
+                window.save_action.trigger()
+                controller = window.server
+                assert controller is not None
+                wait_until(
+                    lambda: (
+                        controller.conflict_dialog is not None
+                        and controller.conflict_dialog.isVisible()
+                    )
+                )
+                conflict = controller.conflict_dialog
+                assert conflict is not None
+                shoot.screen("52-settings-conflict", conflict)
+                conflict.compare_button.click()
+                pause(0.3)
+                shoot.screen("53-settings-conflict-compare", conflict)
+                conflict.keep_button.click()
+                server_status(
+                    window,
+                    QCoreApplication.translate(
+                        "ServerSettingsController",
+                        "Settings saved to the server (version {number}).",
+                    ).format(number=4),
+                )
+
+                window.recovery_action.trigger()
+                recovery = modal_of(RecoveryDialog)
+                wait_until(lambda: recovery.versions is not None and recovery.backups is not None)
+                recovery.select(ChoiceKind.SERVER, 1)
+                wait_until(recovery.ok_button.isEnabled)
+                shoot.screen("54-recovery-server-versions", recovery)
+                recovery.reject()
+                wait_until(lambda: modal() is None)
+            finally:
+                application.shutdown()
+
+            # The server cannot be reached once the login is done (here: the settings are
+            # asked of a closed port), before the settings come down.
+            reachable = ApiClient(url)
+            application = Application(reachable, translations, home=homes / THIS_COMPUTER)
+            try:
+                log_in_with_server_settings(application)
+                application.api = unreachable  # what the settings calls use from now on
+
+                def failed() -> bool:
+                    controller = application.server_settings
+                    box = controller.failure_box if controller else None
+                    return box is not None and box.isVisible()
+
+                wait_until(failed, 60)
+                assert application.server_settings is not None
+                box = application.server_settings.failure_box
+                assert box is not None
+                shoot.screen("51-settings-download-failed", box)
+                box.button(QMessageBox.StandardButton.Close).click()
+                opened_workstation(application)
+            finally:
+                application.shutdown()
+                reachable.close()
+    finally:
+        # The next pass (another language's workstation) logs in without the option.
+        preferences.set_use_server_settings("demo", False)
+        preferences.sync()
+        other.api.close()
+        unreachable.close()
+
+
+def closed_port_url() -> str:
+    """The address of a loopback port nothing listens on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
 # --- the machine the shots are taken on ------------------------------------------------------
 
 
@@ -734,9 +1054,11 @@ def take(output: Path, language: str, steps: list[str], places: Places, work: Pa
         if "login" in steps:
             login_steps(url, language, shoot, server.context.data_dir / "outbox")
         if "simulators" in steps:
-            simulators(shoot, server)
+            simulators(shoot, server, scenario)
         if "workstation" in steps:
             workstation_steps(url, language, shoot, places, work)
+        if "server-settings" in steps:
+            server_settings_steps(url, language, shoot, work)
     finally:
         server.stop()
     print(f"{language}: {time.monotonic() - started:.0f} s")
