@@ -5,7 +5,7 @@
     <name>Application</name>
     <message>
         <source>Settings Recovered</source>
-        <extracomment>One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does. The server settings of the login being opened or shown (the option on). The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first).</extracomment>
+        <extracomment>One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does. Whether make_client was submitted to the worker. The server settings of the login being opened or shown (the option on). The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first).</extracomment>
         <translation>设置已恢复</translation>
     </message>
     <message>
@@ -247,6 +247,10 @@
     <message>
         <source>Tab position</source>
         <translation>标签位置</translation>
+    </message>
+    <message>
+        <source>{rows}, not the same</source>
+        <translation>{rows},但内容不同</translation>
     </message>
     <message>
         <source>Mode</source>
@@ -809,7 +813,7 @@
     <name>LoginDialog</name>
     <message>
         <source>Start over</source>
-        <extracomment>Whether the page shown next gets the focus in its first empty field (at the start, and when a call ends: the page was disabled meanwhile). The user name whose &quot;Use/store settings on server&quot; the tick shows, and whether the user has set the tick since (then it stays as set, whatever name is typed).</extracomment>
+        <extracomment>The keyring the settings key is kept in; ``None``: the user&apos;s (made on the worker). Whether the page shown next gets the focus in its first empty field (at the start, and when a call ends: the page was disabled meanwhile). The user name whose &quot;Use/store settings on server&quot; the tick shows, and whether the user has set the tick since (then it stays as set, whatever name is typed).</extracomment>
         <translation>重新开始</translation>
     </message>
     <message>
@@ -1908,7 +1912,7 @@ Save the settings unencrypted?</source>
     </message>
     <message>
         <source>{items} and {item}</source>
-        <translation>{items}和{item}</translation>
+        <translation>{items} 和 {item}</translation>
     </message>
     <message>
         <source>Hide &amp;Comparison</source>

@@ -246,6 +246,22 @@ def test_compare_shows_the_differences_side_by_side(
     assert dialog.choice is None
 
 
+def test_as_many_rows_on_both_sides_but_not_the_same_ones_says_so(qtbot: QtBot) -> None:
+    local = this_computers()
+    server = copy.deepcopy(local)
+    watchlist = server.watchlists()[0].state
+    assert isinstance(watchlist, Watchlist)
+    watchlist.rows[0] = WatchlistRow("NFLX")
+    dialog = open_dialog(qtbot, local, server)
+    click(qtbot, dialog.compare_button)
+    qtbot.waitUntil(dialog.tree.isVisible)
+    count = len(watchlist.rows)
+    assert (
+        f"      Rows | {count} rows, not the same | {count} rows, not the same"
+        in dialog.tree.lines()
+    )
+
+
 def test_a_layout_compared_with_itself_shows_no_differences(qtbot: QtBot) -> None:
     local = this_computers()
     dialog = open_dialog(qtbot, local, copy.deepcopy(local))

@@ -370,11 +370,12 @@ class ComparisonTree(QTreeWidget):
         label = self.aspect_label(change.aspect)
         if workspace and change.aspect is Aspect.ORDER:
             label = self.tr("Tab position")
-        item = self._row(
-            label,
-            self.value_text(change.aspect, change.left, kind),
-            self.value_text(change.aspect, change.right, kind),
-        )
+        left = self.value_text(change.aspect, change.left, kind)
+        right = self.value_text(change.aspect, change.right, kind)
+        if change.aspect is Aspect.ROWS and change.left == change.right:
+            # As many rows on both sides, but not the same ones (listed under Watchlist rows).
+            left = right = self.tr("{rows}, not the same").format(rows=left)
+        item = self._row(label, left, right)
         if change.aspect is Aspect.COLOR:
             for column, value in ((1, change.left), (2, change.right)):
                 item.setIcon(column, chip_icon(str(value)))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -211,7 +211,7 @@ class WatchlistDifference:
     #: Rows on one side only, in their order there.
     only_left: tuple[Row, ...] = ()
     only_right: tuple[Row, ...] = ()
-    #: The same rows on both sides, in another order (or some twice).
+    #: The same rows on both sides, in another order.
     order_differs: bool = False
 
     @property
@@ -588,9 +588,14 @@ class _Comparer:
     ) -> None:
         """Note the rows of a watchlist that differ (``left_rows != right_rows``)."""
         left, right = pair.left, pair.right
-        left_set, right_set = set(left_rows), set(right_rows)
-        only_left = tuple(Row(*key) for key in dict.fromkeys(left_rows) if key not in right_set)
-        only_right = tuple(Row(*key) for key in dict.fromkeys(right_rows) if key not in left_set)
+        # Counted, so a row listed twice on one side is one more row there, not "another order".
+        left_count, right_count = Counter(left_rows), Counter(right_rows)
+        only_left = tuple(
+            Row(*key) for key in dict.fromkeys(left_rows) if left_count[key] > right_count[key]
+        )
+        only_right = tuple(
+            Row(*key) for key in dict.fromkeys(right_rows) if right_count[key] > left_count[key]
+        )
         present = left if left is not None else right
         assert present is not None
         self.watchlists.append(

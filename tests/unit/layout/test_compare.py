@@ -226,6 +226,16 @@ def test_the_same_rows_in_another_order() -> None:
     assert describe(compare(local, server)) == "1 panel differs"
 
 
+def test_a_row_listed_twice_on_one_side_is_one_more_row_there_not_another_order() -> None:
+    local = desk()
+    server = copy.deepcopy(local)
+    rows(local).append(copy.deepcopy(rows(local)[0]))  # the same symbol added again here
+    (watchlist,) = compare(local, server).watchlists
+    assert not watchlist.order_differs
+    assert [row.symbol for row in watchlist.only_left] == [rows(local)[0].symbol]
+    assert watchlist.only_right == ()
+
+
 def test_mode_workspace_shown_and_global_configuration() -> None:
     local = desk()
     server = copy.deepcopy(local)

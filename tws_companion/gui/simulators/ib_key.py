@@ -299,7 +299,10 @@ class IbKeySimulator(TranslatedWidget):
         self._respond(self.ios, self.device.pin)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("IB Key - {label}").format(label=self.device.shown_label))
+        # The user, not the device's label: the title must fit the phone-sized window.
+        self.setWindowTitle(
+            self.tr("IB Key - {label}").format(label=self.device.user or self.device.label)
+        )
         self.title.setText(self.tr("IBKR Mobile · Authenticate"))
         self.user_caption.setText(self.tr("&User:"))
         self.platforms.setTabText(0, self.tr("Android"))
