@@ -152,21 +152,7 @@ def save(
         # One save of a user at a time: the second of two waits here, then finds the first's copy.
         s.execute(select(User.id).where(User.id == row.user_id).with_for_update()).scalar()
         _user(s, row)
-        newest = _newest(s, row.user_id)
-        if newest is None:
-            if if_match is not None:
-                raise ApiError(ErrorCode.PRECONDITION_FAILED, NOTHING_TO_MATCH)
-            number = 1
-        else:
-            if if_match is None:
-                raise ApiError(
-                    ErrorCode.PRECONDITION_REQUIRED, IF_MATCH_REQUIRED, headers=copy_headers(newest)
-                )
-            if not _match_names(if_match, newest.etag):
-                raise ApiError(
-                    ErrorCode.PRECONDITION_FAILED, STALE_COPY, headers=copy_headers(newest)
-                )
-            number = newest.number + 1
+        number = _number_after(_newest(s, row.user_id), if_match)
         saved = SettingsCopy(
             user_id=row.user_id,
             number=number,
@@ -189,6 +175,22 @@ def save(
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _number_after(newest: SettingsVersion | None, if_match: str | None) -> int:
+    """The number of a save based on the copy ``if_match`` names, given the ``newest`` copy;
+    refused (412, 428) when that is not the current copy."""
+    if newest is None:
+        if if_match is not None:
+            raise ApiError(ErrorCode.PRECONDITION_FAILED, NOTHING_TO_MATCH)
+        return 1
+    if if_match is None:
+        raise ApiError(
+            ErrorCode.PRECONDITION_REQUIRED, IF_MATCH_REQUIRED, headers=copy_headers(newest)
+        )
+    if not _match_names(if_match, newest.etag):
+        raise ApiError(ErrorCode.PRECONDITION_FAILED, STALE_COPY, headers=copy_headers(newest))
+    return newest.number + 1
 
 
 def _require_full_scope(row: SessionToken) -> None:
