@@ -1,12 +1,21 @@
 """Start-up and responsiveness of the login dialog.
 
 Prints, in one run:
-- time from process start to the login dialog's first paint, beside a bare PySide6 dialog
-  measured the same way in the same run (the floor: what Qt itself costs);
-- the longest stall of the GUI thread (a 5 ms heartbeat timer) during a full DSC+ login against
-  the server running as a separate process; it must stay under 50 ms (exit 1 otherwise).
+- time from process start to the login window's first paint, the app started as the
+  ``tws-companion gui`` command does, beside a bare PySide6 dialog measured the same way in the
+  same run (the floor: what Qt itself costs); the target is 1.3x the floor;
+- the longest stall of the GUI thread (a 5 ms heartbeat timer) from that first paint until the
+  modules of the login (the HTTP client, pydantic, the keyring) are loaded on the worker (in
+  the same runs; the median of their longest stalls);
+- the longest stall of the GUI thread during a full DSC+ login against the server running as a
+  separate process.
+Both stalls must stay under 50 ms. Exit status 1 when a target or a limit is missed.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/startup.py [--runs 5]
+
+Python's bytecode cache is on for the measured processes, in a temporary folder (as an installed
+app has its .pyc files), and one unmeasured run of each warms it and the disk cache. Bare and
+login runs alternate, so that a change in the machine's load touches both.
 """
 
 from __future__ import annotations
@@ -14,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,53 +30,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.first_paint import (  # noqa: E402
+    BARE_DIALOG,
+    LOGIN_WINDOW,
+    first_paint,
+    isolated_env,
+)
+
 STALL_LIMIT_MS = 50.0
-
-FIRST_PAINT = """
-import sys, time
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
-
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            print(time.time(), flush=True)
-            app.quit()
-        return False
-
-app = QApplication(sys.argv)
-{make_window}
-watcher = FirstPaint()
-window.installEventFilter(watcher)
-window.show()
-app.exec()
-"""
-
-BARE = """
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
-window = QDialog()
-QVBoxLayout(window).addWidget(QLabel("Hello"))
-"""
-
-LOGIN = """
-from tws_companion.client.api import ApiClient
-from tws_companion.gui.login_dialog import LoginDialog
-from tws_companion.gui.worker import Worker
-window = LoginDialog(ApiClient("http://127.0.0.1:9"), Worker())
-"""
-
-
-def first_paint_seconds(make_window: str, env: dict[str, str]) -> float:
-    started = time.time()
-    result = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT.format(make_window=make_window)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=True,
-    )
-    return float(result.stdout.split()[-1]) - started
+#: The login window's first paint within this factor of the bare dialog's.
+RATIO_TARGET = 1.3
+#: Holds once the worker has loaded the modules of the login (login_steps defines its function
+#: after importing the HTTP client and the keyring), and a second has passed since the paint.
+LOGIN_LOADED = (
+    "getattr(sys.modules.get('tws_companion.client.login_steps'), 'respond_and_cache_key', None)"
+    " is not None and time.time() - report['painted'] > 1.0"
+)
 
 
 def longest_stall_ms(env: dict[str, str]) -> float:
@@ -77,7 +56,6 @@ def longest_stall_ms(env: dict[str, str]) -> float:
     from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    sys.path.insert(0, str(ROOT))
     from tests.support.demo import write_scenario
     from tests.support.dialog_login import log_in_with_dsc_plus
     from tests.support.process_server import serve
@@ -131,24 +109,44 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    bare = [first_paint_seconds(BARE, env) for _ in range(args.runs)]
-    login = [first_paint_seconds(LOGIN, env) for _ in range(args.runs)]
-    stall = longest_stall_ms(env)
-    print(f"{'figure':<44} {'value':>10}   {'floor / limit':>16}")
+    with tempfile.TemporaryDirectory() as folder:
+        env = isolated_env(Path(folder))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+        first_paint(BARE_DIALOG, "bare", env)  # warm-up runs: bytecode and disk caches
+        first_paint(LOGIN_WINDOW, "loginDialog", env)
+        bare: list[float] = []
+        login: list[float] = []
+        loading_stalls: list[float] = []
+        for _ in range(args.runs):
+            bare.append(first_paint(BARE_DIALOG, "bare", env).seconds)
+            painted = first_paint(LOGIN_WINDOW, "loginDialog", env, until=LOGIN_LOADED)
+            login.append(painted.seconds)
+            loading_stalls.append(painted.longest_stall_ms or 0.0)
+        stall = longest_stall_ms(env)
+    startup_stall = statistics.median(loading_stalls)
+    login_ms, bare_ms = statistics.median(login) * 1000, statistics.median(bare) * 1000
+    ratio = login_ms / bare_ms
+    print(f"{'figure':<52} {'value':>10}   {'floor / limit':>16}")
     print(
-        f"{'process start → login dialog first paint':<44} "
-        f"{statistics.median(login) * 1000:>8.0f} ms   "
-        f"{statistics.median(bare) * 1000:>10.0f} ms (bare PySide6 dialog)"
+        f"{'process start → login window first paint':<52} {login_ms:>8.0f} ms   "
+        f"{bare_ms:>10.0f} ms (bare PySide6 dialog)"
     )
-    verdict = "ok" if stall < STALL_LIMIT_MS else "TOO LONG"
+    fast = ratio <= RATIO_TARGET
     print(
-        f"{'longest GUI-thread stall during a full login':<44} {stall:>8.1f} ms   "
-        f"{STALL_LIMIT_MS:>10.0f} ms limit: {verdict}"
+        f"{'  ratio to the bare dialog':<52} {ratio:>9.2f}x   "
+        f"{RATIO_TARGET:>10.1f}x target: {'ok' if fast else 'TOO SLOW'}"
     )
+    stalls = [
+        ("longest GUI-thread stall while the login loads", startup_stall),
+        ("longest GUI-thread stall during a full login", stall),
+    ]
+    for name, value in stalls:
+        verdict = "ok" if value < STALL_LIMIT_MS else "TOO LONG"
+        print(f"{name:<52} {value:>8.1f} ms   {STALL_LIMIT_MS:>10.0f} ms limit: {verdict}")
     print(f"(medians of {args.runs} runs; platform {env['QT_QPA_PLATFORM']})")
-    return 0 if stall < STALL_LIMIT_MS else 1
+    ok = fast and all(value < STALL_LIMIT_MS for _, value in stalls)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

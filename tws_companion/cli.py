@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from platformdirs import user_data_path
 
@@ -235,10 +235,9 @@ def _cmd_admin(args: argparse.Namespace, out: TextIO) -> int:
     return _with_context(config, lambda ctx: admin.run(ctx, args, out))
 
 
-def _add_admin(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _admin_arguments(parser: argparse.ArgumentParser) -> None:
     from tws_companion.server import admin
 
-    parser = sub.add_parser("admin", help="manage a server's database: users, devices, migrations")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir("server"))
     parser.add_argument(
         "--db", metavar="URL", help="SQLAlchemy URL (default: SQLite in --data-dir)"
@@ -263,16 +262,22 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     return gui_app.run(args.server, language=args.language, home=args.home)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from tws_companion import settings_command
-    from tws_companion.client import terminal_login
+class _CommandParser(argparse.ArgumentParser):
+    """The parser of one command, whose arguments are added only when that command is parsed:
+    the modules they come from (the server's, the HTTP client's) then load for that command
+    alone, and never before the login window of ``gui``."""
 
-    parser = argparse.ArgumentParser(prog=APP_NAME, description="TWS Companion")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _add_gui_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    #: Adds the command's arguments; called once, before its arguments are first parsed.
+    deferred: Callable[[argparse.ArgumentParser], None] | None = None
 
-    serve = sub.add_parser("serve", help="run the Secure Login System server")
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self.deferred is not None:
+            add_arguments, self.deferred = self.deferred, None
+            add_arguments(self)
+        return super().parse_known_args(args, namespace)
+
+
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     _add_server_options(serve, default_dir="server")
@@ -297,25 +302,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="testing and support: seconds to add to the clock, read on every use",
     )
 
-    demo = sub.add_parser("demo", help="run the demo: embedded server with the demo users")
+
+def _demo_arguments(demo: argparse.ArgumentParser) -> None:
+    from tws_companion import settings_command
+
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=0)
     demo.add_argument("--data-dir", type=Path, default=default_data_dir("demo"))
     demo.add_argument("--language", choices=["en", "zh_CN"], help="default: the system's")
     settings_command.add_home_argument(demo)
 
-    gui = sub.add_parser("gui", help="the login dialog, then the workstation (the default)")
-    _add_gui_options(gui)
 
-    _add_admin(sub)
+def _login_arguments(login: argparse.ArgumentParser) -> None:
+    from tws_companion.client import terminal_login
 
-    login = sub.add_parser("login", help="log in from the terminal (for scripts and support)")
     terminal_login.add_arguments(login)
 
-    settings = sub.add_parser(
-        "settings", help="a user's layout settings: show, save, recover, and on the server"
-    )
+
+def _settings_arguments(settings: argparse.ArgumentParser) -> None:
+    from tws_companion import settings_command
+
     settings_command.add_arguments(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=APP_NAME, description="TWS Companion")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_gui_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
+    commands: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
+        ("serve", "run the Secure Login System server", _serve_arguments),
+        ("demo", "run the demo: embedded server with the demo users", _demo_arguments),
+        ("gui", "the login dialog, then the workstation (the default)", _add_gui_options),
+        ("admin", "manage a server's database: users, devices, migrations", _admin_arguments),
+        ("login", "log in from the terminal (for scripts and support)", _login_arguments),
+        (
+            "settings",
+            "a user's layout settings: show, save, recover, and on the server",
+            _settings_arguments,
+        ),
+    ]
+    for name, summary, add_arguments in commands:
+        sub.add_parser(name, help=summary).deferred = add_arguments
     return parser
 
 

@@ -25,12 +25,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tws_companion.layout.partial import Part
-
 if TYPE_CHECKING:  # loaded when the command runs, not for every command's parser
     from datetime import datetime
 
     from tws_companion.client.settings_sync import ServerSettings
+    from tws_companion.layout.partial import Part
     from tws_companion.layout.profile import SettingsProfile
     from tws_companion.protocol.models import SettingsVersion
 
@@ -51,6 +50,8 @@ def add_home_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tws_companion.layout.partial import Part
+
     add_home_argument(parser)
     parser.add_argument("--user", required=True, help="whose settings")
     parser.add_argument(
@@ -96,6 +97,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _parts(text: str) -> list[Part]:
+    from tws_companion.layout.partial import Part
+
     names = [name.strip() for name in text.split(",") if name.strip()]
     try:
         return [Part(name) for name in names]

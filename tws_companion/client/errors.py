@@ -14,8 +14,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from tws_companion.protocol import ErrorCode
-from tws_companion.protocol.error_body import parse_error_body
-from tws_companion.protocol.validation import WireFormatError
 
 
 class ClientError(Exception):
@@ -101,6 +99,11 @@ class ApiError(ClientError):
     @classmethod
     def from_body(cls, status: int, body: object) -> ApiError:
         """Parse an error body; :class:`ProtocolError` when it is not one."""
+        # Here, not at the top: the login window imports this module and paints before pydantic
+        # (which these two need) is loaded.
+        from tws_companion.protocol.error_body import parse_error_body
+        from tws_companion.protocol.validation import WireFormatError
+
         try:
             error = parse_error_body(body)
         except WireFormatError as exc:

@@ -18,18 +18,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tws_companion.client import errors
-from tws_companion.client.models import (
-    Challenge,
-    ChallengeStep,
-    Device,
-    LoginStart,
-    Session,
-)
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform
 from tws_companion.sls.durations import ceil_seconds
 from tws_companion.sls.policy import THROTTLE_FIRST_WAIT, VOICE_CALL_WITHIN
+
+if TYPE_CHECKING:  # pydantic models: the login window paints before pydantic is loaded
+    from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
 
 
 class Phase(StrEnum):

@@ -3,6 +3,10 @@
 ``run(server_url)`` is the ``tws-companion`` (gui) command; the demo passes its simulated devices
 too, so anyone can log in without hardware.
 
+Start-up: the login window's first paint waits for neither the HTTP client (requests) nor the
+keyring: they load on the worker just after it (:func:`make_client`; ``benchmarks/startup.py``
+measures it). An unusable server URL is told then, and the app exits (status 2).
+
 After a login the user's settings are opened on the worker: this machine's lock on them (a
 second instance for the same user gets a clear message and goes back to the login), the layout
 (a damaged settings file is set aside and the last good backup used, with a message) and the
@@ -18,17 +22,17 @@ back to the login.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from tws_companion.client.api import ApiClient
 from tws_companion.gui.garbage import GuiThreadCollector
 from tws_companion.gui.i18n import LANGUAGES, Translations, system_language
 from tws_companion.gui.login_dialog import LoginDialog, LoginResult
@@ -39,22 +43,24 @@ from tws_companion.gui.preferences import (
     make_owner_only,
 )
 from tws_companion.gui.screens import current_screens, flow_onto, primary_screen
-from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.gui.worker import Worker
 from tws_companion.layout.geometry import TITLE_BAR_HEIGHT
 from tws_companion.protocol import Scope
-from tws_companion.sls.code_card import CodeCard
 from tws_companion.storage.errors import AlreadyLocked
 from tws_companion.storage.paths import data_root
 
 if TYPE_CHECKING:
-    # The workstation, the layout files and their encryption are loaded after the login, on the
-    # worker (open_settings), so the login window's first paint does not wait for them.
+    # The HTTP client, the server's vocabulary (pydantic) and the keyring are loaded after the
+    # login window's first paint, on the worker (make_client); the workstation, the layout files
+    # and their encryption after the login, on the worker too (open_settings).
+    from tws_companion.client.api import ApiClient
     from tws_companion.gui.server_settings import ServerSettingsController
+    from tws_companion.gui.simulators import SimulatedOcraDevice
     from tws_companion.gui.workstation import WorkstationWindow
     from tws_companion.layout.geometry import GeometryBook
     from tws_companion.layout.model import Layout
     from tws_companion.layout.profile import LoadedLayout, SettingsProfile
+    from tws_companion.sls.code_card import CodeCard
     from tws_companion.storage.instance_lock import InstanceLock
 
 NO_DISPLAY = """\
@@ -99,6 +105,31 @@ class OpenedSettings:
     geometry: GeometryBook
 
 
+def make_client(server_url: str) -> ApiClient:
+    """On the worker, after the login window's first paint: the server's client. The modules
+    of the whole login are loaded here (the HTTP client, the server's vocabulary, the keyring),
+    so that none loads on the GUI thread. Raises ValueError for an unusable URL."""
+    import tws_companion.client.login_steps  # noqa: F401  (the last login step, and the keyring)
+    from tws_companion.client.api import ApiClient
+
+    return ApiClient(server_url)
+
+
+class AfterFirstPaint(QObject):
+    """Calls ``then()`` once, on the GUI thread, just after ``window`` has first been painted."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # once this paint is done
+        return False
+
+
 def open_settings(home: Path | None, username: str, server: str) -> OpenedSettings:
     """On the worker: lock the user's settings on this machine (raises AlreadyLocked), note the
     server (for the settings commands), load the layout and the geometry. The workstation's
@@ -120,13 +151,32 @@ def open_settings(home: Path | None, username: str, server: str) -> OpenedSettin
 
 
 class Application(QObject):
-    """Owns the windows: login dialog → workstation → (after Log Out) login again."""
+    """Owns the windows: login dialog → workstation → (after Log Out) login again.
+
+    ``api`` is the server's client, or its URL: the client is then made on the worker after the
+    login window's first paint (:func:`make_client`), or when first needed if that is sooner.
+    ``collector``, the app's garbage collector, pauses meanwhile: the tens of thousands of
+    objects the modules of the login bring would make its next collection a stall of the GUI
+    thread (30 ms and more); once they are loaded they are frozen (``gc.freeze``: they live as
+    long as the app, and no later collection walks them) and the collector goes on.
+    """
 
     def __init__(
-        self, api: ApiClient, translations: Translations, *, home: Path | None = None
+        self,
+        api: ApiClient | str,
+        translations: Translations,
+        *,
+        home: Path | None = None,
+        collector: GuiThreadCollector | None = None,
     ) -> None:
         super().__init__()
-        self.api = api
+        self._api: ApiClient | None = None if isinstance(api, str) else api
+        self._server_url = api if isinstance(api, str) else api.base_url
+        self.collector = collector
+        #: Whether make_client was submitted to the worker.
+        self._connecting = False
+        #: Whether the collector was running when make_client paused it.
+        self._collector_paused = False
         self.translations = translations
         self.home = home
         self.worker = Worker(self)
@@ -144,16 +194,62 @@ class Application(QObject):
         self.logged_out = False
         self._shut_down = False
 
+    @property
+    def api(self) -> ApiClient:
+        """The server's client (made here, on the GUI thread, if the worker has not made it
+        yet: only when the user is quicker than the worker)."""
+        if self._api is None:
+            from tws_companion.client.api import ApiClient
+
+            self._api = ApiClient(self._server_url)
+        return self._api
+
+    @api.setter
+    def api(self, client: ApiClient) -> None:
+        self._api = client
+
     def show_login(self) -> LoginDialog:
+        api: ApiClient | Callable[[], ApiClient] = self._api or (lambda: self.api)
         dialog = LoginDialog(
-            self.api, self.worker, preferences=self.preferences, translations=self.translations
+            api, self.worker, preferences=self.preferences, translations=self.translations
         )
         dialog.loggedIn.connect(self._logged_in)
         dialog.rejected.connect(self._login_cancelled)
         dialog.move(40, 40)
+        if self._api is None and not self._connecting:
+            self._connecting = True
+            AfterFirstPaint(dialog, self._make_client)
         dialog.show()
         self.dialog = dialog
         return dialog
+
+    @Slot()
+    def _make_client(self) -> None:
+        if self.collector is not None and self.collector.timer.isActive():
+            self.collector.timer.stop()
+            self._collector_paused = True
+        task = self.worker.submit("make-client", make_client, self._server_url)
+        task.succeeded.connect(self._client_made)
+        task.failed.connect(self._client_failed)
+        task.finished.connect(self._login_loaded)
+
+    def _client_made(self, client: ApiClient) -> None:
+        if self._api is None:
+            self._api = client
+        else:  # the GUI thread needed one sooner
+            client.close()
+
+    @Slot()
+    def _login_loaded(self) -> None:
+        if self.collector is not None and self._collector_paused:
+            self._collector_paused = False
+            gc.freeze()
+            self.collector.timer.start()
+
+    def _client_failed(self, error: object) -> None:
+        print(f"error: {error}", file=sys.stderr)
+        self._shut_down = True
+        QApplication.exit(2)
 
     def show_simulators(self, devices: DemoDevices) -> None:
         from tws_companion.gui.simulators.code_card import CodeCardViewer
@@ -361,7 +457,8 @@ class Application(QObject):
             window.close()
         self.worker.shutdown()
         self._release_lock()
-        self.api.close()
+        if self._api is not None:
+            self._api.close()
 
 
 def run(
@@ -384,14 +481,9 @@ def run(
     translations = Translations()
     chosen = language or LoginPreferences().language() or system_language()
     translations.apply(chosen if chosen in LANGUAGES else "en")
-    try:
-        api = ApiClient(server_url)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     collector = GuiThreadCollector(app)
     collector.start()
-    application = Application(api, translations, home=home)
+    application = Application(server_url, translations, home=home, collector=collector)
     application.show_login()
     if demo is not None:
         application.show_simulators(demo)

@@ -9,6 +9,7 @@ resendRequested(str) — "sms" or "voice" (SMS page only).
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tws_companion.client.models import Challenge, Device
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.layouts import right_aligned
 from tws_companion.gui.messages import countdown_text, device_kind_name
@@ -37,6 +37,9 @@ from tws_companion.sls.policy import (
     ONE_TIME_CODE_DIGITS,
     TEMPORARY_FULL_ACCESS,
 )
+
+if TYPE_CHECKING:  # pydantic models: the login window paints before pydantic is loaded
+    from tws_companion.client.models import Challenge, Device
 
 
 def _digits_validator(digits: int, field: QLineEdit) -> QRegularExpressionValidator:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
@@ -40,11 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tws_companion.client.api import ApiClient
 from tws_companion.client.errors import ApiError
 from tws_companion.client.login_machine import LoginMachine, LoginState, NoticeKind, Phase
-from tws_companion.client.login_steps import Responded, respond_and_cache_key
-from tws_companion.client.models import ChallengeStep, LoginStart, Session
 from tws_companion.gui.device_pages import PAGES, DevicePage
 from tws_companion.gui.i18n import LANGUAGES, TranslatedWidget, Translations
 from tws_companion.gui.layouts import right_aligned
@@ -60,7 +57,15 @@ from tws_companion.gui.theme import FOCUS_FRAME, login_palette
 from tws_companion.gui.worker import Task, Worker
 from tws_companion.protocol import Platform
 from tws_companion.protocol.usernames import normalize_username
-from tws_companion.storage.secret_store import SecretStore
+
+if TYPE_CHECKING:
+    # The HTTP client (requests), the server's vocabulary (pydantic) and the keyring load after
+    # the window's first paint: the app makes its client then, on the worker (gui/app.py), and
+    # the last login step runs on the worker (respond_on_worker).
+    from tws_companion.client.api import ApiClient
+    from tws_companion.client.login_steps import Responded
+    from tws_companion.client.models import ChallengeStep, LoginStart, Session
+    from tws_companion.storage.secret_store import SecretStore
 
 #: The width the window opens with (it grows when what it shows needs more).
 DEFAULT_SIZE = QSize(460, 430)
@@ -100,6 +105,18 @@ QPushButton#primary:focus { border-color: #14263b; }
 QPushButton#link:focus { border-color: palette(highlight); }
 """
 )
+
+
+def respond_on_worker(
+    api: ApiClient, store: SecretStore | None, username: str, login_id: str, response: str
+) -> Responded:
+    """On the worker: the last login step (:func:`respond_and_cache_key`), with ``store`` or else
+    the user's keyring; the keyring is loaded and checked here, never on the GUI thread."""
+    from tws_companion.client.login_steps import respond_and_cache_key
+    from tws_companion.storage.secret_store import SecretStore
+
+    keyring = store if store is not None else SecretStore()
+    return respond_and_cache_key(api, keyring, username, login_id, response)
 
 
 @dataclass(frozen=True)
@@ -298,7 +315,7 @@ class LoginDialog(QDialog):
 
     def __init__(
         self,
-        api: ApiClient,
+        api: ApiClient | Callable[[], ApiClient],
         worker: Worker,
         *,
         preferences: LoginPreferences | None = None,
@@ -311,10 +328,11 @@ class LoginDialog(QDialog):
         self.setObjectName("loginDialog")
         self.setPalette(login_palette())
         self.setStyleSheet(STYLE)
-        self.api = api
+        self._api = api
         self.worker = worker
         self.preferences = preferences or LoginPreferences()
-        self.store = store or SecretStore()
+        #: The keyring the settings key is kept in; ``None``: the user's (made on the worker).
+        self.store = store
         self.translations = translations
         self.machine = LoginMachine(platform=self.preferences.platform, clock=clock)
         self.task: Task | None = None
@@ -338,6 +356,14 @@ class LoginDialog(QDialog):
         self.credentials.platform.setCurrentIndex(max(0, index))
         self.retranslate()
         self.show_state(self.machine.state)
+
+    @property
+    def api(self) -> ApiClient:
+        """The server's client: the one given, or made by the function given when first needed
+        (the app makes it on the worker after the first paint, see gui/app.py)."""
+        if callable(self._api):
+            self._api = self._api()
+        return self._api
 
     # --- construction -------------------------------------------------------------------------
 
@@ -688,7 +714,7 @@ class LoginDialog(QDialog):
         if state.login_id is not None:
             self._run(
                 "respond",
-                respond_and_cache_key,
+                respond_on_worker,
                 self.api,
                 self.store,
                 state.username,

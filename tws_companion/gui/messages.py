@@ -15,14 +15,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
 from tws_companion.client.errors import CertificateError, InsecureTransport, ProtocolError, TlsError
 from tws_companion.client.login_machine import Notice, NoticeKind
-from tws_companion.client.models import Device
 from tws_companion.protocol import ChallengeType, ErrorCode
+
+if TYPE_CHECKING:  # a pydantic model: the login window paints before pydantic is loaded
+    from tws_companion.client.models import Device
 
 _MINUTE = 60
 _HOUR = 3600
