@@ -13,12 +13,17 @@ output is ``listening on http://H:PORT``):
   hash with the project's ``Passwords``, same parameters and same concurrency bound. A login does
   one such check, so logins per second cannot beat verifies per second;
 * the ceiling: a bare ASGI callable answering 200 JSON (``--serve bare``), the most requests per
-  second this client gets through uvicorn on this machine.
+  second this client gets through uvicorn on this machine;
+* the framework floor: FastAPI with the server's request limits and error handlers, and a route
+  at ``respond``'s path that takes its body and dependencies like the server's route, goes to the
+  thread pool like it, and answers a fixed session (``--serve noop``): what ``respond`` costs
+  before it does any work.
 
 Figures: (1) full logins per second (login, device, respond with a correct OCRA response) beside the
-floor; (2) ``respond`` requests per second on logins prepared in advance beside the ceiling;
-(3) ``respond`` latency from one client, idle and while ``/login`` floods keep every password-check
-slot busy. Every loop is bounded by a count and by a time; all subprocesses stop on exit.
+floor; (2) ``respond`` requests per second on logins prepared in advance beside the ceiling and the
+framework floor; (3) ``respond`` latency from one client, idle and while ``/login`` floods keep
+every password-check slot busy. Every loop is bounded by a count and by a time; all subprocesses
+stop on exit.
 """
 
 from __future__ import annotations
@@ -44,10 +49,15 @@ from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
 
 import requests
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
-from tws_companion.protocol import API_PREFIX
+from tws_companion.protocol import API_PREFIX, Scope
+from tws_companion.protocol import models as wire
+from tws_companion.protocol.models import LoginDone, RespondRequest
+from tws_companion.server.deps import Context, LoginId, in_threadpool
+from tws_companion.server.errors import install_error_handlers
+from tws_companion.server.limits import RequestLimits
 from tws_companion.server.passwords import HashParameters, Passwords
 from tws_companion.server.runner import listening_socket
 from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
@@ -92,6 +102,35 @@ def floor_app(password_concurrency: int) -> FastAPI:
     return app
 
 
+def noop_app() -> FastAPI:
+    """The framework floor: ``respond``'s route as the server declares it (``app.py``: the same
+    path, body model, dependencies, response model and thread-pool hop, behind the same request
+    limits and error handlers), answering a fixed session instead of checking anything."""
+    done = LoginDone(
+        session=wire.Session(token="t" * 43, expires_at=datetime.now(UTC), scope=Scope.FULL)
+    )
+
+    def answer(*_args: object) -> LoginDone:
+        return done
+
+    router = APIRouter(prefix=API_PREFIX)
+
+    @router.post("/login/{login_id}/respond", response_model=LoginDone)
+    async def respond(login_id: LoginId, body: RespondRequest, ctx: Context) -> LoginDone:
+        return await in_threadpool(answer, ctx, login_id, body.response)
+
+    @router.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app = FastAPI()
+    app.state.context = None  # what ``Context`` hands the route; ``answer`` ignores it
+    app.add_middleware(RequestLimits)
+    install_error_handlers(app)
+    app.include_router(router)
+    return app
+
+
 Message = MutableMapping[str, Any]
 BARE_BODY = b'{"ok":true}'
 
@@ -119,14 +158,18 @@ def serve_here(kind: str, password_concurrency: int) -> None:
     serve on that socket)."""
     import uvicorn
 
-    app: Any = floor_app(password_concurrency) if kind == "floor" else bare_app
+    apps: dict[str, Callable[[], Any]] = {
+        "floor": lambda: floor_app(password_concurrency),
+        "noop": noop_app,
+        "bare": lambda: bare_app,
+    }
     config = uvicorn.Config(
-        app,
+        apps[kind](),
         host=HOST,
         port=0,
         log_level="warning",
         server_header=False,
-        lifespan="auto" if kind == "floor" else "off",
+        lifespan="off" if kind == "bare" else "auto",
     )
     sock = listening_socket(config)
     print(f"listening on http://{HOST}:{sock.getsockname()[1]}", flush=True)
@@ -488,7 +531,7 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Options, str | None]:
         default=0,
         help="password checks at once, server and floor (default: one per core)",
     )
-    parser.add_argument("--serve", choices=["floor", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["floor", "noop", "bare"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
     options = Options(
@@ -531,7 +574,11 @@ def servers(options: Options, users: Sequence[BenchUser]) -> Iterator[dict[str, 
             started["server"] = start_server(
                 "tws-companion serve", serve, work / "server.log", f"{API_PREFIX}/health"
             )
-            for kind, health in (("floor", "/health"), ("bare", "/")):
+            for kind, health in (
+                ("floor", "/health"),
+                ("noop", f"{API_PREFIX}/health"),
+                ("bare", "/"),
+            ):
                 command = serve_command(kind, options)
                 started[kind] = start_server(kind, command, work / f"{kind}.log", health)
             yield started
@@ -581,7 +628,8 @@ class Flood:
 
 
 def bare_load(server: Server, options: Options) -> LoadResult[dict[str, Any]]:
-    """The ceiling: the same request as ``respond`` (path and body) to the bare ASGI app."""
+    """The same request as ``respond`` (path and body) to the framework floor or the bare ASGI
+    app (the ceiling)."""
     url = server.url + f"{API_PREFIX}/login/x/respond"
     return run_load(
         lambda s, _i: post(s, url, {"response": "12345678"}),
@@ -589,6 +637,11 @@ def bare_load(server: Server, options: Options) -> LoadResult[dict[str, Any]]:
         seconds=options.seconds,
         limit=1_000_000,
     )
+
+
+def share(part: LoadResult[Any], whole: LoadResult[Any]) -> str:
+    """``part``'s rate as a fraction of ``whole``'s."""
+    return f"{part.rate / whole.rate:.2f}" if whole.rate > 0 else "-"
 
 
 def progress(message: str) -> None:
@@ -601,6 +654,7 @@ def measure(options: Options) -> list[Row]:
     progress(f"starting the servers (hashing {options.users} passwords for the scenario)")
     with servers(options, users) as running:
         server, floor_server, bare = running["server"], running["floor"], running["bare"]
+        noop = running["noop"]
         client = Client(server.url, users)
         many = 1_000_000
         threads = options.concurrency
@@ -672,7 +726,10 @@ def measure(options: Options) -> list[Row]:
 
         # 4. respond rate on prepared logins beside the bare ASGI ceiling.
         opened = flood.opened[: options.respond_logins]
-        progress(f"respond rate on {len(opened)} logins the flood opened, then the ceiling")
+        progress(
+            f"respond rate on {len(opened)} logins the flood opened, then the framework floor "
+            "and the ceiling"
+        )
         selected = run_load(
             lambda s, i: client.select(s, *opened[i]),
             threads=threads,
@@ -689,8 +746,23 @@ def measure(options: Options) -> list[Row]:
                 limit=len(rate_stock),
             ),
         )
-        rows.append(Row("respond (correct, on prepared logins)", rate))
+        framework = on_server(noop, lambda: bare_load(noop, options))
         ceiling = on_server(bare, lambda: bare_load(bare, options))
+        rows.append(
+            Row(
+                "respond (correct, on prepared logins)",
+                rate,
+                note=f"{share(rate, ceiling)} of the ceiling, {share(rate, framework)} of the "
+                "framework floor",
+            )
+        )
+        rows.append(
+            Row(
+                "  framework floor: FastAPI route doing nothing",
+                framework,
+                note=f"{share(framework, ceiling)} of the ceiling",
+            )
+        )
         rows.append(Row("  ceiling: bare ASGI 200 JSON (uvicorn)", ceiling))
         extra = (("prepare", prepared_idle), ("prepare", prepared_flood), ("device", selected))
         for name, load in extra:

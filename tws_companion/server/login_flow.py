@@ -7,16 +7,26 @@ step; what differs between device kinds is asked of the device's authenticator
 counts, an expired login is closed, a device locks) is a :class:`CommittedApiError`, which the
 transaction commits before it propagates. Codes are sent after the commit (a gateway may be slow
 and must not hold the database).
+
+The steps on an open login read and write their rows with SQLAlchemy Core statements built once
+(below), not through the ORM: they load the login and its device as objects in no session, work
+on those, and write back what a step may change (:func:`_kept`), the login under the version it
+was read at. Every login ends with ``respond``; this keeps its server time to a fraction of what
+the ORM's loading and unit of work cost (see benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session, class_mapper
+from sqlalchemy.orm.exc import StaleDataError
 
 from tws_companion.protocol import Channel, DeviceStatus, ErrorCode, Platform
 from tws_companion.protocol import models as wire
@@ -41,6 +51,8 @@ from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
 
 __all__ = ["open_login", "prune", "resend", "respond", "select_device"]
 
+M = TypeVar("M", Login, Device)
+
 LOGIN_ID_BYTES = 24
 #: One in this many logins also prunes finished logins and old used challenges.
 PRUNE_EVERY = 100
@@ -49,6 +61,132 @@ LOGIN_NOT_FOUND = "This login is over or does not exist. Start over from step 1.
 NOT_YOUR_DEVICE = "That device is not one of yours."
 #: Why no usable device is left, in the order a user should hear it.
 _REFUSAL_ORDER = (Usability.PORTAL_ONLY, Usability.LOCKED, Usability.EXPIRED)
+
+# --- the statements of the steps on an open login, built once ----------------------------------
+# Building a statement costs more than running it; these are built at import and run with their
+# parameters. FOR UPDATE locks the row on PostgreSQL; SQLite has no row locks and needs none (its
+# write transactions exclude each other).
+
+#: What no step changes in a login once it is open (the version changes with every write).
+_LOGIN_FIXED = frozenset(("id", "user_id", "platform", "source", "created_at", "expires_at"))
+#: What a step may change in a login, and writes back.
+_LOGIN_CHANGES = tuple(
+    column.key
+    for column in Login.__table__.columns
+    if column.key not in _LOGIN_FIXED and column.key != "version"
+)
+_SELECT_LOGIN = select(Login.__table__).where(Login.id == bindparam("login_id")).with_for_update()
+_SELECT_DEVICE = select(Device.__table__).where(Device.id == bindparam("device_id"))
+#: ``respond``'s rows: the login and the device it waits for, both locked (the device's failure
+#: count may be changed by another login of the same user at once).
+_SELECT_LOGIN_AND_DEVICE = (
+    select(Login.__table__, Device.__table__)
+    .join_from(Login, Device, Device.id == Login.device_id)
+    .where(Login.id == bindparam("login_id"))
+    .with_for_update()
+)
+#: The login as a step left it, if it still has the version the step read (it cannot have
+#: another while the step holds its lock; the version makes a lost race loud).
+_UPDATE_LOGIN = (
+    update(Login)
+    .where(Login.id == bindparam("login_id"), Login.version == bindparam("read_version"))
+    .values({name: bindparam(name) for name in _LOGIN_CHANGES})
+    .values(version=Login.version + 1)
+)
+#: What ``respond`` may change in a device: its run of wrong responses and its status.
+_UPDATE_DEVICE = (
+    update(Device)
+    .where(Device.id == bindparam("device_id"))
+    .values(consecutive_failures=bindparam("failures"), status=bindparam("status"))
+)
+_USERNAME = select(User.username).where(User.id == bindparam("user_id"))
+#: Records a challenge as answered, unless it already was (then no row is inserted). Atomic
+#: enough: the device's row lock (or SQLite's write lock) keeps out another answer of its own.
+_USE_CHALLENGE = insert(UsedChallenge).from_select(
+    ["device_id", "challenge", "used_at"],
+    select(
+        bindparam("device_id", type_=UsedChallenge.__table__.c.device_id.type),
+        bindparam("challenge", type_=UsedChallenge.__table__.c.challenge.type),
+        bindparam("now", type_=UsedChallenge.__table__.c.used_at.type),
+    ).where(
+        ~exists().where(
+            UsedChallenge.device_id == bindparam("device_id"),
+            UsedChallenge.challenge == bindparam("challenge"),
+        )
+    ),
+)
+#: A completed login ends the failure streak of its user's name.
+_END_FAILURE_STREAK = delete(LoginFailure).where(
+    LoginFailure.username == _USERNAME.scalar_subquery()
+)
+#: The device a login completed with becomes its user's preferred one; a permanent device also
+#: stamps ``last_permanent_login_at`` (``permanent_at`` NULL keeps it).
+_LOGGED_IN = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(
+        preferred_device_id=bindparam("device_id"),
+        last_permanent_login_at=func.coalesce(
+            bindparam("permanent_at", type_=User.__table__.c.last_permanent_login_at.type),
+            User.last_permanent_login_at,
+        ),
+    )
+)
+
+
+def _one(s: Session, statement: Any, **parameters: object) -> Row[Any] | None:
+    result: Row[Any] | None = s.connection().execute(statement, parameters).one_or_none()
+    return result
+
+
+def _detached(model: type[M], values: Mapping[Any, Any]) -> M:
+    """An object of ``model`` in no session holding ``values`` (a row's columns), made as the
+    ORM's loader makes one: the values go straight into its ``__dict__``, without the attribute
+    events of the constructor (which take ten times as long). ``class_mapper`` configures the
+    mappers first if nothing has yet in this process."""
+    instance: M = class_mapper(model).class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
+
+
+def _store_login(s: Session, login: Login) -> None:
+    """Write back what a step may change in ``login`` (a row read by :func:`_load_login`)."""
+    values = {name: getattr(login, name) for name in _LOGIN_CHANGES}
+    written = s.connection().execute(
+        _UPDATE_LOGIN, {"login_id": login.id, "read_version": login.version, **values}
+    )
+    if written.rowcount != 1:
+        raise StaleDataError("a login changed while a step held its lock")
+    login.version += 1
+
+
+@contextmanager
+def _kept(s: Session, login: Login, device: Device | None = None) -> Iterator[None]:
+    """Write back what the block changes in ``login`` (and in ``device``: its failure count and
+    status) when the block ends or refuses with a :class:`CommittedApiError`; after any other
+    error the transaction rolls back and nothing is written."""
+    device_was = None if device is None else (device.consecutive_failures, device.status)
+    try:
+        yield
+    except CommittedApiError:
+        _write_back(s, login, device, device_was)
+        raise
+    _write_back(s, login, device, device_was)
+
+
+def _write_back(
+    s: Session, login: Login, device: Device | None, device_was: tuple[int, DeviceStatus] | None
+) -> None:
+    _store_login(s, login)
+    if device is not None and (device.consecutive_failures, device.status) != device_was:
+        s.connection().execute(
+            _UPDATE_DEVICE,
+            {
+                "device_id": device.id,
+                "failures": device.consecutive_failures,
+                "status": device.status,
+            },
+        )
 
 
 def _device_out(device: Device) -> wire.Device:
@@ -144,14 +282,14 @@ def open_login(
     return started
 
 
-def _load_login(s: Session, login_id: str, now: datetime) -> Login:
-    """The login, locked for this transaction; a login that has just expired is closed (and that
-    is committed)."""
-    login = s.get(Login, login_id, with_for_update=True) if is_login_id(login_id) else None
+def _open(s: Session, login: Login | None, now: datetime) -> Login:
+    """``login`` if it is still open; a login that has just expired is closed (and that is
+    committed)."""
     if login is None or login.state.over:
         raise ApiError(ErrorCode.LOGIN_NOT_FOUND, LOGIN_NOT_FOUND)
     if now >= login.expires_at:
         login.state = LoginState.FAILED
+        _store_login(s, login)
         raise CommittedApiError(
             ErrorCode.LOGIN_EXPIRED,
             "The login took too long and has expired. Start over from step 1.",
@@ -159,12 +297,37 @@ def _load_login(s: Session, login_id: str, now: datetime) -> Login:
     return login
 
 
-def _selected_device(s: Session, login: Login, *, lock: bool = False) -> Device:
-    """The device the login waits for a response from."""
-    device = s.get(Device, login.device_id, with_for_update=lock) if login.device_id else None
+def _load_login(s: Session, login_id: str, now: datetime) -> Login:
+    """The open login, locked for this transaction, as an object in no session (written back
+    by :func:`_kept`)."""
+    row = _one(s, _SELECT_LOGIN, login_id=login_id) if is_login_id(login_id) else None
+    return _open(s, None if row is None else _detached(Login, row._mapping), now)
+
+
+def _load_device(s: Session, device_id: str | None) -> Device | None:
+    """The device, as an object in no session."""
+    row = None if device_id is None else _one(s, _SELECT_DEVICE, device_id=device_id)
+    return None if row is None else _detached(Device, row._mapping)
+
+
+def _waiting_device(login: Login, device: Device | None) -> Device:
+    """``device``, if the login waits for a response from it."""
     if device is None or login.state is not LoginState.RESPOND:
         raise ApiError(ErrorCode.WRONG_STEP, "Select a security device first.")
     return device
+
+
+def _load_response_step(s: Session, login_id: str, now: datetime) -> tuple[Login, Device]:
+    """The open login and the device it waits for a response from, both locked, in one
+    statement; otherwise the refusals of the other steps (no such login, select a device)."""
+    row = _one(s, _SELECT_LOGIN_AND_DEVICE, login_id=login_id) if is_login_id(login_id) else None
+    if row is None:
+        login = _load_login(s, login_id, now)
+        return login, _waiting_device(login, None)
+    columns = row._mapping
+    login = _open(s, _detached(Login, {c.key: columns[c] for c in Login.__table__.columns}), now)
+    device = _detached(Device, {c.key: columns[c] for c in Device.__table__.columns})
+    return login, _waiting_device(login, device)
 
 
 def select_device(
@@ -173,15 +336,16 @@ def select_device(
     """Pick (or switch to) one of the login's devices and get its challenge."""
     with ctx.db.transaction() as s:
         login = _load_login(s, login_id, now)
-        device = s.get(Device, device_id)
-        if device is None or device.user_id != login.user_id:
-            raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
-        state = usability(ctx, device, login.platform, now)
-        if state is Usability.REVOKED:
-            raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
-        if state is not Usability.USABLE:
-            raise unusable(state)
-        step, pending = _issue_challenge(ctx, s, login, device, now)
+        with _kept(s, login):
+            device = _load_device(s, device_id)
+            if device is None or device.user_id != login.user_id:
+                raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
+            state = usability(ctx, device, login.platform, now)
+            if state is Usability.REVOKED:
+                raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
+            if state is not Usability.USABLE:
+                raise unusable(state)
+            step, pending = _issue_challenge(ctx, s, login, device, now)
     _deliver(ctx, pending)
     return step
 
@@ -190,12 +354,14 @@ def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -
     """ "Request new code": a fresh code by SMS or by voice callback, within the send limits."""
     with ctx.db.transaction() as s:
         login = _load_login(s, login_id, now)
-        device = _selected_device(s, login)
-        authenticator = authenticator_for(device.kind)
-        pending = authenticator.resend(ctx, s, login, device, channel, now)
-        step = ChallengeStep(
-            device_id=device.id, challenge=_challenge_out(ctx, authenticator, login, device, now)
-        )
+        with _kept(s, login):
+            device = _waiting_device(login, _load_device(s, login.device_id))
+            authenticator = authenticator_for(device.kind)
+            pending = authenticator.resend(ctx, s, login, device, channel, now)
+            step = ChallengeStep(
+                device_id=device.id,
+                challenge=_challenge_out(ctx, authenticator, login, device, now),
+            )
     _deliver(ctx, pending)
     return step
 
@@ -206,49 +372,55 @@ def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -
 def respond(ctx: ServerContext, login_id: str, response: str, now: datetime) -> LoginDone:
     """Check the response to the latest challenge; a session on success."""
     with ctx.db.transaction() as s:
-        login = _load_login(s, login_id, now)
-        # Locked: its failure count may be changed by another login of the same user at once.
-        device = _selected_device(s, login, lock=True)
-        user = s.get(User, login.user_id)
-        assert user is not None  # the login belongs to it (ON DELETE CASCADE)
-        authenticator = authenticator_for(device.kind)
-        state = authenticator.usability(ctx, device, login.platform, now)
-        if state is not Usability.USABLE:
-            _back_to_device_choice(login)
-            raise unusable(state, committed=True)
-        authenticator.check_answerable(login, now)
-        if not authenticator.verify(ctx, login, device, response):
-            _wrong_response(ctx, s, login, device, user, now)
-        if login.challenge is not None:
-            if s.get(UsedChallenge, (device.id, login.challenge)) is not None:
-                login.state = LoginState.FAILED
-                raise CommittedApiError(
-                    ErrorCode.RESPONSE_REUSED,
-                    "That response was already used once. Start over from step 1.",
-                )
-            s.add(UsedChallenge(device_id=device.id, challenge=login.challenge, used_at=now))
-        login.code_digest = None
-        login.state = LoginState.DONE
-        device.consecutive_failures = 0
-        # A completed login ends the failure streak. Core, not ORM: no session objects to sync.
-        s.connection().execute(delete(LoginFailure).where(LoginFailure.username == user.username))
-        user.preferred_device_id = device.id
-        terms = authenticator.session_terms(ctx, device, now)
-        if terms.permanent:
-            user.last_permanent_login_at = now
-        token, row = sessions.create_session(
-            s,
-            user_id=user.id,
-            device_id=device.id,
-            scope=terms.scope,
-            platform=login.platform,
-            now=now,
-            policy=ctx.policy,
-            not_after=terms.not_after,
-        )
-        return LoginDone(
-            session=wire.Session(token=token, expires_at=row.expires_at, scope=terms.scope)
-        )
+        login, device = _load_response_step(s, login_id, now)
+        with _kept(s, login, device):
+            return _check_response(ctx, s, login, device, response, now)
+
+
+def _check_response(
+    ctx: ServerContext, s: Session, login: Login, device: Device, response: str, now: datetime
+) -> LoginDone:
+    authenticator = authenticator_for(device.kind)
+    state = authenticator.usability(ctx, device, login.platform, now)
+    if state is not Usability.USABLE:
+        _back_to_device_choice(login)
+        raise unusable(state, committed=True)
+    authenticator.check_answerable(login, now)
+    if not authenticator.verify(ctx, login, device, response):
+        _wrong_response(ctx, s, login, device, now)
+    connection = s.connection()
+    if login.challenge is not None:
+        used = {"device_id": device.id, "challenge": login.challenge, "now": now}
+        if connection.execute(_USE_CHALLENGE, used).rowcount == 0:
+            login.state = LoginState.FAILED
+            raise CommittedApiError(
+                ErrorCode.RESPONSE_REUSED,
+                "That response was already used once. Start over from step 1.",
+            )
+    login.code_digest = None
+    login.state = LoginState.DONE
+    device.consecutive_failures = 0
+    terms = authenticator.session_terms(ctx, device, now)
+    connection.execute(_END_FAILURE_STREAK, {"user_id": login.user_id})
+    connection.execute(
+        _LOGGED_IN,
+        {
+            "user_id": login.user_id,
+            "device_id": device.id,
+            "permanent_at": now if terms.permanent else None,
+        },
+    )
+    session = sessions.create_session(
+        s,
+        user_id=login.user_id,
+        device_id=device.id,
+        scope=terms.scope,
+        platform=login.platform,
+        now=now,
+        policy=ctx.policy,
+        not_after=terms.not_after,
+    )
+    return LoginDone(session=session)
 
 
 def _back_to_device_choice(login: Login) -> None:
@@ -261,7 +433,7 @@ def _back_to_device_choice(login: Login) -> None:
 
 
 def _wrong_response(
-    ctx: ServerContext, s: Session, login: Login, device: Device, user: User, now: datetime
+    ctx: ServerContext, s: Session, login: Login, device: Device, now: datetime
 ) -> NoReturn:
     """Count a wrong response (for the login and for the device) and refuse it; the count is
     committed. Ten in a row lock the device; three in one login end it, a failed login."""
@@ -270,12 +442,12 @@ def _wrong_response(
     if device.consecutive_failures >= ctx.policy.device_lock_failures:
         device.status = DeviceStatus.LOCKED
         _back_to_device_choice(login)
-        password_check.record_failure(s, ctx, user.username, login.source, now)
+        _record_failure(ctx, s, login, now)
         raise unusable(Usability.LOCKED, committed=True)
     attempts_left = ctx.policy.max_wrong_responses - login.wrong_responses
     if attempts_left <= 0:
         login.state = LoginState.FAILED
-        password_check.record_failure(s, ctx, user.username, login.source, now)
+        _record_failure(ctx, s, login, now)
         raise CommittedApiError(
             ErrorCode.CHALLENGE_FAILED, "Too many wrong responses. Start over from step 1."
         )
@@ -284,6 +456,12 @@ def _wrong_response(
         f"The response is not correct. {plural(attempts_left, 'attempt')} left.",
         attempts_left=attempts_left,
     )
+
+
+def _record_failure(ctx: ServerContext, s: Session, login: Login, now: datetime) -> None:
+    """A login failed after its password: counted against its user's name and its address."""
+    username = s.connection().execute(_USERNAME, {"user_id": login.user_id}).scalar_one()
+    password_check.record_failure(s, ctx, username, login.source, now)
 
 
 def prune(s: Session, ctx: ServerContext, now: datetime) -> None:

@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import ErrorCode, Scope
+from tws_companion.protocol import models as wire
 from tws_companion.server.db import SessionToken
 from tws_companion.server.errors import ApiError
 from tws_companion.sls.policy import SESSION_TOKEN_BYTES, Policy
@@ -17,6 +18,10 @@ from tws_companion.sls.policy import SESSION_TOKEN_BYTES, Policy
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+#: Built once (a Core INSERT, not the ORM's unit of work: every login ends here).
+_INSERT_SESSION = insert(SessionToken)
 
 
 def create_session(
@@ -29,24 +34,27 @@ def create_session(
     now: datetime,
     policy: Policy,
     not_after: datetime | None = None,
-) -> tuple[str, SessionToken]:
-    """A new session token; it ends after the policy's session time, or at ``not_after`` if that
-    comes first (a temporary passcode's session never outlives what the passcode allows)."""
+) -> wire.Session:
+    """A new session, as the client is given it (the one time its token is seen); it ends after
+    the policy's session time, or at ``not_after`` if that comes first (a temporary passcode's
+    session never outlives what the passcode allows)."""
     token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
     expires_at = now + policy.session_ttl
     if not_after is not None:
         expires_at = min(expires_at, not_after)
-    row = SessionToken(
-        token_hash=token_hash(token),
-        user_id=user_id,
-        device_id=device_id,
-        scope=scope.value,
-        platform=platform,
-        created_at=now,
-        expires_at=expires_at,
+    session.connection().execute(
+        _INSERT_SESSION,
+        {
+            "token_hash": token_hash(token),
+            "user_id": user_id,
+            "device_id": device_id,
+            "scope": scope.value,
+            "platform": platform,
+            "created_at": now,
+            "expires_at": expires_at,
+        },
     )
-    session.add(row)
-    return token, row
+    return wire.Session(token=token, expires_at=expires_at, scope=scope)
 
 
 def unauthorized() -> ApiError:
