@@ -20,10 +20,10 @@ Nothing is decided without the user's click: ``choice`` is set by the two choice
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QSize, Qt, Slot
+from PySide6.QtCore import QDate, QEvent, QLocale, QSize, Qt, Slot
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,7 @@ from tws_companion.gui.panels.labels import (
     time_in_force_label,
     watchlist_column_label,
 )
+from tws_companion.gui.server_messages import local_datetime
 from tws_companion.layout.compare import (
     Aspect,
     Change,
@@ -101,13 +102,6 @@ _ABSENT = "—"
 class ConflictChoice(Enum):
     KEEP_THIS_COMPUTER = "keep_this_computer"
     TAKE_SERVER = "take_server"
-
-
-def _when_saved(saved_at: datetime) -> QDateTime:
-    """``saved_at`` (UTC when it has no zone) as a local date and time."""
-    if saved_at.tzinfo is None:
-        saved_at = saved_at.replace(tzinfo=UTC)
-    return QDateTime.fromMSecsSinceEpoch(round(saved_at.timestamp() * 1000)).toLocalTime()
 
 
 def _panel_title(kind: PanelKind, title: str) -> str:
@@ -639,7 +633,7 @@ class SettingsConflictDialog(QDialog):
     def when_text(self) -> str:
         """When the server's copy was saved, in local time: "today at 14:03", "yesterday at
         09:15" or "on 12/05/2024 at 14:03"."""
-        when = _when_saved(self.server_saved_at)
+        when = local_datetime(self.server_saved_at)
         locale = QLocale()
         time = locale.toString(when.time(), QLocale.FormatType.ShortFormat)
         today = QDate.currentDate()

@@ -7,7 +7,7 @@ Shared by :mod:`tws_companion.gui.server_settings` (uploads, the download at log
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
@@ -94,10 +94,17 @@ def describe_server_error(error: BaseException) -> str:
     )
 
 
+def local_datetime(saved_at: datetime) -> QDateTime:
+    """``saved_at`` (UTC when it has no zone) as a local date and time."""
+    if saved_at.tzinfo is None:
+        saved_at = saved_at.replace(tzinfo=UTC)
+    return QDateTime.fromMSecsSinceEpoch(round(saved_at.timestamp() * 1000)).toLocalTime()
+
+
 def saved_time(saved_at: datetime) -> str:
     """When something (a backup, a version on the server) was saved, in local time:
     '12/05/2024 14:03:22'."""
-    when = QDateTime.fromSecsSinceEpoch(int(saved_at.timestamp())).toLocalTime()
+    when = local_datetime(saved_at)
     locale = QLocale()
     return "{} {}".format(
         locale.toString(when.date(), QLocale.FormatType.ShortFormat),
