@@ -27,13 +27,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from tests.support.audio import wav_stats
-from tws_companion.protocol import Channel
 from tws_companion.server.gateways import GATEWAY_NAMES, Gateway, GatewayError, load_gateway
-from tws_companion.server.gateways.outbox import (
-    ESPEAK_MISSING_MESSAGE,
-    OutboxGateway,
-    security_code_in,
-)
+from tws_companion.server.gateways.outbox import ESPEAK_MISSING_MESSAGE, OutboxGateway
 from tws_companion.server.gateways.twilio_gateway import TwilioGateway, build_twiml
 from tws_companion.sls.one_time_codes import sms_text, voice_script
 from tws_companion.storage.outbox import SecurityCode, read_messages
@@ -106,7 +101,7 @@ def test_outbox_sms_of_the_sls_says_what_it_holds(work: Path) -> None:
     """The phone window words an SLS code in the user's language from these fields; the text
     stays the English message as sent."""
     text = sms_text(CODE, timedelta(minutes=5))
-    OutboxGateway(work).send_sms(PHONE, text)
+    OutboxGateway(work).send_sms(PHONE, text, security_code=SecurityCode(CODE, valid_seconds=300))
     [message] = read_messages(work)
     data = json.loads(message.path.read_text(encoding="utf-8"))
     assert data["text"] == text
@@ -120,7 +115,9 @@ def test_outbox_voice_call_of_the_sls_says_what_it_holds(
 ) -> None:
     monkeypatch.setattr(subprocess, "run", _FakeEspeak(write_wav=True))
     script = voice_script(CODE, 2)
-    OutboxGateway(work, espeak=sys.executable).place_voice_call(PHONE, script)
+    OutboxGateway(work, espeak=sys.executable).place_voice_call(
+        PHONE, script, security_code=SecurityCode(CODE, repeats=2)
+    )
     [message] = read_messages(work)
     data = json.loads(message.path.read_text(encoding="utf-8"))
     assert data["text"] == script
@@ -131,32 +128,14 @@ def test_outbox_voice_call_of_the_sls_says_what_it_holds(
     assert message.security_code == SecurityCode(CODE, repeats=2)
 
 
-@pytest.mark.parametrize(
-    ("channel", "text", "expected"),
-    [
-        (Channel.SMS, sms_text("007", timedelta(seconds=90)), SecurityCode("007", 90)),
-        (Channel.SMS, sms_text(CODE, timedelta(hours=1, seconds=1)), SecurityCode(CODE, 3601)),
-        (Channel.VOICE, voice_script(CODE, 1), SecurityCode(CODE, repeats=1)),
-        (Channel.VOICE, voice_script(CODE, 3), SecurityCode(CODE, repeats=3)),
-        # Texts the SLS did not word are kept as they are, whatever digits they hold.
-        (Channel.SMS, SMS_TEXT, None),
-        (
-            Channel.SMS,
-            sms_text(CODE, timedelta(minutes=5)).replace("5 minutes", "5 fortnights"),
-            None,
-        ),
-        (Channel.SMS, sms_text(CODE, timedelta(minutes=5)) + " PS: 999999", None),
-        (Channel.SMS, voice_script(CODE, 2), None),
-        (Channel.VOICE, sms_text(CODE, timedelta(minutes=5)), None),
-        (Channel.VOICE, voice_script(CODE, 2).replace("Goodbye", "Bye"), None),
-        (Channel.VOICE, VOICE_TEXT, None),
-        (Channel.SMS, sms_text("1" * 40, timedelta(minutes=5)), None),  # longer than a code
-    ],
-)
-def test_only_the_texts_of_the_sls_are_recognised(
-    channel: Channel, text: str, expected: SecurityCode | None
-) -> None:
-    assert security_code_in(channel, text) == expected
+def test_outbox_message_without_a_code_is_kept_as_it_is(work: Path) -> None:
+    """A text that comes without what it holds is shown as written, whatever digits it has."""
+    OutboxGateway(work).send_sms(PHONE, sms_text(CODE, timedelta(minutes=5)))
+    [message] = read_messages(work)
+    data = json.loads(message.path.read_text(encoding="utf-8"))
+    assert "kind" not in data
+    assert "code" not in data
+    assert message.security_code is None
 
 
 def test_outbox_repr(work: Path) -> None:

@@ -36,8 +36,9 @@ from tws_companion.server.gateways.outbox import OutboxGateway
 from tws_companion.server.scenario import load_scenario, read_scenario
 from tws_companion.sls import code_card, ocra
 from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
+from tws_companion.sls.durations import ceil_seconds
 from tws_companion.sls.policy import Policy
-from tws_companion.storage.outbox import read_messages
+from tws_companion.storage.outbox import SecurityCode, read_messages
 
 API = "/api/v1"
 
@@ -188,7 +189,11 @@ def test_sms_code_arrives_in_the_outbox_and_logs_in(server: Server) -> None:
     assert "555" not in challenge["destination"]
     [message] = read_messages(server.outbox)
     assert message.to == "+15555550100"
-    assert server.respond(login_id, server.latest_code()).status_code == 200
+    # The gateway is told what the text holds (the phone window words it in the user's language).
+    code = server.latest_code()
+    ttl = ceil_seconds(server.ctx.policy.one_time_code_ttl)
+    assert message.security_code == SecurityCode(code, valid_seconds=ttl)
+    assert server.respond(login_id, code).status_code == 200
 
 
 def test_request_new_code_by_voice(server: Server) -> None:
@@ -210,6 +215,7 @@ def test_request_new_code_by_voice(server: Server) -> None:
     # The code is read digit by digit, twice.
     spoken = ", ".join(new_code)
     assert voice[0].text.count(spoken) == 2
+    assert voice[0].security_code == SecurityCode(new_code, repeats=2)
     if new_code != first_code:
         assert error(server.respond(login_id, first_code))["code"] == "wrong_response"
     assert server.respond(login_id, new_code).status_code == 200

@@ -33,7 +33,7 @@ from tws_companion.server.db import CodeSend
 from tws_companion.server.errors import ApiError
 from tws_companion.server.gateways.base import GatewayError
 from tws_companion.sls.policy import Policy
-from tws_companion.storage.outbox import read_messages
+from tws_companion.storage.outbox import SecurityCode, read_messages
 
 PHONE = "+15555550100"
 
@@ -198,10 +198,12 @@ def test_new_code_requests_and_voice_calls_count(
 class BrokenGateway:
     """A provider that is down."""
 
-    def send_sms(self, to: str, text: str) -> None:
+    def send_sms(self, to: str, text: str, *, security_code: SecurityCode | None = None) -> None:
         raise GatewayError("The SMS provider is not answering. Try again in a moment.")
 
-    def place_voice_call(self, to: str, text: str) -> None:
+    def place_voice_call(
+        self, to: str, text: str, *, security_code: SecurityCode | None = None
+    ) -> None:
         raise GatewayError("The voice provider is not answering. Try again in a moment.")
 
 

@@ -31,6 +31,7 @@ from tws_companion.sls import one_time_codes
 from tws_companion.sls.devices import DeviceKind
 from tws_companion.sls.durations import ceil_seconds, plural
 from tws_companion.sls.policy import MIN_PHONE_DIGITS
+from tws_companion.storage.outbox import SecurityCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class CodeDelivery:
     counted: bool
     #: The ``code_sends`` row that counts it against the caps (taken back if the send fails).
     send_id: int
+    #: What ``text`` holds, for a gateway that words it otherwise (the development phone).
+    security_code: SecurityCode
 
     def __repr__(self) -> str:
         return f"CodeDelivery(login_id={self.login_id!r}, channel={self.channel.value!r})"
@@ -52,9 +55,9 @@ class CodeDelivery:
     def deliver(self, ctx: ServerContext) -> None:
         try:
             if self.channel is Channel.VOICE:
-                ctx.gateway.place_voice_call(self.to, self.text)
+                ctx.gateway.place_voice_call(self.to, self.text, security_code=self.security_code)
             else:
-                ctx.gateway.send_sms(self.to, self.text)
+                ctx.gateway.send_sms(self.to, self.text, security_code=self.security_code)
         except GatewayError as exc:
             self._take_back(ctx)
             raise ApiError(ErrorCode.GATEWAY_UNAVAILABLE, str(exc)) from None
@@ -151,10 +154,14 @@ class SmsDevice(Authenticator):
         login.challenge_expires_at = login.code_expires_at
         login.last_send_at = now
         if channel is Channel.VOICE:
-            text = one_time_codes.voice_script(code, ctx.policy.voice_code_repeats)
+            repeats = ctx.policy.voice_code_repeats
+            text = one_time_codes.voice_script(code, repeats)
+            held = SecurityCode(code, repeats=repeats)
         else:
-            text = one_time_codes.sms_text(code, ctx.policy.one_time_code_ttl)
-        return CodeDelivery(login.id, channel, device.phone, text, counted, send.id)
+            ttl = ctx.policy.one_time_code_ttl
+            text = one_time_codes.sms_text(code, ttl)
+            held = SecurityCode(code, valid_seconds=ceil_seconds(ttl))
+        return CodeDelivery(login.id, channel, device.phone, text, counted, send.id, held)
 
     def challenge_out(
         self, ctx: ServerContext, login: Login, device: Device, now: datetime

@@ -4,10 +4,10 @@ SMS become JSON files; voice calls become a WAV file spoken by espeak-ng plus a 
 names it (DESIGN.md section 5). The GUI's phone window and the tests read them back with
 :func:`tws_companion.storage.outbox.read_messages`.
 
-A message worded by :mod:`tws_companion.sls.one_time_codes` (an SMS code or a voice script) is
-recognised, and its file also says what it holds (the code, and how long it is valid or how many
-times the call reads it; :class:`~tws_companion.storage.outbox.SecurityCode`), so the phone window
-can show it in the user's language. The text and the audio stay English.
+A message that carries a one-time code comes with what it holds (the code, and how long it is valid
+or how many times the call reads it; :class:`~tws_companion.storage.outbox.SecurityCode`); its file
+says so too, so the phone window can show it in the user's language. The text and the audio stay
+English.
 """
 
 from __future__ import annotations
@@ -15,20 +15,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from tws_companion.protocol import Channel
 from tws_companion.server.gateways.base import GatewayError
-from tws_companion.sls.one_time_codes import sms_text, voice_script
 from tws_companion.storage.outbox import SecurityCode, new_message_id, write_message
 from tws_companion.storage.paths import ensure_private_dir, ensure_private_file
 
-__all__ = ["ESPEAK_MISSING_MESSAGE", "OutboxGateway", "security_code_in"]
+__all__ = ["ESPEAK_MISSING_MESSAGE", "OutboxGateway"]
 
 _log = logging.getLogger(__name__)
 
@@ -41,50 +38,6 @@ ESPEAK_MISSING_MESSAGE: Final = (
 ESPEAK_SPEED_WPM: Final = 140
 #: Longest time espeak-ng may take to render one message.
 ESPEAK_TIMEOUT_S: Final = 30.0
-
-# Where the code and its validity sit in the texts of sls.one_time_codes; a match is only a
-# candidate: security_code_in keeps it when those functions word it back to the very same text.
-_SMS_CODE_RE: Final = re.compile(r"security code is ([0-9]+)\. It is valid for ([^.]+)\.")
-_VOICE_CODE_RE: Final = re.compile(r"security code is: ([0-9](?:, [0-9])*)\.")
-_DURATION_PART_RE: Final = re.compile(r"([0-9]+) (hour|minute|second)s?\b")
-_UNIT_SECONDS: Final = {"hour": 3600, "minute": 60, "second": 1}
-#: More repeats than a voice script is taken to hold (the text is then kept as it is).
-_MAX_VOICE_REPEATS: Final = 10
-
-
-def security_code_in(channel: Channel, text: str) -> SecurityCode | None:
-    """What ``text`` holds when :mod:`tws_companion.sls.one_time_codes` worded it (an SMS code or
-    a voice script); None for any other text."""
-    found = _sms_code(text) if channel is Channel.SMS else _voice_code(text)
-    try:
-        return None if found is None else SecurityCode(*found)
-    except ValueError:  # a code longer than a message may carry
-        return None
-
-
-def _sms_code(text: str) -> tuple[str, int, None] | None:
-    """The code and its validity (seconds) in an SMS of ``sms_text``."""
-    found = _SMS_CODE_RE.search(text)
-    if found is None:
-        return None
-    code, duration = found.groups()
-    seconds = sum(
-        int(count) * _UNIT_SECONDS[unit] for count, unit in _DURATION_PART_RE.findall(duration)
-    )
-    if seconds > 0 and sms_text(code, timedelta(seconds=seconds)) == text:
-        return code, seconds, None
-    return None
-
-
-def _voice_code(text: str) -> tuple[str, None, int] | None:
-    """The code and how many times it is read in a script of ``voice_script``."""
-    spoken = _VOICE_CODE_RE.findall(text)
-    if not 0 < len(spoken) <= _MAX_VOICE_REPEATS:
-        return None
-    code = spoken[0].replace(", ", "")
-    if voice_script(code, len(spoken)) == text:
-        return code, None, len(spoken)
-    return None
 
 
 class OutboxGateway:
@@ -104,20 +57,22 @@ class OutboxGateway:
     def __repr__(self) -> str:
         return f"OutboxGateway(outbox_dir={str(self._outbox_dir)!r}, espeak={self._espeak!r})"
 
-    def send_sms(self, to: str, text: str) -> None:
+    def send_sms(self, to: str, text: str, *, security_code: SecurityCode | None = None) -> None:
         try:
             path = write_message(
                 self._outbox_dir,
                 "sms",
                 to,
                 text,
-                security_code=security_code_in(Channel.SMS, text),
+                security_code=security_code,
             )
         except OSError as exc:
             raise GatewayError(_write_failed_message(exc)) from None
         _log.info("outbox: SMS written to %s", path.name)
 
-    def place_voice_call(self, to: str, text: str) -> None:
+    def place_voice_call(
+        self, to: str, text: str, *, security_code: SecurityCode | None = None
+    ) -> None:
         program = shutil.which(self._espeak)
         if program is None:
             raise GatewayError(ESPEAK_MISSING_MESSAGE)
@@ -153,7 +108,7 @@ class OutboxGateway:
                 audio_name=wav_name,
                 now=now,
                 message_id=message_id,
-                security_code=security_code_in(Channel.VOICE, text),
+                security_code=security_code,
             )
         except OSError as exc:
             with contextlib.suppress(OSError):

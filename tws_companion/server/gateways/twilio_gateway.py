@@ -21,6 +21,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from tws_companion.protocol import Channel
 from tws_companion.server.gateways.base import GatewayError
+from tws_companion.storage.outbox import SecurityCode
 
 __all__ = ["REQUEST_TIMEOUT_S", "TwilioGateway", "build_twiml"]
 
@@ -147,14 +148,16 @@ class TwilioGateway:
             f"from_number={self._from_number!r}, api_base={self._api_base!r})"
         )
 
-    def send_sms(self, to: str, text: str) -> None:
+    def send_sms(self, to: str, text: str, *, security_code: SecurityCode | None = None) -> None:
         try:
             message = self._client.messages.create(to=to, from_=self._from_number, body=text)
         except _PROVIDER_ERRORS as exc:
             raise _translate(exc, Channel.SMS) from None
         _log.info("twilio: SMS accepted (%s)", getattr(message, "sid", "no sid"))
 
-    def place_voice_call(self, to: str, text: str) -> None:
+    def place_voice_call(
+        self, to: str, text: str, *, security_code: SecurityCode | None = None
+    ) -> None:
         twiml = build_twiml(text)
         try:
             call = self._client.calls.create(to=to, from_=self._from_number, twiml=twiml)
