@@ -60,6 +60,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from tws_companion.server.scenario import ScenarioError, read_scenario
 
     policy = {}
+    faults = {}
     scenario = None
     if args.scenario is not None:
         try:
@@ -68,12 +69,14 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         policy = scenario.policy
+        faults = scenario.faults.to_mapping()
     config = ServerConfig(
         data_dir=args.data_dir,
         db_url=args.db,
         gateway=args.gateway,
         clock_file=args.clock_file,
         policy=policy,
+        faults=faults,
         password_concurrency=args.password_concurrency,
     )
     if scenario is not None:
@@ -135,7 +138,9 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
     try:
         scenario = read_scenario(DEMO_SCENARIO)
-        config = ServerConfig(data_dir=args.data_dir, policy=scenario.policy)
+        config = ServerConfig(
+            data_dir=args.data_dir, policy=scenario.policy, faults=scenario.faults.to_mapping()
+        )
         try:
             server = EmbeddedServer(config, args.host, args.port)
         except SchemaMismatchError:

@@ -21,6 +21,7 @@ from tws_companion.server.clock import Clock, OffsetFileClock, SystemClock
 from tws_companion.server.context import ServerContext
 from tws_companion.server.crypto import load_or_create_master_key
 from tws_companion.server.db import Database
+from tws_companion.server.faults import Faults, with_faults
 from tws_companion.server.gateways.config import load_gateway
 from tws_companion.server.passwords import HashParameters, Passwords
 from tws_companion.sls.policy import Policy
@@ -43,6 +44,8 @@ class ServerConfig:
     clock_file: Path | None = None
     #: Policy overrides (durations in seconds), e.g. from a scenario's ``[policy]`` table.
     policy: dict[str, Any] = field(default_factory=dict)
+    #: Messages lost, refused or late, from a scenario's ``[faults]`` table (server.faults).
+    faults: dict[str, Any] = field(default_factory=dict)
     hash_parameters: HashParameters = field(default_factory=HashParameters)
     password_concurrency: int = 0
 
@@ -65,6 +68,7 @@ class ServerConfig:
             gateway=data["gateway"],
             clock_file=Path(data["clock_file"]) if data["clock_file"] else None,
             policy=data["policy"],
+            faults=data.get("faults", {}),
             hash_parameters=HashParameters(**data["hash_parameters"]),
             password_concurrency=data["password_concurrency"],
         )
@@ -104,7 +108,10 @@ def build_context(config: ServerConfig) -> ServerContext:
         db=Database(config.database_url),
         master_key=load_or_create_master_key(config.data_dir / "master.key"),
         passwords=Passwords(config.hash_parameters, config.password_concurrency),
-        gateway=load_gateway(config.gateway, data_dir=config.data_dir, env=os.environ),
+        gateway=with_faults(
+            load_gateway(config.gateway, data_dir=config.data_dir, env=os.environ),
+            Faults.from_mapping(config.faults),
+        ),
         policy=Policy.from_mapping(config.policy),
         clock=clock,
         data_dir=config.data_dir,

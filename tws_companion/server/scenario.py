@@ -5,12 +5,16 @@ The demo runs on one; support loads a customer's situation from one. Format (DES
     [policy]                      # optional overrides, durations in seconds
     challenge_ttl = 60
 
+    [faults]                      # optional: messages lost, refused or late (server.faults)
+    sms = "lost"
+
     [[users]]
     username = "demo"
     password = "demo1234"
     phone = "+15555550100"
     allowed_ips = ["192.0.2.0/24"]   # optional
     entity_id = "E1"                 # optional identity fields
+    failed_logins = 4                # optional: a streak of failed logins, as of loading
 
     [[users.devices]]
     kind = "dsc_plus"
@@ -19,7 +23,9 @@ The demo runs on one; support loads a customer's situation from one. Format (DES
     pin = "1234"
 
 A device may also have an ``id``, a ``phone`` (SMS), a ``passcode`` (temporary), an
-``issued_days_ago`` and a ``card_csv`` (a code card as CSV ``index,value``, next to the scenario).
+``issued_days_ago``, a ``card_csv`` (a code card as CSV ``index,value``, next to the scenario) and
+``failed_responses`` (wrong responses in a row, as of loading: as many as the policy's
+``device_lock_failures`` lock the device).
 
 Loading adds or updates what the scenario names and leaves everything else alone, so a server
 restarted with ``serve --scenario`` on its data folder (or ``admin load-scenario`` run again)
@@ -37,28 +43,41 @@ keeps its state:
   stays locked until ``admin reset-device``, and ``issued_days_ago`` applies only to a device
   being added. Devices the scenario does not name are left alone; the others are added.
 - Users the scenario does not name are left alone; so are their lockouts and sessions.
+- ``failed_logins`` and ``failed_responses`` are faults a support engineer declares to reproduce
+  a customer's lockout: where given, they replace the user's streak or the device's count (and
+  lock it at the policy's limit); where left out, the state in the database stays.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tws_companion.protocol import DeviceStatus
 from tws_companion.server import accounts
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
 from tws_companion.server.crypto import MasterKeyError
-from tws_companion.server.db import Device, User
+from tws_companion.server.db import Device, LoginFailure, User
+from tws_companion.server.faults import Faults
 from tws_companion.sls import code_card
 from tws_companion.sls.devices import spec
 from tws_companion.sls.policy import Policy
 
-USER_KEYS = {"username", "password", "phone", "allowed_ips", "devices", *accounts.IDENTITY_FIELDS}
+USER_KEYS = {
+    "username",
+    "password",
+    "phone",
+    "allowed_ips",
+    "devices",
+    "failed_logins",
+    *accounts.IDENTITY_FIELDS,
+}
 DEVICE_KEYS = {
     "id",
     "kind",
@@ -69,7 +88,10 @@ DEVICE_KEYS = {
     "passcode",
     "issued_days_ago",
     "card_csv",
+    "failed_responses",
 }
+#: Keys whose value is a count of failures (a whole number, 0 or more).
+COUNT_KEYS = frozenset({"failed_logins", "failed_responses"})
 
 
 #: Device keys whose value is text; a PIN written as a TOML number would lose leading zeros.
@@ -87,6 +109,7 @@ class Scenario:
     path: Path
     policy: dict[str, Any]
     users: list[dict[str, Any]]
+    faults: Faults = field(default_factory=Faults)
 
 
 def read_scenario(path: Path) -> Scenario:
@@ -98,7 +121,7 @@ def read_scenario(path: Path) -> Scenario:
         raise ScenarioError(f"cannot read scenario file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path} is not valid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"policy", "users"})
+    unknown = sorted(set(data) - {"policy", "users", "faults"})
     if unknown:
         raise ScenarioError(f"{path}: unknown top-level entries: {', '.join(unknown)}")
     policy = data.get("policy", {})
@@ -106,6 +129,13 @@ def read_scenario(path: Path) -> Scenario:
         Policy.from_mapping(policy)
     except (TypeError, ValueError) as exc:
         raise ScenarioError(f"{path}: [policy]: {exc}") from None
+    faults_table = data.get("faults", {})
+    if not isinstance(faults_table, dict):
+        raise ScenarioError(f"{path}: 'faults' must be a table ([faults])")
+    try:
+        faults = Faults.from_mapping(faults_table)
+    except ValueError as exc:
+        raise ScenarioError(f"{path}: [faults]: {exc}") from None
     users = data.get("users", [])
     if not isinstance(users, list):
         raise ScenarioError(f"{path}: 'users' must be an array of tables ([[users]])")
@@ -119,6 +149,7 @@ def read_scenario(path: Path) -> Scenario:
         for key in ("username", "password"):
             if not isinstance(user.get(key), str) or not user[key]:
                 raise ScenarioError(f"{where}: '{key}' is required and must be a string")
+        _check_counts(where, user)
         for device_number, device in enumerate(user.get("devices", []), 1):
             if not isinstance(device, dict) or "kind" not in device:
                 raise ScenarioError(f"{where}, device #{device_number}: needs a 'kind'")
@@ -135,7 +166,15 @@ def read_scenario(path: Path) -> Scenario:
                     f"{where}, device #{device_number}: {', '.join(texts)} must be a quoted "
                     'string (pin = "0123", not pin = 0123)'
                 )
-    return Scenario(path, policy, users)
+            _check_counts(f"{where}, device #{device_number}", device)
+    return Scenario(path, policy, users, faults)
+
+
+def _check_counts(where: str, entry: dict[str, Any]) -> None:
+    for key in sorted(COUNT_KEYS & set(entry)):
+        value = entry[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ScenarioError(f"{where}: {key} must be a whole number, 0 or more")
 
 
 def load_scenario(ctx: ServerContext, scenario: Scenario) -> list[str]:
@@ -148,6 +187,8 @@ def load_scenario(ctx: ServerContext, scenario: Scenario) -> list[str]:
             where = f"{scenario.path}: user #{number} ({entry['username']})"
             try:
                 user = _put_user(ctx, s, entry)
+                if "failed_logins" in entry:
+                    _put_failed_logins(s, user, entry["failed_logins"], now)
                 devices = entry.get("devices", [])
                 taken = {str(device["id"]) for device in devices if "id" in device}
                 for device in devices:
@@ -209,6 +250,7 @@ def _put_device(
     existing = _matching_device(s, user, entry, taken)
     if existing is not None:
         accounts.update_device(ctx, s, user, existing, **described)
+        _put_failed_responses(ctx, existing, entry)
         return existing.id
     new = accounts.add_device(
         ctx,
@@ -218,7 +260,35 @@ def _put_device(
         issued_at=now - timedelta(days=float(entry.get("issued_days_ago", 0))),
         device_id=entry.get("id"),
     )
+    _put_failed_responses(ctx, new.device, entry)
     return new.device.id
+
+
+def _put_failed_logins(s: Session, user: User, count: int, now: datetime) -> None:
+    """The user's streak of failed logins becomes ``count``, all of them at ``now``."""
+    accounts.unlock_user(s, user)
+    if count:
+        s.add(
+            LoginFailure(
+                username=user.username,
+                consecutive=count,
+                first_failure_at=now,
+                last_failure_at=now,
+            )
+        )
+
+
+def _put_failed_responses(ctx: ServerContext, device: Device, entry: dict[str, Any]) -> None:
+    """The device's wrong responses in a row become the entry's ``failed_responses`` (locked at
+    the policy's limit, as a login would have left it)."""
+    if "failed_responses" not in entry:
+        return
+    count: int = entry["failed_responses"]
+    device.consecutive_failures = count
+    if count >= ctx.policy.device_lock_failures:
+        device.status = DeviceStatus.LOCKED
+    elif device.status is DeviceStatus.LOCKED:
+        device.status = DeviceStatus.ACTIVE
 
 
 def _matching_device(
