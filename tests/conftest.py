@@ -23,6 +23,8 @@ def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "xdg-config")
     )
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # The login traces and the app's log go to the log folder (platformdirs' state folder).
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.delenv("TWS_COMPANION_MASTER_KEY", raising=False)
     previous: KeyringBackend = keyring.get_keyring()
     backend = MemoryKeyring()

@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from platformdirs import user_data_path
-
 from tws_companion import __version__
 
 if TYPE_CHECKING:  # the server's and the GUI's modules load only for the commands that need them
@@ -27,6 +25,8 @@ DEFAULT_SERVER = "http://127.0.0.1:8765"
 
 
 def default_data_dir(name: str) -> Path:
+    from platformdirs import user_data_path  # here: the gui command never needs it
+
     return user_data_path(APP_NAME, appauthor=False) / name
 
 
@@ -330,6 +330,29 @@ def _settings_arguments(settings: argparse.ArgumentParser) -> None:
     settings_command.add_arguments(settings)
 
 
+def _doctor_arguments(doctor: argparse.ArgumentParser) -> None:
+    from tws_companion.support import doctor_command
+
+    doctor_command.add_arguments(doctor, default_server=DEFAULT_SERVER)
+
+
+def _cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
+    from tws_companion.support import doctor_command
+
+    display: Callable[[], bool] | None = None
+    if args.gui:  # the GUI's own test of a display (it loads Qt: only when asked for)
+        from tws_companion.gui.app import has_display
+
+        display = has_display
+    return doctor_command.run(args, out, has_display=display)
+
+
+def _support_arguments(support: argparse.ArgumentParser) -> None:
+    from tws_companion.support import support_command
+
+    support_command.add_arguments(support)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=APP_NAME, description="TWS Companion")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -346,6 +369,12 @@ def build_parser() -> argparse.ArgumentParser:
             "a user's layout settings: show, save, recover, and on the server",
             _settings_arguments,
         ),
+        (
+            "doctor",
+            "check this computer's setup: server, keyring, folders, TWS API",
+            _doctor_arguments,
+        ),
+        ("support", "for support: a diagnostics bundle of this computer", _support_arguments),
     ]
     for name, summary, add_arguments in commands:
         sub.add_parser(name, help=summary).deferred = add_arguments
@@ -371,6 +400,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             from tws_companion import settings_command
 
             return settings_command.run(args, out=out)
+        if args.command == "doctor":
+            return _cmd_doctor(args, out)
+        if args.command == "support":
+            from tws_companion.support import support_command
+
+            return support_command.run(args, out)
     except KeyboardInterrupt:
         return 130
     return _cmd_gui(args)

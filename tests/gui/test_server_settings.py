@@ -31,6 +31,7 @@ from tws_companion.client.settings_sync import ServerSettings
 from tws_companion.gui import app as app_module
 from tws_companion.gui import server_settings
 from tws_companion.gui.app import Application, OpenedSettings
+from tws_companion.gui.device_pages import PasscodePage
 from tws_companion.gui.i18n import Translations
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.recovery_dialog import ChoiceKind, RecoveryDialog
@@ -39,6 +40,7 @@ from tws_companion.gui.workstation import WorkstationWindow
 from tws_companion.layout.defaults import default_layout
 from tws_companion.layout.model import Layout, Notes, Panel, Workspace
 from tws_companion.layout.profile import SettingsProfile
+from tws_companion.protocol import Platform, Scope
 from tws_companion.storage.paths import data_root
 from tws_companion.storage.secret_store import SecretStore
 
@@ -785,3 +787,54 @@ def test_the_login_tick_and_global_configuration_are_one_setting(
     assert again is not None
     assert again.lock_page.use_server.isChecked()
     again.cancel_button.click()
+
+
+LATE_USER = """
+[[users]]
+username = "late"
+password = "late-pass-1"
+phone = "+15555550177"
+
+[[users.devices]]
+id = "late-temp"
+kind = "temporary"
+passcode = "LATEPASS"
+issued_days_ago = 3
+"""
+
+
+def test_a_portal_only_login_says_the_server_copy_is_not_used(
+    qtbot: QtBot, apps: Apps, tmp_path: Path
+) -> None:
+    """A temporary passcode past its full-access days gives a Client Portal session: the server
+    copy is out of reach, and the workstation says so instead of silently skipping it."""
+    scenario = write_scenario(tmp_path)
+    scenario.write_text(scenario.read_text(encoding="utf-8") + LATE_USER, encoding="utf-8")
+    with ExitStack() as stack:
+        server = Server(tmp_path / "data", scenario, stack)
+        server.start()
+        application = start_app(apps, Machine(tmp_path / "machine-a", server))
+        dialog = application.show_login()
+        qtbot.addWidget(dialog)
+        credentials = dialog.credentials
+        credentials.more_button.click()
+        credentials.platform.setCurrentIndex(credentials.platform.findData(Platform.PORTAL.value))
+        credentials.username.setText("late")
+        credentials.use_server_settings.setChecked(True)
+        credentials.password.setText("late-pass-1")
+        credentials.login_button.click()
+        qtbot.waitUntil(
+            lambda: isinstance(dialog.stack.currentWidget(), PasscodePage), timeout=WAIT_MS
+        )
+        page = dialog.stack.currentWidget()
+        assert isinstance(page, PasscodePage)
+        page.passcode_field.setText("LATEPASS")
+        page.submit_button.click()
+        window = workstation_of(qtbot, application)
+        assert window.result.session.scope is Scope.PRINT_ONLINE_CARD
+        assert status(window) == (
+            "Settings on the server need a login with full access: this login (Client Portal "
+            "only) uses the settings of this computer."
+        )
+        assert window.server is None
+        assert names(window.model) == names(default_layout())

@@ -9,24 +9,30 @@ the drop-down, which end the login, and when a challenge has run out. Time comes
 monotonic clock, so the lockout and voice-call countdowns are tested without waiting.
 
 A password never enters the machine: the driver hands it straight to the call to the server.
+
+Observers (:meth:`LoginMachine.observe`, a :class:`LoginObserver`, e.g. the login traces of
+``tws_companion.support``) are told each :class:`LoginEvent`: what happened and the phase it led
+to, with no secret in it (no password, code, response, token, challenge value or phone number; an
+SMS or voice destination only by its last two digits). A failing observer never breaks a login.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tws_companion.client import errors
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform
-from tws_companion.sls.durations import ceil_seconds
-from tws_companion.sls.policy import THROTTLE_FIRST_WAIT, VOICE_CALL_WITHIN
 
 if TYPE_CHECKING:  # pydantic models: the login window paints before pydantic is loaded
     from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
+
+log = logging.getLogger(__name__)
 
 
 class Phase(StrEnum):
@@ -98,6 +104,100 @@ class LoginState:
         )
 
 
+class ServerCall(StrEnum):
+    """A call to the server that a driver is about to make (:meth:`LoginMachine.sending`)."""
+
+    LOGIN = "login"
+    SELECT_DEVICE = "select_device"
+    RESEND = "resend"
+    RESPOND = "respond"
+
+
+class LoginEventKind(StrEnum):
+    """What happened, as told to a :class:`LoginObserver`."""
+
+    REQUEST = "request"  # a call to the server goes out (the next event is its answer)
+    BEGIN = "begin"  # the user pressed Log In
+    STARTED = "started"  # the server accepted the password step
+    DEVICE_CHOSEN = "device_chosen"
+    CODE_RESENT = "code_resent"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # the last call failed: the server's error or no answer
+    START_OVER = "start_over"
+    CANCELLED = "cancelled"
+    SWITCH_DEVICE = "switch_device"  # back to the M2FS drop-down
+    TIMER = "timer"  # a countdown ended: the wait is over, or the challenge ran out
+
+
+#: The longest server error code an event carries (a code is a short word; anything longer is cut).
+_MAX_CODE = 64
+
+
+@dataclass(frozen=True, slots=True)
+class LoginEvent:
+    """One thing that happened in a login, with no secret in it (see the module's docstring).
+
+    ``phase`` is the phase the event led to; ``at`` the machine's monotonic clock. The other
+    fields are set where they apply, else ``None`` (or empty).
+    """
+
+    kind: LoginEventKind
+    phase: Phase
+    at: float
+    platform: Platform
+    #: The kind of the device chosen (by the user or the server), e.g. ``sms``.
+    device_kind: str | None = None
+    #: The kinds of the devices the server offered (the M2FS drop-down), in its order.
+    device_kinds: tuple[str, ...] = ()
+    challenge_type: ChallengeType | None = None
+    channel: Channel | None = None
+    #: The last two digits of the (masked) phone number a code was sent to.
+    phone_tail: str | None = None
+    #: Seconds the challenge stays valid, as the server said.
+    challenge_expires_in: int | None = None
+    #: The server's error code (a known :class:`ErrorCode` value or a newer server's word).
+    error_code: str | None = None
+    http_status: int | None = None
+    #: Seconds the server said to wait (a lockout, a new code asked for too early).
+    retry_after: int | None = None
+    attempts_left: int | None = None
+    attempts_before_lock: int | None = None
+    #: The type of a failure that is not the server's answer (``ServerUnreachable``, ...).
+    failure: str | None = None
+    #: The scope of the session of a successful login.
+    scope: str | None = None
+    #: The call a ``request`` event announces.
+    request: ServerCall | None = None
+
+
+class LoginObserver(Protocol):
+    """Told every :class:`LoginEvent` of a :class:`LoginMachine`, after its state changed."""
+
+    def login_event(self, event: LoginEvent, state: LoginState) -> None:
+        """``state`` is the machine's new state: it holds the user name and, when the login is
+        done, the session; an observer that writes anything must leave both out."""
+
+
+def _phone_tail(challenge: Challenge | None) -> str | None:
+    """The last two digits of the destination of a one-time code, if it shows any."""
+    if challenge is None or challenge.destination is None:
+        return None
+    digits = [char for char in challenge.destination if char in "0123456789"]
+    return "".join(digits[-2:]) if len(digits) >= 2 else None
+
+
+def _challenge_details(challenge: Challenge | None) -> dict[str, Any]:
+    """The event fields that describe ``challenge`` (never its code or indices)."""
+    if challenge is None:
+        return {}
+    return {
+        "challenge_type": challenge.type,
+        "channel": challenge.channel,
+        "phone_tail": _phone_tail(challenge),
+        "challenge_expires_in": challenge.expires_in,
+    }
+
+
 #: Told when the machine's own timer ends an OCRA or code-card challenge (the server's words).
 _CHALLENGE_RAN_OUT = "The challenge has expired. Start over from step 1."
 
@@ -132,9 +232,26 @@ class LoginMachine:
         self.remembered_device_id = remembered_device_id
         self.state = LoginState(platform=platform)
         self._listeners: list[Callable[[LoginState], None]] = []
+        self._observers: list[LoginObserver] = []
 
     def subscribe(self, listener: Callable[[LoginState], None]) -> None:
         self._listeners.append(listener)
+
+    def observe(self, observer: LoginObserver) -> None:
+        """Tell ``observer`` every :class:`LoginEvent` from now on."""
+        self._observers.append(observer)
+
+    def _notify(self, kind: LoginEventKind, **details: Any) -> None:
+        if not self._observers:
+            return
+        state = self.state
+        event = LoginEvent(kind, state.phase, self._clock(), state.platform)
+        event = replace(event, **details)
+        for observer in tuple(self._observers):
+            try:
+                observer.login_event(event, state)
+            except Exception as exc:  # noqa: BLE001 - a trace must never break a login
+                log.warning("a login observer failed: %s", type(exc).__name__)
 
     def _move(self, state: LoginState) -> LoginState:
         self.state = state
@@ -185,23 +302,46 @@ class LoginMachine:
 
     # --- commands the user gives --------------------------------------------------------------
 
+    def sending(
+        self, call: ServerCall, *, device_id: str | None = None, channel: Channel | None = None
+    ) -> None:
+        """The driver is about to make ``call`` (for the device ``device_id``, or asking for a
+        code by ``channel``): observers are told, the state does not change. The answer comes
+        back through :meth:`started`, :meth:`device_chosen`, :meth:`code_resent`,
+        :meth:`succeeded` or :meth:`failed`."""
+        device = next((d for d in self.state.devices if d.id == device_id), None)
+        self._notify(
+            LoginEventKind.REQUEST,
+            request=call,
+            device_kind=str(device.kind) if device is not None else None,
+            channel=channel,
+        )
+
     def begin(self, username: str, platform: Platform) -> LoginState:
         """The user pressed Log In (the password goes to the server, not here)."""
-        return self._move(LoginState(username=username.strip(), platform=platform))
+        state = self._move(LoginState(username=username.strip(), platform=platform))
+        self._notify(LoginEventKind.BEGIN)
+        return state
 
     def start_over(self) -> LoginState:
         """Back to step 1, keeping the user name and platform."""
-        return self._step_one()
+        state = self._step_one()
+        self._notify(LoginEventKind.START_OVER)
+        return state
 
     def cancel(self) -> LoginState:
-        return self.start_over()
+        state = self._step_one()
+        self._notify(LoginEventKind.CANCELLED)
+        return state
 
     def choose_another_device(self) -> LoginState:
         """Back to the drop-down (M2FS): the user can always switch."""
         if not self.state.can_switch_device:
             return self.state
         device = self.state.device
-        return self._drop_down(device.id if device is not None else None, None)
+        state = self._drop_down(device.id if device is not None else None, None)
+        self._notify(LoginEventKind.SWITCH_DEVICE)
+        return state
 
     # --- results from the server --------------------------------------------------------------
 
@@ -218,9 +358,10 @@ class LoginMachine:
             notice=None,
             countdown_until=None,
         )
+        kinds = tuple(str(device.kind) for device in start.devices)
         if start.challenge is not None and start.device_id is not None:
             device = next((d for d in start.devices if d.id == start.device_id), None)
-            return self._move(
+            state = self._move(
                 replace(
                     state,
                     phase=Phase.RESPOND,
@@ -229,12 +370,21 @@ class LoginMachine:
                     challenge_deadline=self._deadline(start.challenge),
                 )
             )
-        return self._move(replace(state, phase=Phase.SELECT_DEVICE))
+            self._notify(
+                LoginEventKind.STARTED,
+                device_kinds=kinds,
+                device_kind=str(device.kind) if device is not None else None,
+                **_challenge_details(start.challenge),
+            )
+            return state
+        state = self._move(replace(state, phase=Phase.SELECT_DEVICE))
+        self._notify(LoginEventKind.STARTED, device_kinds=kinds)
+        return state
 
     def device_chosen(self, step: ChallengeStep) -> LoginState:
         device = next((d for d in self.state.devices if d.id == step.device_id), None)
         self.remembered_device_id = step.device_id
-        return self._move(
+        state = self._move(
             replace(
                 self.state,
                 phase=Phase.RESPOND,
@@ -245,12 +395,20 @@ class LoginMachine:
                 countdown_until=None,
             )
         )
+        self._notify(
+            LoginEventKind.DEVICE_CHOSEN,
+            device_kind=str(device.kind) if device is not None else None,
+            **_challenge_details(step.challenge),
+        )
+        return state
 
     def code_resent(self, step: ChallengeStep) -> LoginState:
+        from tws_companion.sls.policy import VOICE_CALL_WITHIN  # not before the first paint
+
         voice = step.challenge.channel is Channel.VOICE
         notice = Notice(NoticeKind.VOICE_CALL_COMING if voice else NoticeKind.CODE_SENT)
         until = self._clock() + VOICE_CALL_WITHIN.total_seconds() if voice else None
-        return self._move(
+        state = self._move(
             replace(
                 self.state,
                 challenge=step.challenge,
@@ -259,16 +417,35 @@ class LoginMachine:
                 countdown_until=until,
             )
         )
+        self._notify(LoginEventKind.CODE_RESENT, **_challenge_details(step.challenge))
+        return state
 
     def succeeded(self, session: Session) -> LoginState:
-        return self._move(
+        state = self._move(
             replace(
                 self.state, phase=Phase.DONE, session=session, notice=None, countdown_until=None
             )
         )
+        self._notify(LoginEventKind.SUCCEEDED, scope=str(session.scope))
+        return state
 
     def failed(self, error: Exception) -> LoginState:
         """Map any failure of the last call to the next state and what to tell the user."""
+        state = self._failed(error)
+        if isinstance(error, errors.ApiError):
+            self._notify(
+                LoginEventKind.FAILED,
+                error_code=str(error.code)[:_MAX_CODE],
+                http_status=error.status,
+                retry_after=error.retry_after,
+                attempts_left=error.attempts_left,
+                attempts_before_lock=error.attempts_before_lock,
+            )
+        else:
+            self._notify(LoginEventKind.FAILED, failure=type(error).__name__)
+        return state
+
+    def _failed(self, error: Exception) -> LoginState:
         if not isinstance(error, errors.ApiError):
             notice = Notice(NoticeKind.UNREACHABLE, text=str(error))
             return self._move(replace(self.state, notice=notice))
@@ -282,6 +459,9 @@ class LoginMachine:
         )
         # A wrong password that starts a wait (or locks the account) waits at once, counted down.
         if code in _WAIT or (code is ErrorCode.INVALID_CREDENTIALS and error.retry_after):
+            from tws_companion.sls.durations import ceil_seconds  # not before the first paint
+            from tws_companion.sls.policy import THROTTLE_FIRST_WAIT
+
             seconds = error.retry_after or ceil_seconds(THROTTLE_FIRST_WAIT)
             until = self._clock() + seconds
             return self._step_one(Phase.LOCKED, notice=notice, countdown_until=until)
@@ -328,6 +508,15 @@ class LoginMachine:
         """Advance countdowns: a finished lockout wait returns to step 1; an expired OCRA or
         code-card challenge ends the login ("start over"); a voice-call wait just ends, and so
         does a notice's wait (the notice goes)."""
+        before = self.state
+        state = self._tick()
+        if state is not before:
+            expired = state.phase is Phase.EXPIRED and before.phase is not Phase.EXPIRED
+            code = ErrorCode.CHALLENGE_EXPIRED.value if expired else None
+            self._notify(LoginEventKind.TIMER, error_code=code)
+        return state
+
+    def _tick(self) -> LoginState:
         state = self.state
         left = self.seconds_left()
         if left == 0:

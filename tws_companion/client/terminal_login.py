@@ -13,7 +13,8 @@ It drives the same :class:`LoginMachine` as the login dialog, and the machine de
 next: another try after a wrong response, the device list again when a device is refused, the
 end of the login, a challenge that ran out while the response was typed. The terminal only
 prompts and prints; where the dialog would wait out a lockout or ask for the password again, it
-ends with exit code 1.
+ends with exit code 1. Every attempt leaves a redacted login trace in the log folder
+(``tws_companion.support``: no password, code, response, token or user name in it).
 
 The password and the response are never printed, echoed back or logged: both are read without
 echo, whatever the challenge (a temporary passcode stays valid for 8 days; the words ``sms`` and
@@ -33,7 +34,14 @@ from typing import TextIO, TypeVar
 
 from tws_companion.client.api import ApiClient
 from tws_companion.client.errors import ClientError
-from tws_companion.client.login_machine import LoginMachine, LoginState, Notice, NoticeKind, Phase
+from tws_companion.client.login_machine import (
+    LoginMachine,
+    LoginState,
+    Notice,
+    NoticeKind,
+    Phase,
+    ServerCall,
+)
 from tws_companion.client.login_steps import Responded, respond_and_cache_key
 from tws_companion.client.models import Challenge, Device, Session
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope
@@ -109,6 +117,12 @@ def run(
     except ValueError as exc:
         _fail(f"Invalid server URL: {exc}.")
         return EXIT_USAGE
+    # The one import of support by client (see .importlinter): the trace of this login.
+    from tws_companion.support.login_traces import SURFACE_TERMINAL, login_trace_recorder
+
+    machine = LoginMachine(clock=clock)
+    recorder = login_trace_recorder(SURFACE_TERMINAL)
+    machine.observe(recorder)
     try:
         with client:
             login = _TerminalLogin(
@@ -117,9 +131,12 @@ def run(
                 secret_prompt,
                 out,
                 store if store is not None else SecretStore(),
-                LoginMachine(clock=clock),
+                machine,
             )
-            return login.run(args.user, Platform(args.platform))
+            try:
+                return login.run(args.user, Platform(args.platform))
+            finally:
+                recorder.close()  # an attempt still open was abandoned (Ctrl-C, end of input)
     except (KeyboardInterrupt, EOFError):
         return EXIT_INTERRUPTED
     except (ClientError, SecretStoreError) as exc:
@@ -221,6 +238,7 @@ class _TerminalLogin:
         password = self._ask("Password", secret=True, exact=True)
         machine = self._machine
         machine.begin(username, platform)
+        machine.sending(ServerCall.LOGIN)
         self._call(machine.started, partial(self._client.start_login, username, password, platform))
         while True:
             state = machine.state
@@ -270,6 +288,7 @@ class _TerminalLogin:
             self._say(f"Please type a number from 1 to {len(devices)}.")
         assert state.login_id is not None  # a device is chosen within a login
         select = partial(self._client.select_device, state.login_id, device.id)
+        self._machine.sending(ServerCall.SELECT_DEVICE, device_id=device.id)
         self._call(self._machine.device_chosen, select)
 
     def _respond(self, state: LoginState) -> None:
@@ -278,6 +297,7 @@ class _TerminalLogin:
         word = response.lower()
         if state.can_request_code and word in _CHANNEL_WORDS:
             resend = partial(self._client.resend, state.login_id, Channel(word))
+            self._machine.sending(ServerCall.RESEND, channel=Channel(word))
             self._call(self._machine.code_resent, resend)
             return
         if self._machine.tick().phase is not Phase.RESPOND:
@@ -290,6 +310,7 @@ class _TerminalLogin:
             state.login_id,
             response,
         )
+        self._machine.sending(ServerCall.RESPOND)
         self._call(self._succeeded, answer)
 
     def _succeeded(self, responded: Responded) -> None:

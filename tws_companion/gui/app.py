@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from tws_companion.gui.garbage import GuiThreadCollector
@@ -42,12 +42,9 @@ from tws_companion.gui.preferences import (
     LoginPreferences,
     make_owner_only,
 )
-from tws_companion.gui.screens import current_screens, flow_onto, primary_screen
 from tws_companion.gui.worker import Worker
-from tws_companion.layout.geometry import TITLE_BAR_HEIGHT
 from tws_companion.protocol import Scope
 from tws_companion.storage.errors import AlreadyLocked
-from tws_companion.storage.paths import data_root
 
 if TYPE_CHECKING:
     # The HTTP client, the server's vocabulary (pydantic) and the keyring are loaded after the
@@ -136,6 +133,7 @@ def open_settings(home: Path | None, username: str, server: str) -> OpenedSettin
     modules are imported here too, off the GUI thread."""
     import tws_companion.gui.workstation  # noqa: F401  (imported for the GUI thread's later use)
     from tws_companion.layout.profile import SettingsProfile
+    from tws_companion.storage.paths import data_root
 
     profile = SettingsProfile(data_root(home), username, server=server)
     lock = profile.lock()
@@ -192,6 +190,9 @@ class Application(QObject):
         self.recovered_box: QMessageBox | None = None
         #: Whether a workstation was left with Log Out (cancelling the login then asks first).
         self.logged_out = False
+        #: Whether the app's log file is written (the process's app: ``run``), once the login
+        #: window has painted.
+        self.log_to_file = False
         self._shut_down = False
 
     @property
@@ -216,12 +217,30 @@ class Application(QObject):
         dialog.loggedIn.connect(self._logged_in)
         dialog.rejected.connect(self._login_cancelled)
         dialog.move(40, 40)
-        if self._api is None and not self._connecting:
-            self._connecting = True
-            AfterFirstPaint(dialog, self._make_client)
+        AfterFirstPaint(dialog, lambda: self._login_painted(dialog))
         dialog.show()
         self.dialog = dialog
         return dialog
+
+    def _login_painted(self, dialog: LoginDialog) -> None:
+        """After the login window's first paint: what it did not need to show itself."""
+        if self._api is None and not self._connecting:
+            self._connecting = True
+            self._make_client()
+        if self.log_to_file:
+            from tws_companion.support.app_log import install_app_log
+
+            self.log_to_file = False  # once
+            self.worker.submit("app-log", install_app_log, self.home)
+        from tws_companion.gui.report_dialog import record_login_traces
+
+        record_login_traces(
+            dialog.machine,
+            dialog,
+            self.worker,
+            home=self.home,
+            language=lambda: self.translations.language,
+        )
 
     @Slot()
     def _make_client(self) -> None:
@@ -278,6 +297,9 @@ class Application(QObject):
     def place_simulators(self) -> None:
         """The simulators in rows right of the login dialog, all within the primary screen's
         available area (overlapping rather than off-screen on a small screen)."""
+        from tws_companion.gui.screens import current_screens, flow_onto, primary_screen
+        from tws_companion.layout.geometry import TITLE_BAR_HEIGHT
+
         screen = primary_screen(current_screens())
         start_x = 40 + (self.dialog.frameGeometry().width() if self.dialog else 480) + 20
         extras: list[tuple[int, int]] = []
@@ -302,6 +324,8 @@ class Application(QObject):
 
     @Slot(object)
     def _logged_in(self, result: LoginResult) -> None:
+        from PySide6.QtCore import Qt  # here: the login window paints without its enums
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         task = self.worker.submit(
             "open-settings", open_settings, self.home, result.username, result.server
@@ -315,8 +339,15 @@ class Application(QObject):
         from tws_companion.gui.server_settings import ServerSettingsController
 
         self.lock = opened.lock
-        if not (result.use_server_settings and result.session.scope is Scope.FULL):
+        if not result.use_server_settings:
             self._open_workstation(result, opened, opened.loaded.layout, None, "")
+            return
+        if result.session.scope is not Scope.FULL:
+            note = self.tr(
+                "Settings on the server need a login with full access: this login (Client "
+                "Portal only) uses the settings of this computer."
+            )
+            self._open_workstation(result, opened, opened.loaded.layout, None, note)
             return
         server = ServerSettingsController.for_session(
             self.worker, self.api, result.session.token, opened.profile, self
@@ -484,6 +515,7 @@ def run(
     collector = GuiThreadCollector(app)
     collector.start()
     application = Application(server_url, translations, home=home, collector=collector)
+    application.log_to_file = True
     application.show_login()
     if demo is not None:
         application.show_simulators(demo)

@@ -14,7 +14,8 @@ The demo runs on one; support loads a customer's situation from one. Format (DES
     phone = "+15555550100"
     allowed_ips = ["192.0.2.0/24"]   # optional
     entity_id = "E1"                 # optional identity fields
-    failed_logins = 4                # optional: a streak of failed logins, as of loading
+    failed_logins = 4                # optional: a streak of failed logins, as of loading,
+    failed_logins_minutes_ago = 45   #   the last of them this long ago (default 0)
 
     [[users.devices]]
     kind = "dsc_plus"
@@ -76,6 +77,7 @@ USER_KEYS = {
     "allowed_ips",
     "devices",
     "failed_logins",
+    "failed_logins_minutes_ago",
     *accounts.IDENTITY_FIELDS,
 }
 DEVICE_KEYS = {
@@ -91,7 +93,7 @@ DEVICE_KEYS = {
     "failed_responses",
 }
 #: Keys whose value is a count of failures (a whole number, 0 or more).
-COUNT_KEYS = frozenset({"failed_logins", "failed_responses"})
+COUNT_KEYS = frozenset({"failed_logins", "failed_logins_minutes_ago", "failed_responses"})
 
 
 #: Device keys whose value is text; a PIN written as a TOML number would lose leading zeros.
@@ -188,7 +190,8 @@ def load_scenario(ctx: ServerContext, scenario: Scenario) -> list[str]:
             try:
                 user = _put_user(ctx, s, entry)
                 if "failed_logins" in entry:
-                    _put_failed_logins(s, user, entry["failed_logins"], now)
+                    ago = timedelta(minutes=entry.get("failed_logins_minutes_ago", 0))
+                    _put_failed_logins(s, user, entry["failed_logins"], now - ago)
                 devices = entry.get("devices", [])
                 taken = {str(device["id"]) for device in devices if "id" in device}
                 for device in devices:
@@ -264,16 +267,16 @@ def _put_device(
     return new.device.id
 
 
-def _put_failed_logins(s: Session, user: User, count: int, now: datetime) -> None:
-    """The user's streak of failed logins becomes ``count``, all of them at ``now``."""
+def _put_failed_logins(s: Session, user: User, count: int, at: datetime) -> None:
+    """The user's streak of failed logins becomes ``count``, all of them at ``at``."""
     accounts.unlock_user(s, user)
     if count:
         s.add(
             LoginFailure(
                 username=user.username,
                 consecutive=count,
-                first_failure_at=now,
-                last_failure_at=now,
+                first_failure_at=at,
+                last_failure_at=at,
             )
         )
 
