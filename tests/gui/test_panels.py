@@ -30,7 +30,14 @@ from pytestqt.qtbot import QtBot
 from tws_companion.gui.panels import PANELS, create_panel
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.chart import ChartPanel, nice_step
-from tws_companion.gui.panels.common import DOWN, UP, SymbolEdit, with_column
+from tws_companion.gui.panels.common import (
+    DOWN,
+    REFRESH_MS,
+    UP,
+    RefreshTimer,
+    SymbolEdit,
+    with_column,
+)
 from tws_companion.gui.panels.headlines import simulated_headlines
 from tws_companion.gui.panels.labels import kind_label
 from tws_companion.gui.panels.news import NewsPanel
@@ -867,3 +874,24 @@ def test_panels_retranslate_but_keep_identifiers(
     finally:
         QCoreApplication.removeTranslator(translator)
     qtbot.waitUntil(lambda: panel.add_button.text() == "Add")
+
+
+# --- refreshes ---------------------------------------------------------------------------------
+
+
+def test_panels_shown_together_refresh_at_moments_of_their_own(qtbot: QtBot) -> None:
+    # A page of many panels is shown in one go: their refreshes (and the repaints they cause)
+    # must not all land in the same turn of the event loop every second.
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    timers = [RefreshTimer(owner) for _ in range(5)]
+    for timer in timers:
+        timer.start_in_phase()
+    assert all(timer.isActive() for timer in timers)
+    firsts = [timer.interval() for timer in timers]
+    assert len(set(firsts)) == len(timers)
+    assert all(REFRESH_MS <= first < 2 * REFRESH_MS for first in firsts)
+    with qtbot.waitSignal(timers[0].timeout, timeout=3 * REFRESH_MS):
+        pass
+    assert timers[0].interval() == REFRESH_MS  # then once a second, in step with that phase
+    assert timers[0].isActive()

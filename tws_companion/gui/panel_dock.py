@@ -13,7 +13,16 @@ PanelTitleBar and WorkspacePage have no signals of their own.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -30,7 +39,17 @@ from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.labels import kind_label
 from tws_companion.layout.model import ColorGroup, DockArea, Panel, PanelKind, Workspace
 
-__all__ = ["PanelDock", "PanelTitleBar", "WorkspacePage", "chip_icon", "display_title"]
+__all__ = [
+    "CURTAIN_BANDS",
+    "PanelDock",
+    "PanelTitleBar",
+    "WorkspacePage",
+    "chip_icon",
+    "display_title",
+]
+
+#: A page being built is covered by this many horizontal bands, taken away one at a time.
+CURTAIN_BANDS = 24
 
 _QT_AREAS = {
     DockArea.LEFT: Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -195,8 +214,12 @@ class PanelDock(QDockWidget):
 
     def close_quietly(self) -> None:
         """Hide without counting as the user closing the panel (the window is being rebuilt)."""
-        self._quiet = True
+        self.quieten()
         self.hide()
+
+    def quieten(self) -> None:
+        """From now on, closing does not count as the user closing the panel (it is going)."""
+        self._quiet = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
@@ -221,12 +244,32 @@ class WorkspacePage(QMainWindow):
         self.central_panel: Panel | None = None
         #: Panels still to build: ``None`` until the page is first shown (built lazily).
         self.pending: list[Panel] | None = None
+        #: Docks of the workspace this page showed before :meth:`empty`, still to delete.
+        self.departing: list[PanelDock] = []
+        #: The opaque bands that cover the page while it is built (see :meth:`cover`), and how
+        #: many of them (from the top) are drawn back to nothing.
+        self._curtain: list[QWidget] = []
+        self._open_bands = 0
         self.setDockOptions(
             QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
             | QMainWindow.DockOption.AnimatedDocks
         )
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+
+    def empty(self, workspace: Workspace) -> list[PanelDock]:
+        """Make this page the (unbuilt) page of ``workspace``: its docks move to
+        :attr:`departing` (the caller deletes them, a few at a time: the page stays shown,
+        covered, so nothing big is hidden in one call) and are returned."""
+        gone = self.docks
+        self.departing.extend(gone)
+        self.docks = []
+        self.central = None
+        self.central_panel = None
+        self.pending = None
+        self.workspace = workspace
+        self.setObjectName(f"workspace-{workspace.id}")
+        return gone
 
     def add(self, dock: PanelDock, *, central: bool = False) -> None:
         self.docks.append(dock)
@@ -235,10 +278,75 @@ class WorkspacePage(QMainWindow):
             dock.set_fixed(True)
             self.central = dock
             self.setCentralWidget(dock)
-            return
-        self.addDockWidget(_QT_AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
-        if area is DockArea.FLOATING:
-            dock.setFloating(True)
+        else:
+            self.addDockWidget(_QT_AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+            if area is DockArea.FLOATING:
+                dock.setFloating(True)
+                dock.hide()  # a window of its own: shown by the workstation when it is time
+        for band in self._curtain:
+            band.raise_()  # above the dock just added
+
+    # --- building out of sight -------------------------------------------------------------
+    #
+    # Showing or hiding a page of a hundred panels (some 4,000 widgets) is one long call, and so
+    # is painting it all, or laying it out again for every dock added to it while it shows. So a
+    # page being built (or emptied) stays where it is, covered by opaque bands (which Qt paints
+    # instead of what they cover), its layout off: docks come and go a few at a time, each
+    # cheap; then one layout pass, and the bands are taken away one per turn of the event loop
+    # (each turn paints only the strip it uncovers).
+
+    @property
+    def is_covered(self) -> bool:
+        return self._open_bands < len(self._curtain)
+
+    def cover(self) -> None:
+        """Cover the page and stop laying out its docks until :meth:`lay_out`."""
+        layout = self.layout()
+        if layout is not None:
+            layout.setEnabled(False)
+        if not self._curtain:
+            for _ in range(CURTAIN_BANDS):
+                band = QWidget(self)
+                band.setObjectName("curtain")
+                band.setAutoFillBackground(True)  # opaque: Qt paints it instead of what it covers
+                self._curtain.append(band)
+        self._open_bands = 0
+        self._place_curtain()
+        for band in self._curtain:
+            band.show()
+            band.raise_()
+
+    def lay_out(self) -> None:
+        """Lay the docks out again, in one pass (still covered)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.setEnabled(True)
+            layout.activate()
+        for band in self._curtain:
+            band.raise_()
+
+    def uncover_band(self) -> bool:
+        """Draw the top band that still covers the page back to nothing (it stays shown: hiding
+        or showing a child of the page would lay the page out again); ``True`` while bands
+        remain."""
+        if self.is_covered:
+            self._curtain[self._open_bands].setGeometry(0, 0, 0, 0)
+            self._open_bands += 1
+        return self.is_covered
+
+    def _place_curtain(self) -> None:
+        width, height = self.width(), self.height()
+        for index, band in enumerate(self._curtain):
+            if index < self._open_bands:
+                band.setGeometry(0, 0, 0, 0)
+                continue
+            top = height * index // CURTAIN_BANDS
+            band.setGeometry(0, top, width, height * (index + 1) // CURTAIN_BANDS - top)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._curtain:
+            self._place_curtain()
 
     def remove(self, dock: PanelDock) -> None:
         if dock in self.docks:

@@ -11,9 +11,12 @@ builds them again from another layout (Layout/Settings Recovery's "restart"), ke
   :mod:`tws_companion.gui.panel_dock`). **Classic**: the same, but the first watchlist of each
   workspace is the fixed trading window in the middle, the other panels docked around it; Global
   Configuration is under Edit instead of File, as in TWS.
-- **Opening**: a workspace's panels are built when it is first shown, out of sight and a few
-  at a time (:data:`BUILD_SLICE_MS`), then shown in one layout pass; what is taken down is
-  deleted the same way. A workspace never shown keeps its panels in the model untouched.
+- **Opening**: a workspace's panels are built when it is first shown, out of sight (the page
+  covered, its layout off) and a few at a time (:data:`BUILD_SLICE_MS`), then laid out in one
+  pass and uncovered a strip per turn of the event loop; what is taken down is deleted the same
+  way (the page shown is kept, covered, for the workspace shown next: hiding or showing a page
+  of a hundred panels in one call would stall the window). A workspace never shown keeps its
+  panels in the model untouched.
 - **Color groups**: a panel's chip (and its title bar's context menu) puts it in a group; a
   symbol chosen in one panel of a group is shown by the others, and the group keeps it.
 - **Saving**: every change (a panel edited, a dock moved, a tab added...) is saved about two
@@ -87,6 +90,7 @@ from PySide6.QtWidgets import (
 
 from tws_companion.client.api import ApiClient
 from tws_companion.client.settings_sync import ServerCopy
+from tws_companion.gui.about_dialog import AboutDialog
 from tws_companion.gui.global_config import GlobalConfigDialog
 from tws_companion.gui.i18n import Translations
 from tws_companion.gui.idle import AutoLogoff, IdleLock, parse_time_of_day
@@ -214,6 +218,11 @@ class WorkstationWindow(QMainWindow):
         self.pages: list[WorkspacePage] = []
         self.is_locked = False
         self.global_config_dialog: GlobalConfigDialog | None = None
+        self.about_dialog: AboutDialog | None = None
+        #: Help > Report a login problem (a ReportDialog, imported when first opened).
+        self.report_dialog: QWidget | None = None
+        #: Help > Check My Setup (a DoctorDialog, imported when first opened).
+        self.doctor_dialog: QWidget | None = None
         self.logoff_box: QMessageBox | None = None
         self.save_error_box: QMessageBox | None = None
         self._finishing: str | None = None
@@ -244,6 +253,8 @@ class WorkstationWindow(QMainWindow):
             self,
         )
         self._build_queue: list[WorkspacePage] = []
+        #: Pages built and laid out, still (partly) covered (see :meth:`_build_slice`).
+        self._to_uncover: list[WorkspacePage] = []
         #: Floating panels of the workspace shown, to show (a few per turn of the event loop).
         self._to_show: list[PanelDock] = []
         self._build_timer = QTimer(self)
@@ -335,6 +346,11 @@ class WorkstationWindow(QMainWindow):
         self.close_workspace_action = self.window_menu.addAction("")
         self.window_menu.addSeparator()
         self.gather_action = self.window_menu.addAction("")
+        self.help_menu = bar.addMenu("")
+        self.report_problem_action = self.help_menu.addAction("")
+        self.check_setup_action = self.help_menu.addAction("")
+        self.about_action = self.help_menu.addAction("")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self._menus_when_unlocked = [self.edit_menu, self.view_menu, self.window_menu]
         self._actions_when_unlocked = [
             self.save_action,
@@ -359,6 +375,9 @@ class WorkstationWindow(QMainWindow):
         self.rename_workspace_action.triggered.connect(lambda: self.rename_workspace())
         self.close_workspace_action.triggered.connect(lambda: self.close_workspace())
         self.gather_action.triggered.connect(self.gather_windows)
+        self.about_action.triggered.connect(self.open_about)
+        self.report_problem_action.triggered.connect(self.open_report_problem)
+        self.check_setup_action.triggered.connect(self.open_check_setup)
         self.tabs.currentChanged.connect(self._workspace_shown)
         self.tabs.tabBar().tabMoved.connect(self._changed)
         self.tabs.tabBarDoubleClicked.connect(self._tab_double_clicked)
@@ -402,17 +421,18 @@ class WorkstationWindow(QMainWindow):
     def mode(self) -> Mode:
         return self.model.workstation.mode
 
-    def _populate(self) -> None:
+    def _populate(self, kept: WorkspacePage | None = None) -> None:
         """Tabs for every workspace; the panels of the one shown are built (in slices, see
-        :meth:`_build_slice`), the others when they are first shown."""
+        :meth:`_build_slice`), the others when they are first shown. ``kept``: the page shown
+        until now (emptied by :meth:`_teardown`), the tab of the workspace shown next."""
         self._building = True
         try:
             workstation = self.model.workstation
             if not workstation.workspaces:
                 workstation.workspaces.append(Workspace(name=self.tr("Workspace 1")))
-            for workspace in workstation.workspaces:
-                self._add_page(workspace)
-            index = min(max(workstation.active_workspace, 0), len(self.pages) - 1)
+            index = min(max(workstation.active_workspace, 0), len(workstation.workspaces) - 1)
+            for number, workspace in enumerate(workstation.workspaces):
+                self._add_page(workspace, kept if number == index else None)
             self.tabs.setCurrentIndex(index)
             (self.classic_action if self.mode is Mode.CLASSIC else self.mosaic_action).setChecked(
                 True
@@ -422,27 +442,35 @@ class WorkstationWindow(QMainWindow):
             self._building = False
         self._show_current()
 
-    def _add_page(self, workspace: Workspace) -> WorkspacePage:
-        page = WorkspacePage(workspace)
+    def _add_page(self, workspace: Workspace, kept: WorkspacePage | None = None) -> WorkspacePage:
+        """A tab for ``workspace``, after the ones there (``kept``: that page, already a tab,
+        now the page of ``workspace``)."""
+        if kept is None:
+            page = WorkspacePage(workspace)
+            self.tabs.insertTab(len(self.pages), page, workspace.name)
+        else:
+            page = kept
+            page.empty(workspace)
+            self.tabs.setTabText(self.tabs.indexOf(page), workspace.name)
         if self.mode is Mode.CLASSIC:
             page.central_panel = next(
                 (p for p in workspace.panels if isinstance(p.state, Watchlist)), None
             )
         self.pages.append(page)
-        self.tabs.addTab(page, workspace.name)
         return page
 
     def _request_build(self, page: WorkspacePage) -> None:
         """Build ``page``'s panels soon (first in line), unless done or under way."""
         if page.pending is None:
             page.pending = list(page.workspace.panels)
-        if page.is_built:
+        if page.is_built and not page.departing and not page.is_covered:
             return
         if page in self._build_queue:
             self._build_queue.remove(page)
         self._build_queue.insert(0, page)
-        page.hide()  # built out of sight: one layout pass when it shows, not one per panel
-        self.statusBar().showMessage(self._opening_text())
+        page.cover()  # built out of sight: one layout pass when done, not one per panel
+        if not self.statusBar().currentMessage():  # a result said just before stays
+            self.statusBar().showMessage(self._opening_text())
         self._build_timer.start()
 
     def _opening_text(self) -> str:
@@ -450,20 +478,22 @@ class WorkstationWindow(QMainWindow):
 
     @property
     def is_built(self) -> bool:
-        """Every workspace asked for so far has all its panels, and the floating ones of the
-        workspace shown are on screen (see ``built``)."""
-        return not self._build_queue and not self._to_show
+        """Every workspace asked for so far has all its panels, laid out and uncovered, and the
+        floating ones of the workspace shown are on screen (see ``built``)."""
+        return not self._build_queue and not self._to_uncover and not self._to_show
 
     @Slot()
     def _build_slice(self) -> None:
-        """Build panels, then show the floating ones, for at most :data:`BUILD_SLICE_MS` at a
-        time, then let the event loop run: a large layout never freezes the window while it
-        opens."""
+        """Build panels (after deleting the ones a page showed before), then uncover the page,
+        then show the floating panels, for at most :data:`BUILD_SLICE_MS` at a time, then let
+        the event loop run: a large layout never freezes the window while it opens."""
         started = time.perf_counter()
         while (time.perf_counter() - started) * 1000 < BUILD_SLICE_MS:
             if self._build_queue:
                 page = self._build_queue[0]
-                if page.pending:
+                if page.departing:
+                    self._delete(page.departing.pop())
+                elif page.pending:
                     panel = page.pending.pop(0)
                     self._building = True
                     try:
@@ -473,8 +503,12 @@ class WorkstationWindow(QMainWindow):
                 else:
                     self._build_queue.pop(0)
                     self._page_built(page)
-                    if not self._build_queue:
+            elif self._to_uncover:
+                if not self._to_uncover[0].uncover_band():
+                    self._to_uncover.pop(0)
+                    if not self._to_uncover:
                         self._show_floating()
+                break  # the strip uncovered is painted before anything else is done
             elif self._to_show:
                 dock = self._to_show.pop(0)
                 self._keep_above(dock)
@@ -493,8 +527,11 @@ class WorkstationWindow(QMainWindow):
             self.layoutApplied.emit()
 
     def _page_built(self, page: WorkspacePage) -> None:
-        if page is self.current_page():
-            page.show()
+        """Lay ``page`` out in one pass; it is uncovered a strip at a time (see
+        :meth:`_build_slice`)."""
+        page.lay_out()
+        if page not in self._to_uncover:
+            self._to_uncover.append(page)
 
     def _add_dock(self, page: WorkspacePage, panel: Panel, *, central: bool = False) -> PanelDock:
         widget = create_panel(panel.state, None)
@@ -516,32 +553,40 @@ class WorkstationWindow(QMainWindow):
         """Every tab and panel taken down and built again from the layout (the floating panels'
         places remembered first)."""
         self._record_geometry()
-        self._teardown()
-        self._populate()
+        kept = self._teardown()
+        self._populate(kept)
         self.retranslate()
 
-    def _teardown(self) -> None:
-        """Take every tab and panel down: off screen at once, deleted in slices."""
+    def _teardown(self) -> WorkspacePage | None:
+        """Take every tab and panel down, without hiding anything big in one call (a stall of
+        the GUI thread): the pages not shown are hidden already, so they go at once (deleted in
+        slices); the page shown stays, covered, for the workspace shown next, and its panels
+        are deleted a few at a time before that one's are built (see :meth:`_build_slice`).
+        Returns the page kept (``None`` when there was no page)."""
         self._build_timer.stop()
         self._build_queue.clear()
+        self._to_uncover.clear()
         self._to_show.clear()
         self._dirty.clear()
+        kept = self.current_page()
         self._building = True
         try:
-            # The pages first: one hidden page is one layout pass, a hundred panels hidden one
-            # by one in a shown page are a hundred (a stall of the GUI thread).
-            for page in self.pages:
-                page.hide()
             for dock in self.docks():
                 self._let_go(dock)
-                dock.close_quietly()
-            while self.tabs.count():
-                self.tabs.removeTab(0)
+                dock.quieten()
             for page in self.pages:
+                if page is kept:
+                    continue
+                self.tabs.removeTab(self.tabs.indexOf(page))
                 self._bury(page)
             self.pages = []
+            if kept is not None:
+                kept.cover()
+                # Its panels go first (see _build_slice); _populate gives it its workspace.
+                kept.empty(kept.workspace)
         finally:
             self._building = False
+        return kept
 
     def _let_go(self, dock: PanelDock) -> None:
         """Stop following ``dock`` (its moves, its changes, showing it): it is going away."""
@@ -553,9 +598,17 @@ class WorkstationWindow(QMainWindow):
     def _bury(self, page: WorkspacePage) -> None:
         """Hide ``page`` (taken off the tabs) and delete it and its panels soon, in slices."""
         page.hide()
+        for dock in page.docks:
+            dock.close_quietly()  # a floating one is a window of its own, maybe shown
         self._graveyard.extend(page.docks)
+        self._graveyard.extend(page.departing)
         self._graveyard.append(page)
         self._reap_timer.start()
+
+    @staticmethod
+    def _delete(widget: QWidget) -> None:
+        if shiboken6.isValid(widget):
+            shiboken6.delete(widget)
 
     @Slot()
     def _reap(self) -> None:
@@ -563,9 +616,7 @@ class WorkstationWindow(QMainWindow):
         time (a page goes after its panels)."""
         started = time.perf_counter()
         while self._graveyard and (time.perf_counter() - started) * 1000 < BUILD_SLICE_MS:
-            widget = self._graveyard.pop(0)
-            if shiboken6.isValid(widget):
-                shiboken6.delete(widget)
+            self._delete(self._graveyard.pop(0))
         if self._graveyard:
             self._reap_timer.start()
 
@@ -843,6 +894,61 @@ class WorkstationWindow(QMainWindow):
         if isinstance(previous, Layout):
             self.apply_layout(previous)
 
+    # --- Help > About ----------------------------------------------------------------------------
+
+    @Slot()
+    def open_about(self) -> None:
+        """Help > About TWS Companion: one box at a time, window-modal."""
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+        self.about_dialog.raise_()
+        self.about_dialog.activateWindow()
+
+    @Slot()
+    def open_report_problem(self) -> None:
+        """Help > Report a login problem: the diagnostics bundle, shown before it is saved (one
+        dialog at a time)."""
+        from tws_companion.gui.report_dialog import ReportDialog
+
+        if self.report_dialog is None:
+            dialog = ReportDialog(
+                self.worker, self.profile.root, language=self.translations.language, parent=self
+            )
+            dialog.finished.connect(self._report_problem_closed)
+            self.report_dialog = dialog
+            dialog.open()
+        self.report_dialog.raise_()
+        self.report_dialog.activateWindow()
+
+    @Slot(int)
+    def _report_problem_closed(self, _result: int) -> None:
+        if self.report_dialog is not None:
+            self.report_dialog.deleteLater()
+            self.report_dialog = None
+
+    @Slot()
+    def open_check_setup(self) -> None:
+        """Help > Check My Setup: the doctor's checks of this computer and the server (one
+        dialog at a time; the checks run on the worker)."""
+        from tws_companion.gui.doctor_dialog import DoctorDialog, gui_setup
+
+        if self.doctor_dialog is None:
+            dialog = DoctorDialog(
+                self.worker, gui_setup(self.result.server, self.profile.root), parent=self
+            )
+            dialog.finished.connect(self._check_setup_closed)
+            self.doctor_dialog = dialog
+            dialog.open()
+        self.doctor_dialog.raise_()
+        self.doctor_dialog.activateWindow()
+
+    @Slot(int)
+    def _check_setup_closed(self, _result: int) -> None:
+        if self.doctor_dialog is not None:
+            self.doctor_dialog.deleteLater()
+            self.doctor_dialog = None
+
     # --- Global Configuration ------------------------------------------------------------------
 
     @Slot()
@@ -994,6 +1100,8 @@ class WorkstationWindow(QMainWindow):
         self.pages.remove(page)
         if page in self._build_queue:
             self._build_queue.remove(page)
+        if page in self._to_uncover:
+            self._to_uncover.remove(page)
         self.model.workstation.workspaces = [p.workspace for p in self._ordered_pages()]
         self._bury(page)
         self._update_workspace_actions()
@@ -1536,6 +1644,10 @@ class WorkstationWindow(QMainWindow):
         self.rename_workspace_action.setText(self.tr("Rename Workspace..."))
         self.close_workspace_action.setText(self.tr("Close Workspace"))
         self.gather_action.setText(self.tr("Gather Windows"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.about_action.setText(self.tr("About TWS Companion"))
+        self.report_problem_action.setText(self.tr("Report a Login Problem..."))
+        self.check_setup_action.setText(self.tr("Check My Setup..."))
         scope = (
             self.tr("full access")
             if self.result.session.scope.value == "full"

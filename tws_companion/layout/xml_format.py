@@ -227,6 +227,8 @@ _TOO_DEEP = f"elements are nested more than {MAX_DEPTH} levels deep"
 _TOO_MANY = f"it holds more than {MAX_ELEMENTS:,} elements"
 #: The smallest element, ``<a/>``, takes 4 bytes: a shorter document cannot exceed the count.
 _MIN_ELEMENT_BYTES = 4
+#: The parser is fed this many bytes at a time (the GIL can pass to other threads in between).
+_FEED_BYTES = 64 * 1024
 #: The prolog check feeds defusedxml this many bytes first, then 16 times more each round.
 _PROLOG_CHUNK = 4096
 #: Encodings read (as named in an XML declaration, casefolded); undeclared is UTF-8.
@@ -355,7 +357,11 @@ def parse_untrusted(data: bytes, root_tag: str, *, limit: int = MAX_FILE_BYTES) 
     # The prolog has passed defusedxml: no DTD, so no entity can be declared from here on.
     parser = XMLParser(target=_LimitedBuilder() if limited else TreeBuilder())  # noqa: S314
     try:
-        parser.feed(data)
+        # In slices: the C parser holds the GIL for as long as one feed takes, and a large file
+        # read in one go would stall every other thread (the GUI's) for tens of milliseconds.
+        view = memoryview(data)
+        for start in range(0, len(data), _FEED_BYTES):
+            parser.feed(view[start : start + _FEED_BYTES])
         root: Element = parser.close()
         if not limited:  # then the size rules out more elements than the limit
             _check_depth(root)

@@ -9,7 +9,10 @@
     .lock                              the instance lock (see instance_lock.py)
 
 A save writes atomically, reads the file back through a new file descriptor and compares, then
-keeps a backup (a copy with its own fsync) and prunes old ones. A load that finds the settings
+keeps a backup (a copy with its own fsync) and prunes old ones; a save of the bytes the file
+holds already writes nothing (see ``UserSettingsFiles._holds``). A backup is a copy, not a hard
+link to the settings file: a settings file damaged in place (an editor, a disk fault) must not
+damage its newest backup with it. A load that finds the settings
 damaged sets the file aside (never deletes it) and falls back to the newest backup that parses,
 and says so in :attr:`Loaded.problem`: the caller shows that message; it never falls back to
 defaults silently.
@@ -21,6 +24,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -119,33 +123,53 @@ class UserSettingsFiles:
         :class:`~tws_companion.storage.errors.StorageError` subclass says why (a full drive...).
         The file is then read back through a new file descriptor (from the page cache: see
         :func:`~tws_companion.storage.export.read_back_matches`); a difference raises
-        :class:`VerifyFailed` (the backups still hold the previous saves). Then ``data`` is kept
+        :class:`VerifyFailed` (the backups still hold the previous saves); when the file holds
+        exactly ``data`` already, nothing is written (see :meth:`_holds`). Then ``data`` is kept
         as a backup (unless the newest backup already holds exactly these bytes, so repeated
         auto-saves of unchanged settings do not push older backups out) and old backups are
         pruned.
         """
         moment = datetime.now(UTC) if now is None else require_utc(now)
         path = self.settings_path
-        previous_kept = False
-        try:
-            ensure_private_dir(self.folder)
-            previous_kept = path.is_file()
-            atomic_write_bytes(path, data, mode=FILE_MODE)
-        except OSError as exc:
-            raise from_os_error(exc, path, writing=True, previous_kept=previous_kept) from exc
-        try:
-            # From the page cache: dropping it to read from the drive would cost as much as the
-            # write itself, for the app's own folder (exports to other drives do drop it).
-            matches = read_back_matches(path, data, from_drive=False)
-        except OSError as exc:
-            raise from_os_error(exc, path, writing=False) from exc
-        if not matches:
-            raise VerifyFailed(path, previous_kept=False)
+        if not self._holds(data):
+            previous_kept = False
+            try:
+                ensure_private_dir(self.folder)
+                previous_kept = path.is_file()
+                atomic_write_bytes(path, data, mode=FILE_MODE)
+            except OSError as exc:
+                raise from_os_error(exc, path, writing=True, previous_kept=previous_kept) from exc
+            try:
+                # From the page cache: dropping it to read from the drive would cost as much as
+                # the write itself, for the app's own folder (exports to other drives do drop it).
+                matches = read_back_matches(path, data, from_drive=False)
+            except OSError as exc:
+                raise from_os_error(exc, path, writing=False) from exc
+            if not matches:
+                raise VerifyFailed(path, previous_kept=False)
         backups = self.backups.list()
         newest = backups[0] if backups else None
         if newest is None or newest.size != len(data) or self.backups.read(newest) != data:
             backups.insert(0, self.backups.add(data, moment, existing=backups))
         self.backups.prune(moment, backups=backups)
+
+    def _holds(self, data: bytes) -> bool:
+        """Whether the settings file holds exactly ``data`` already, owner-only: a save of
+        unchanged settings (an auto-save, Save Settings twice) then writes nothing. Those bytes
+        were made durable by the save that wrote them (every write here is fsynced), and
+        reading them just now is the read-back check. Any doubt (no such file, another size or
+        mode, a read error) is a write."""
+        try:
+            info = os.stat(self.settings_path)
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_size != len(data)
+                or stat.S_IMODE(info.st_mode) != FILE_MODE
+            ):
+                return False
+            return self.settings_path.read_bytes() == data
+        except OSError:
+            return False
 
     def load(
         self,

@@ -196,6 +196,18 @@ Line 2<attachment name="a.png"/></notes>
 """
 
 
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_chinese_text_across_the_parser_slices_is_read_whole(shift: int) -> None:
+    # The parser is fed 64 KB at a time: some character of a long Chinese note is cut in two
+    # by a slice boundary for one of these shifts.
+    layout = default_layout()
+    text = "a" * shift + "开盘价" * 40_000
+    layout.workstation.workspaces[0].panels.append(Panel(Notes(text=text)))
+    data = dumps(layout)
+    assert len(data) > 3 * 65_536
+    assert loads(data) == layout
+
+
 def test_unknown_elements_and_attributes_of_a_newer_writer_survive_a_read_and_a_write() -> None:
     layout = loads(HAND_WRITTEN_BY_A_NEWER_VERSION)
 

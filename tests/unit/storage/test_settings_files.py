@@ -126,6 +126,37 @@ def test_saving_unchanged_settings_does_not_push_out_older_backups(
     ]
 
 
+def test_saving_the_bytes_the_file_holds_writes_nothing(files: UserSettingsFiles) -> None:
+    files.save(layout("same"), T0)
+    before = files.settings_path.stat()
+    files.save(layout("same"), T0 + timedelta(minutes=1))
+    after = files.settings_path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert load(files) == Loaded(value="same", source="settings")
+    files.save(layout("other"), T0 + timedelta(minutes=2))
+    assert files.settings_path.stat().st_ino != before.st_ino  # replaced, as every write is
+    assert load(files) == Loaded(value="other", source="settings")
+
+
+def test_a_file_changed_in_place_to_other_bytes_of_the_same_size_is_written_again(
+    files: UserSettingsFiles,
+) -> None:
+    files.save(layout("aaaa"), T0)
+    files.settings_path.write_bytes(layout("bbbb"))  # in place: same size, other bytes
+    files.save(layout("aaaa"), T0 + timedelta(minutes=1))
+    assert load(files) == Loaded(value="aaaa", source="settings")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_the_same_bytes_in_a_file_others_can_read_are_written_again_private(
+    files: UserSettingsFiles,
+) -> None:
+    files.save(layout("same"), T0)
+    files.settings_path.chmod(0o644)  # as an earlier release, or a copy by hand, left it
+    files.save(layout("same"), T0 + timedelta(minutes=1))
+    assert stat.S_IMODE(files.settings_path.stat().st_mode) == 0o600
+
+
 def test_saves_prune_backups_by_count_and_age(files: UserSettingsFiles) -> None:
     files.save(layout("ancient"), T0 - timedelta(days=40))
     files.save(layout("recent"), T0 - timedelta(days=1))

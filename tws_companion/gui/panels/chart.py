@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
     DOWN,
-    REFRESH_MS,
     UP,
+    RefreshTimer,
     SymbolEdit,
     copy_extra,
     format_change,
@@ -277,8 +277,7 @@ class ChartPanel(PanelWidget):
         layout.addWidget(self.view, 1)
         self.symbol_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("M" * 9) + 12)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
+        self.timer = RefreshTimer(self)
         self.timer.timeout.connect(self.view.refresh)
         self.symbol_edit.editingFinished.connect(self._symbol_entered)
         self.bar_size_combo.currentIndexChanged.connect(self._bar_size_chosen)
@@ -331,7 +330,7 @@ class ChartPanel(PanelWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.timer.start()
+        self.timer.start_in_phase()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.timer.stop()

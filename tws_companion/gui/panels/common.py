@@ -9,9 +9,11 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRegularExpression,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -24,9 +26,11 @@ from tws_companion.layout.model import Extra
 __all__ = [
     "DOWN",
     "REFRESH_MS",
+    "REFRESH_PHASES",
     "UP",
     "ColumnMenu",
     "ColumnsTableModel",
+    "RefreshTimer",
     "SymbolEdit",
     "copy_extra",
     "format_change",
@@ -39,6 +43,40 @@ __all__ = [
 
 #: Milliseconds between refreshes of simulated prices on screen.
 REFRESH_MS = 1000
+#: Panels' refreshes are spread over this many moments of each refresh period.
+REFRESH_PHASES = 20
+
+
+class RefreshTimer(QTimer):
+    """A panel's refresh timer: every :data:`REFRESH_MS` while the panel is shown, each panel's
+    at a phase of its own (:meth:`start_in_phase`).
+
+    A hundred panels shown at once would otherwise refresh, and repaint, in the same turn of the
+    event loop every second (Qt even aligns coarse timers on purpose): a stall of the GUI thread
+    of a few hundred milliseconds, every second. Spread over :data:`REFRESH_PHASES` moments,
+    each turn refreshes a few panels.
+    """
+
+    _phases = 0
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.setTimerType(Qt.TimerType.PreciseTimer)
+        self.setInterval(REFRESH_MS)
+        self.timeout.connect(self._steady)
+
+    def start_in_phase(self) -> None:
+        """Start: the first refresh after :data:`REFRESH_MS` and this timer's phase, then every
+        :data:`REFRESH_MS`."""
+        RefreshTimer._phases = (RefreshTimer._phases + 1) % REFRESH_PHASES
+        self.start(REFRESH_MS + RefreshTimer._phases * REFRESH_MS // REFRESH_PHASES)
+
+    @Slot()
+    def _steady(self) -> None:
+        if self.interval() != REFRESH_MS:
+            self.setInterval(REFRESH_MS)  # from now on, in step with its first timeout
+
+
 #: Colors of a rise and a fall, in every panel.
 UP = QColor("#1f9d55")
 DOWN = QColor("#d64541")

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QPoint,
     QSize,
     Qt,
-    QTimer,
     Slot,
 )
 from PySide6.QtGui import QBrush, QHideEvent, QShowEvent
@@ -34,10 +33,10 @@ from PySide6.QtWidgets import (
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
     DOWN,
-    REFRESH_MS,
     UP,
     ColumnMenu,
     ColumnsTableModel,
+    RefreshTimer,
     copy_extra,
     format_change,
     format_number,
@@ -180,8 +179,7 @@ class PortfolioPanel(PanelWidget):
         self.columns_menu.set_shown(state.columns)
         self.columns_button.setMenu(self.columns_menu)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
+        self.timer = RefreshTimer(self)
         self.timer.timeout.connect(self.refresh_prices)
         self.model.edited.connect(self.changed)
         self.zero_check.toggled.connect(self.model.set_show_zero)
@@ -265,7 +263,7 @@ class PortfolioPanel(PanelWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.timer.start()
+        self.timer.start_in_phase()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.timer.stop()

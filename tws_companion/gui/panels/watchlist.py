@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QPoint,
     QSize,
     Qt,
-    QTimer,
     Slot,
 )
 from PySide6.QtGui import QAction, QBrush, QHideEvent, QKeySequence, QShowEvent
@@ -40,10 +39,10 @@ from PySide6.QtWidgets import (
 from tws_companion.gui.panels.base import PanelWidget
 from tws_companion.gui.panels.common import (
     DOWN,
-    REFRESH_MS,
     UP,
     ColumnMenu,
     ColumnsTableModel,
+    RefreshTimer,
     SymbolEdit,
     copy_extra,
     format_change,
@@ -299,8 +298,7 @@ class WatchlistPanel(PanelWidget):
         self.columns_menu.set_shown(state.columns)
         self.columns_button.setMenu(self.columns_menu)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
+        self.timer = RefreshTimer(self)
         self.timer.timeout.connect(self.refresh_prices)
 
         self.model.edited.connect(self.changed)
@@ -491,7 +489,7 @@ class WatchlistPanel(PanelWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.timer.start()
+        self.timer.start_in_phase()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.timer.stop()
