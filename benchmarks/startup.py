@@ -16,6 +16,12 @@ Both stalls must stay under 50 ms. Exit status 1 when a target or a limit is mis
 Python's bytecode cache is on for the measured processes, in a temporary folder (as an installed
 app has its .pyc files), and one unmeasured run of each warms it and the disk cache. Bare and
 login runs alternate, so that a change in the machine's load touches both.
+
+The paint is noted by an event filter on the window alone, put on it as it is shown
+(:data:`WINDOW_FILTER`). With ``--app-filter`` it is the harness's filter on the whole application,
+as before 2026-11-30: that one costs the login window, not the bare dialog, tens of milliseconds
+the app itself never spends (Python runs for every event of every object the window creates, and
+PySide, to hand Qt's private classes to Python, sets up every QtWidgets class: 160-odd enums).
 """
 
 from __future__ import annotations
@@ -48,6 +54,26 @@ LOGIN_LOADED = (
     "getattr(sys.modules.get('tws_companion.client.login_steps'), 'respond_and_cache_key', None)"
     " is not None and time.time() - report['painted'] > 1.0"
 )
+#: Put before a window's start: the harness's paint watcher is told the first Paint event of each
+#: dialog (the bare dialog and the login window are both QDialogs) by a filter put on the dialog
+#: as it is shown, instead of watching every event of the whole application.
+WINDOW_FILTER = """
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QDialog
+app.removeEventFilter(watcher)
+class _FirstPaintOfWindow(QObject):
+    def eventFilter(self, window, event):
+        if event.type() == QEvent.Type.Paint:
+            window.removeEventFilter(self)
+            watcher.eventFilter(window, event)
+        return False
+_first_paint = _FirstPaintOfWindow()
+_show = QDialog.show
+def _show_watched(window):
+    window.installEventFilter(_first_paint)
+    _show(window)
+QDialog.show = _show_watched
+"""
 
 
 def longest_stall_ms(env: dict[str, str]) -> float:
@@ -108,19 +134,27 @@ def longest_stall_ms(env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--app-filter",
+        action="store_true",
+        help="note the paint with a filter on the whole application (the measurement before "
+        "2026-11-30; it slows the login window, not the bare dialog)",
+    )
     args = parser.parse_args()
+    watch = "" if args.app_filter else WINDOW_FILTER
+    bare_dialog, login_window = watch + BARE_DIALOG, watch + LOGIN_WINDOW
     with tempfile.TemporaryDirectory() as folder:
         env = isolated_env(Path(folder))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
-        first_paint(BARE_DIALOG, "bare", env)  # warm-up runs: bytecode and disk caches
-        first_paint(LOGIN_WINDOW, "loginDialog", env)
+        first_paint(bare_dialog, "bare", env)  # warm-up runs: bytecode and disk caches
+        first_paint(login_window, "loginDialog", env)
         bare: list[float] = []
         login: list[float] = []
         loading_stalls: list[float] = []
         for _ in range(args.runs):
-            bare.append(first_paint(BARE_DIALOG, "bare", env).seconds)
-            painted = first_paint(LOGIN_WINDOW, "loginDialog", env, until=LOGIN_LOADED)
+            bare.append(first_paint(bare_dialog, "bare", env).seconds)
+            painted = first_paint(login_window, "loginDialog", env, until=LOGIN_LOADED)
             login.append(painted.seconds)
             loading_stalls.append(painted.longest_stall_ms or 0.0)
         stall = longest_stall_ms(env)
@@ -144,7 +178,11 @@ def main() -> int:
     for name, value in stalls:
         verdict = "ok" if value < STALL_LIMIT_MS else "TOO LONG"
         print(f"{name:<52} {value:>8.1f} ms   {STALL_LIMIT_MS:>10.0f} ms limit: {verdict}")
-    print(f"(medians of {args.runs} runs; platform {env['QT_QPA_PLATFORM']})")
+    watcher = "the whole application" if args.app_filter else "the window"
+    print(
+        f"(medians of {args.runs} runs; platform {env['QT_QPA_PLATFORM']}; paint noted by a "
+        f"filter on {watcher}; load average {os.getloadavg()[0]:.1f})"
+    )
     ok = fast and all(value < STALL_LIMIT_MS for _, value in stalls)
     return 0 if ok else 1
 

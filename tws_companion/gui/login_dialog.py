@@ -8,7 +8,12 @@ Cancel always works (the late answer is dropped).
 Keyboard: each page opens with the focus in its first empty field; Tab follows the fields in the
 order they are shown; Return continues from the field or drop-down that has the focus; the
 focused button has a frame. The window grows with what it shows (More Options, the on-screen
-keyboard) and stays on its screen.
+keyboard, a taller page) and stays on its screen.
+
+Start-up (``benchmarks/startup.py``): the window paints with its first page alone. The device
+pages are built right after, one each time the GUI thread is idle (or when one is needed sooner),
+the on-screen keyboard when it is first opened; and nothing before the first paint uses PySide's
+``Qt`` namespace, whose 90-odd enums PySide builds on its first use (see ``_after_first_paint``).
 
 Signals of LoginDialog: loggedIn(object) — a :class:`LoginResult`.
 """
@@ -16,13 +21,13 @@ Signals of LoginDialog: loggedIn(object) — a :class:`LoginResult`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QPoint, QSize, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,8 +46,13 @@ from PySide6.QtWidgets import (
 )
 
 from tws_companion.client.errors import ApiError
-from tws_companion.client.login_machine import LoginMachine, LoginState, NoticeKind, Phase
-from tws_companion.gui.device_pages import PAGES, DevicePage
+from tws_companion.client.login_machine import (
+    LoginMachine,
+    LoginState,
+    NoticeKind,
+    Phase,
+    ServerCall,
+)
 from tws_companion.gui.i18n import LANGUAGES, TranslatedWidget, Translations
 from tws_companion.gui.layouts import right_aligned
 from tws_companion.gui.messages import (
@@ -51,11 +61,10 @@ from tws_companion.gui.messages import (
     device_choice_text,
     wait_text,
 )
-from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.theme import FOCUS_FRAME, login_palette
 from tws_companion.gui.worker import Task, Worker
-from tws_companion.protocol import Platform
+from tws_companion.protocol import Channel, Platform
 from tws_companion.protocol.usernames import normalize_username
 
 if TYPE_CHECKING:
@@ -65,7 +74,12 @@ if TYPE_CHECKING:
     from tws_companion.client.api import ApiClient
     from tws_companion.client.login_steps import Responded
     from tws_companion.client.models import ChallengeStep, LoginStart, Session
+    from tws_companion.gui.device_pages import DevicePage
+    from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
     from tws_companion.storage.secret_store import SecretStore
+
+#: How often the steps after the first paint look whether the worker is done (milliseconds).
+WORKER_POLL_MS = 25
 
 #: The width the window opens with (it grows when what it shows needs more).
 DEFAULT_SIZE = QSize(460, 430)
@@ -134,20 +148,17 @@ class CredentialsPage(TranslatedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        # By name: the first paint does not wait for PySide to build the Qt namespace's enums.
+        form.setProperty("labelAlignment", "AlignRight")
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.username.setMaxLength(64)
         self.password = QLineEdit()
         self.password.setObjectName("password")
+        # Never offered for saving or completion: no completer, and the password echo mode
+        # tells input methods it is hidden, sensitive and not to be predicted or remembered.
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setMaxLength(256)
-        # Never offered for saving or completion: no completer, no input method history.
-        self.password.setInputMethodHints(
-            Qt.InputMethodHint.ImhHiddenText
-            | Qt.InputMethodHint.ImhSensitiveData
-            | Qt.InputMethodHint.ImhNoPredictiveText
-        )
         self.platform = QComboBox()
         self.username_label = QLabel()
         self.password_label = QLabel()
@@ -181,26 +192,43 @@ class CredentialsPage(TranslatedWidget):
         more.addWidget(self.use_server_settings)
         more.addLayout(language_row)
         self.more_options.hide()
-        self.keyboard = OnScreenKeyboard()
-        self.keyboard.hide()
+        self._keyboard: OnScreenKeyboard | None = None
         links = QHBoxLayout()
         links.addWidget(self.more_button)
         links.addWidget(self.keyboard_button)
         links.addStretch(1)
         links.addWidget(self.login_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addLayout(links)
-        layout.addWidget(self.more_options)
-        layout.addWidget(self.keyboard)
-        layout.addStretch(1)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(form)
+        self._layout.addLayout(links)
+        self._layout.addWidget(self.more_options)
+        # The on-screen keyboard goes here, under More Options, when it is first opened.
+        self._layout.addStretch(1)
         self.more_button.toggled.connect(self.more_options.setVisible)
-        self.keyboard_button.toggled.connect(self.keyboard.setVisible)
-        self.keyboard.keyPressed.connect(self._type)
-        self.keyboard.backspacePressed.connect(self._backspace)
-        self.keyboard.enterPressed.connect(self.login_button.click)
+        self.keyboard_button.toggled.connect(self._show_keyboard)
         self.retranslate()
+
+    @property
+    def keyboard(self) -> OnScreenKeyboard:
+        """The on-screen keyboard, built when first needed (most logins never open it: the
+        window paints sooner without its 50 keys)."""
+        if self._keyboard is None:
+            from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
+
+            keyboard = OnScreenKeyboard()
+            keyboard.hide()
+            self._layout.insertWidget(self._layout.indexOf(self.more_options) + 1, keyboard)
+            keyboard.keyPressed.connect(self._type)
+            keyboard.backspacePressed.connect(self._backspace)
+            keyboard.enterPressed.connect(self.login_button.click)
+            self._keyboard = keyboard
+        return self._keyboard
+
+    @Slot(bool)
+    def _show_keyboard(self, shown: bool) -> None:
+        if shown or self._keyboard is not None:
+            self.keyboard.setVisible(shown)
 
     def focus_chain(self) -> list[QWidget]:
         """What Tab visits, in the order shown: the fields, the links, Log In, More Options."""
@@ -346,6 +374,8 @@ class LoginDialog(QDialog):
         #: user has set the tick since (then it stays as set, whatever name is typed).
         self._options_user = normalize_username(self.preferences.last_username)
         self._tick_set_by_user = False
+        #: What is left to build after the first paint (:meth:`_after_first_paint`).
+        self._steps: Iterator[None] | None = None
         self._build()
         self._connect_signals()
         self.credentials.username.setText(self.preferences.last_username)
@@ -382,21 +412,11 @@ class LoginDialog(QDialog):
         self.credentials = CredentialsPage()
         self.select_page = SelectDevicePage()
         self.message_page = MessagePage()
+        #: The device pages built so far, by device kind (see :meth:`device_page`).
         self.device_pages: dict[str, DevicePage] = {}
         self.stack = QStackedWidget()
         for fixed in (self.credentials, self.select_page, self.message_page):
             self.stack.addWidget(fixed)
-        for kind, page_class in PAGES.items():
-            # Kinds that share a page class share one page.
-            existing = next(
-                (p for k, p in self.device_pages.items() if PAGES[k] is page_class), None
-            )
-            page = existing or page_class()
-            if existing is None:
-                self.stack.addWidget(page)
-                page.submitted.connect(self._respond)
-                page.resendRequested.connect(self._resend)
-            self.device_pages[kind] = page
 
         self.notice = QLabel()
         self.notice.setObjectName("notice")
@@ -439,6 +459,12 @@ class LoginDialog(QDialog):
         margins = body.contentsMargins()
         self.stack.setMinimumWidth(DEFAULT_SIZE.width() - margins.left() - margins.right())
         self.resize(self.sizeHint().expandedTo(DEFAULT_SIZE))
+        self._set_tab_order()
+        self.timer = QTimer(self)
+        self.timer.setInterval(250)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows each page's fields, then Use another device and Cancel."""
         chain = [
             *self.credentials.focus_chain(),
             *self.select_page.focus_chain(),
@@ -449,8 +475,66 @@ class LoginDialog(QDialog):
         ]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
-        self.timer = QTimer(self)
-        self.timer.setInterval(250)
+
+    def device_page(self, kind: str) -> DevicePage | None:
+        """The page of a device kind (``None`` for a kind without one), built when first needed:
+        the window paints before any device page is built, and then builds them one at a time
+        while the GUI thread is idle (:meth:`_after_first_paint`)."""
+        page = self.device_pages.get(kind)
+        if page is not None:
+            return page
+        from tws_companion.gui.device_pages import PAGES
+
+        page_class = PAGES.get(kind)
+        if page_class is None:
+            return None
+        # Kinds that share a page class share one page.
+        page = next((p for p in self.device_pages.values() if type(p) is page_class), None)
+        if page is None:
+            page = page_class()
+            self.stack.addWidget(page)
+            page.submitted.connect(self._respond)
+            page.resendRequested.connect(self._resend)
+            if self.busy:
+                page.set_busy(True)
+        for other, other_class in PAGES.items():
+            if other_class is page_class:
+                self.device_pages[other] = page
+        self._set_tab_order()
+        return page
+
+    def _after_first_paint(self) -> Iterator[None]:
+        """What the first paint does not wait for, in steps of a few milliseconds each (see
+        :meth:`_next_step`): PySide's ``Qt`` namespace (building its 90-odd enums takes tens of
+        milliseconds; the first key press the window handles needs it), the module of the
+        device pages, then each device page."""
+        from PySide6.QtCore import Qt  # noqa: F401  (the enums are built on this first use)
+
+        yield
+        from tws_companion.gui.device_pages import PAGES
+
+        yield
+        for kind in PAGES:
+            if kind not in self.device_pages:
+                self.device_page(kind)
+                yield
+
+    @Slot()
+    def _next_step(self) -> None:
+        """One step of :meth:`_after_first_paint`, and the next when the GUI thread is next
+        idle (events that came meanwhile go first). Not while the worker runs a task (at
+        start-up it loads the login's modules): its thread would take the interpreter in turns
+        with this one, and a step of 5 ms would stall the window for 50."""
+        if self._steps is None:
+            return
+        if self.worker.busy:
+            QTimer.singleShot(WORKER_POLL_MS, self, self._next_step)
+            return
+        try:
+            next(self._steps)
+        except StopIteration:
+            return
+        QTimer.singleShot(0, self, self._next_step)
 
     def _connect_signals(self) -> None:
         self.machine.subscribe(self.show_state)
@@ -482,7 +566,7 @@ class LoginDialog(QDialog):
             self._render_devices(state, keep_choice=shown is self.select_page)
             self.stack.setCurrentWidget(self.select_page)
         elif phase is Phase.RESPOND and state.device is not None and state.challenge is not None:
-            page = self.device_pages.get(state.device.kind)
+            page = self.device_page(state.device.kind)
             if page is not None:
                 if page.challenge is not state.challenge:
                     page.show_challenge(state.device, state.challenge)
@@ -493,6 +577,7 @@ class LoginDialog(QDialog):
             self.stack.setCurrentWidget(self.message_page)
         self._render_notice(state)
         self.other_device.setVisible(state.can_switch_device)
+        self._grow_to_fit()
         if self._refocus or self.stack.currentWidget() is not shown:
             self._refocus = False
             self._focus_page()
@@ -523,8 +608,11 @@ class LoginDialog(QDialog):
         elif page is self.message_page:
             start_over = self.message_page.start_over
             (start_over if start_over.isVisibleTo(self) else self.cancel_button).setFocus()
-        elif isinstance(page, DevicePage):
-            page.focus_input()
+        else:
+            from tws_companion.gui.device_pages import DevicePage  # loaded: a device page is shown
+
+            if isinstance(page, DevicePage):
+                page.focus_input()
 
     def _render_message(self, state: LoginState) -> None:
         page = self.message_page
@@ -597,7 +685,7 @@ class LoginDialog(QDialog):
         else:
             self.message_page.countdown.clear()
         if state.phase is Phase.RESPOND and state.device is not None:
-            page = self.device_pages.get(state.device.kind)
+            page = self.device_page(state.device.kind)
             if page is not None:
                 if left is not None:
                     page.set_call_countdown(left)
@@ -666,6 +754,7 @@ class LoginDialog(QDialog):
         )
         self.machine.remembered_device_id = self.preferences.device(username)
         self.machine.begin(username, platform)
+        self.machine.sending(ServerCall.LOGIN)
         self._run(
             "start_login",
             self.api.start_login,
@@ -687,6 +776,7 @@ class LoginDialog(QDialog):
         device_id = self.select_page.devices.currentData()
         if state.login_id is None or device_id is None:
             return
+        self.machine.sending(ServerCall.SELECT_DEVICE, device_id=str(device_id))
         self._run(
             "select_device",
             self.api.select_device,
@@ -704,6 +794,7 @@ class LoginDialog(QDialog):
     def _resend(self, channel: str) -> None:
         login_id = self.machine.state.login_id
         if login_id is not None:
+            self.machine.sending(ServerCall.RESEND, channel=Channel(channel))
             self._run(
                 "resend", self.api.resend, login_id, channel, on_success=self.machine.code_resent
             )
@@ -712,6 +803,7 @@ class LoginDialog(QDialog):
     def _respond(self, response: str) -> None:
         state = self.machine.state
         if state.login_id is not None:
+            self.machine.sending(ServerCall.RESPOND)
             self._run(
                 "respond",
                 respond_on_worker,
@@ -811,6 +903,8 @@ class LoginDialog(QDialog):
         """Return belongs to the field that has focus (each page submits on it, the device
         drop-down continues); QDialog would otherwise press some other button. Escape is Cancel:
         it never loses a running login."""
+        from PySide6.QtCore import Qt  # not before the first paint: see _after_first_paint
+
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()
             if self.select_page.devices.hasFocus() and not self.busy:
@@ -823,14 +917,25 @@ class LoginDialog(QDialog):
 
     @Slot()
     def _fit_to_contents(self) -> None:
-        """More Options or the keyboard shown or hidden: the height what is shown asks for (at
-        least the default, at most the screen's), never less than it needs."""
+        """More Options or the keyboard shown or hidden: the height what is shown asks for."""
+        self.resize(self.width(), self._wanted_height())
+
+    def _grow_to_fit(self) -> None:
+        """Another page or message shown: taller if it asks for more (the window opens at the
+        height of the login page, before the device pages are built)."""
+        height = self._wanted_height()
+        if height > self.height():
+            self.resize(self.width(), height)
+
+    def _wanted_height(self) -> int:
+        """The height what is shown asks for: at least the default, at most the screen's,
+        never less than it needs."""
         height = self.sizeHint().expandedTo(DEFAULT_SIZE).height()
         screen = self.screen()
         if screen is not None:
             title_bar = self.frameGeometry().height() - self.height()
             height = min(height, screen.availableGeometry().height() - title_bar)
-        self.resize(self.width(), max(height, self.minimumSize().height()))
+        return max(height, self.minimumSize().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Grown (More Options, the on-screen keyboard): moved back onto its screen if it now
@@ -844,6 +949,13 @@ class LoginDialog(QDialog):
         y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
         if (x, y) != (frame.left(), frame.top()):
             self.move(QPoint(x, y))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The first paint done, the rest is built while the GUI thread is idle."""
+        super().paintEvent(event)
+        if self._steps is None:
+            self._steps = self._after_first_paint()
+            QTimer.singleShot(0, self, self._next_step)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.task is not None:

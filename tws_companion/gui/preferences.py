@@ -13,7 +13,6 @@ from PySide6.QtCore import QSettings
 
 from tws_companion.protocol import Platform
 from tws_companion.protocol.usernames import normalize_username
-from tws_companion.storage.paths import ensure_private_dir, ensure_private_file
 
 ORGANIZATION = "TWS Companion"
 APPLICATION = "tws-companion"
@@ -28,6 +27,9 @@ def _key(username: str) -> str:
 def make_owner_only(path: Path) -> None:
     """The preferences file and its folder readable by their owner only (QSettings keeps an
     existing file's mode when it saves). Disk work: call it on the worker."""
+    # Here, on the worker: the login window paints before the module (and platformdirs) loads.
+    from tws_companion.storage.paths import ensure_private_dir, ensure_private_file
+
     with contextlib.suppress(OSError):  # an unwritable config folder: Qt reports it on save
         ensure_private_dir(path.parent)
         ensure_private_file(path)
