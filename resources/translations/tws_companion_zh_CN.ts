@@ -2,10 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About TWS Companion</source>
+        <extracomment>The distribution whose metadata holds the license (pyproject.toml&apos;s ``project.name``). The SPDX expression of ``project.license``; ``None`` when no metadata is installed (the package run from a source folder that was never installed).</extracomment>
+        <translation>关于 TWS Companion</translation>
+    </message>
+    <message>
+        <source>TWS Companion</source>
+        <translation>TWS Companion</translation>
+    </message>
+    <message>
+        <source>Desktop companion for a trading workstation: the Secure Login System, layout settings and support tools.</source>
+        <translation>交易工作站的桌面助手:安全登录系统、布局设置和支持工具。</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>版本(&amp;V):</translation>
+    </message>
+    <message>
+        <source>&amp;Qt:</source>
+        <translation>Qt(&amp;Q):</translation>
+    </message>
+    <message>
+        <source>Py&amp;Side6:</source>
+        <translation>PySide6(&amp;S):</translation>
+    </message>
+    <message>
+        <source>P&amp;ython:</source>
+        <translation>Python(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>&amp;License:</source>
+        <translation>许可证(&amp;L):</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>C&amp;opy</source>
+        <translation>复制(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Copy these versions to the clipboard, for a support request</source>
+        <translation>将这些版本信息复制到剪贴板,用于支持请求</translation>
+    </message>
+</context>
+<context>
     <name>Application</name>
     <message>
+        <source>Settings on the server need a login with full access: this login (Client Portal only) uses the settings of this computer.</source>
+        <extracomment>One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does. Whether make_client was submitted to the worker. Whether the collector was running when make_client paused it. The server settings of the login being opened or shown (the option on). The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first). Whether the app&apos;s log file is written (the process&apos;s app: ``run``), once the login window has painted.</extracomment>
+        <translation>服务器上的设置需要具有完全访问权限的登录：此次登录（仅限客户端门户）使用本计算机的设置。</translation>
+    </message>
+    <message>
         <source>Settings Recovered</source>
-        <extracomment>One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does. Whether make_client was submitted to the worker. The server settings of the login being opened or shown (the option on). The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first).</extracomment>
         <translation>设置已恢复</translation>
     </message>
     <message>
@@ -457,7 +509,7 @@
     <name>CredentialsPage</name>
     <message>
         <source>User Name</source>
-        <extracomment>The width the window opens with (it grows when what it shows needs more). Whether the settings key was fetched and cached in the keyring (full-scope logins).</extracomment>
+        <extracomment>How often the steps after the first paint look whether the worker is done (milliseconds). The width the window opens with (it grows when what it shows needs more). Whether the settings key was fetched and cached in the keyring (full-scope logins).</extracomment>
         <translation>用户名</translation>
     </message>
     <message>
@@ -553,6 +605,425 @@
     <message>
         <source>Log In</source>
         <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>Doctor</name>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>Clock</source>
+        <translation>时钟</translation>
+    </message>
+    <message>
+        <source>Keyring</source>
+        <translation>密钥环</translation>
+    </message>
+    <message>
+        <source>Settings folder</source>
+        <translation>设置文件夹</translation>
+    </message>
+    <message>
+        <source>Free space</source>
+        <translation>可用空间</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>显示器</translation>
+    </message>
+    <message>
+        <source>Chinese fonts</source>
+        <translation>中文字体</translation>
+    </message>
+    <message>
+        <source>TWS API</source>
+        <translation>TWS API</translation>
+    </message>
+    <message>
+        <source>eSignal dbcapi.dll</source>
+        <translation>eSignal dbcapi.dll</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Reached {url} in {ms} ms (server version {version}).</source>
+        <translation>已在 {ms} 毫秒内连接到 {url}(服务器版本 {version})。</translation>
+    </message>
+    <message>
+        <source>{url} is not a usable server address: {reason}.</source>
+        <translation>{url} 不是可用的服务器地址:{reason}。</translation>
+    </message>
+    <message>
+        <source>Give the address as https://host[:port] (ask your administrator for it).</source>
+        <translation>请以 https://主机[:端口] 的形式填写地址(可向您的管理员索取)。</translation>
+    </message>
+    <message>
+        <source>{url} cannot be reached: {reason}.</source>
+        <translation>无法连接 {url}:{reason}。</translation>
+    </message>
+    <message>
+        <source>Check the server address and your network connection, and whether the server runs.</source>
+        <translation>请检查服务器地址和网络连接,并确认服务器正在运行。</translation>
+    </message>
+    <message>
+        <source>{url} did not answer in time.</source>
+        <translation>{url} 未及时响应。</translation>
+    </message>
+    <message>
+        <source>Try again later; if it goes on, tell the server&apos;s administrator.</source>
+        <translation>请稍后重试;如果问题持续,请告知服务器管理员。</translation>
+    </message>
+    <message>
+        <source>No secure connection to {url}: {reason}.</source>
+        <translation>无法与 {url} 建立安全连接:{reason}。</translation>
+    </message>
+    <message>
+        <source>See the certificate check.</source>
+        <translation>请参阅证书检查。</translation>
+    </message>
+    <message>
+        <source>{url} answered, but not as a TWS Companion server: {reason}.</source>
+        <translation>{url} 有响应,但不是 TWS Companion 服务器:{reason}。</translation>
+    </message>
+    <message>
+        <source>Check the server address: scheme (https), host and port.</source>
+        <translation>请检查服务器地址:协议(https)、主机和端口。</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} is valid for {days} more days (until {date}).</source>
+        <translation>{host} 的证书还有 {days} 天有效(至 {date})。</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} expires in {days} days ({date}).</source>
+        <translation>{host} 的证书将在 {days} 天后过期({date})。</translation>
+    </message>
+    <message>
+        <source>Tell the server&apos;s administrator to renew it before then.</source>
+        <translation>请告知服务器管理员在此之前续期证书。</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} expired {days} days ago ({date}).</source>
+        <translation>{host} 的证书已于 {days} 天前过期({date})。</translation>
+    </message>
+    <message>
+        <source>Check that this computer&apos;s date is right; if it is, the server&apos;s administrator must renew the certificate. Do not log in until this is fixed.</source>
+        <translation>请检查此电脑的日期是否正确;如果正确,则需由服务器管理员续期证书。问题解决前请勿登录。</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} is not trusted: {reason}.</source>
+        <translation>{host} 的证书不受信任:{reason}。</translation>
+    </message>
+    <message>
+        <source>Check the server address; if it is right, the server&apos;s administrator must install a certificate from a trusted authority. Do not log in until this is fixed.</source>
+        <translation>请检查服务器地址;如果地址正确,则需由服务器管理员安装受信任机构颁发的证书。问题解决前请勿登录。</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} could not be read: {reason}.</source>
+        <translation>无法读取 {host} 的证书:{reason}。</translation>
+    </message>
+    <message>
+        <source>See the server check.</source>
+        <translation>请参阅服务器检查。</translation>
+    </message>
+    <message>
+        <source>The connection to {host} is not encrypted (http://).</source>
+        <translation>与 {host} 的连接未加密(http://)。</translation>
+    </message>
+    <message>
+        <source>Use the server&apos;s https:// address: the app sends no password over plain http to another computer.</source>
+        <translation>请使用服务器的 https:// 地址:本程序不会通过未加密的 http 向其他电脑发送密码。</translation>
+    </message>
+    <message>
+        <source>The server runs on this computer ({host}): no encryption is needed.</source>
+        <translation>服务器运行在此电脑上({host}):无需加密。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock agrees with the server&apos;s (within {seconds} s).</source>
+        <translation>此电脑的时钟与服务器一致(误差在 {seconds} 秒内)。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {seconds} s ahead of the server&apos;s.</source>
+        <translation>此电脑的时钟比服务器快 {seconds} 秒。</translation>
+    </message>
+    <message>
+        <source>Turn on automatic date and time (network time) in the system settings: challenges are valid for {challenge} s and SMS codes for {code} s.</source>
+        <translation>请在系统设置中开启自动设置日期和时间(网络时间):挑战码的有效期为 {challenge} 秒,短信安全代码为 {code} 秒。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is {seconds} s behind the server&apos;s.</source>
+        <translation>此电脑的时钟比服务器慢 {seconds} 秒。</translation>
+    </message>
+    <message>
+        <source>The server did not tell its time, so the clocks could not be compared.</source>
+        <translation>服务器未提供其时间,因此无法比较时钟。</translation>
+    </message>
+    <message>
+        <source>Not checked: the server was not reached.</source>
+        <translation>未检查:无法连接服务器。</translation>
+    </message>
+    <message>
+        <source>Secrets are kept in {backend}.</source>
+        <translation>机密信息保存在 {backend} 中。</translation>
+    </message>
+    <message>
+        <source>The keyring {backend} would keep secrets in a plain or weakly protected file, or not at all.</source>
+        <translation>密钥环 {backend} 会将机密信息保存在未加密或保护薄弱的文件中,或根本无法保存。</translation>
+    </message>
+    <message>
+        <source>Install and unlock a Secret Service (GNOME Keyring, KWallet), or use the macOS Keychain or the Windows Credential Locker; remove keyrings.alt.</source>
+        <translation>请安装并解锁 Secret Service(GNOME Keyring、KWallet),或使用 macOS 钥匙串或 Windows 凭据管理器;并移除 keyrings.alt。</translation>
+    </message>
+    <message>
+        <source>The keyring {backend} cannot be used: {reason}.</source>
+        <translation>无法使用密钥环 {backend}:{reason}。</translation>
+    </message>
+    <message>
+        <source>Unlock the keyring (it opens with your desktop login), then check again.</source>
+        <translation>请解锁密钥环(登录桌面时会自动打开),然后重新检查。</translation>
+    </message>
+    <message>
+        <source>The settings folder {path} is writable.</source>
+        <translation>设置文件夹 {path} 可写入。</translation>
+    </message>
+    <message>
+        <source>The settings folder {path} cannot be written: {reason}.</source>
+        <translation>无法写入设置文件夹 {path}:{reason}。</translation>
+    </message>
+    <message>
+        <source>Give yourself write permission on it, or choose another folder with --home or TWS_COMPANION_HOME.</source>
+        <translation>请为自己授予该文件夹的写入权限,或通过 --home 或 TWS_COMPANION_HOME 选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>{free} free on the drive of the settings folder.</source>
+        <translation>设置文件夹所在驱动器的可用空间为 {free}。</translation>
+    </message>
+    <message>
+        <source>Only {free} free on the drive of the settings folder.</source>
+        <translation>设置文件夹所在驱动器的可用空间仅剩 {free}。</translation>
+    </message>
+    <message>
+        <source>Free some space soon: every save of the settings keeps a backup.</source>
+        <translation>请尽快释放一些空间:每次保存设置都会保留一份备份。</translation>
+    </message>
+    <message>
+        <source>Only {free} free on the drive of the settings folder: settings cannot be saved safely.</source>
+        <translation>设置文件夹所在驱动器的可用空间仅剩 {free}:无法安全地保存设置。</translation>
+    </message>
+    <message>
+        <source>Free some space on that drive, then check again.</source>
+        <translation>请释放该驱动器上的一些空间,然后重新检查。</translation>
+    </message>
+    <message>
+        <source>The free space of {path} could not be measured: {reason}.</source>
+        <translation>无法测量 {path} 的可用空间:{reason}。</translation>
+    </message>
+    <message>
+        <source>A display is available ({name}).</source>
+        <translation>有可用的显示器({name})。</translation>
+    </message>
+    <message>
+        <source>No display is available (DISPLAY and WAYLAND_DISPLAY are not set).</source>
+        <translation>没有可用的显示器(未设置 DISPLAY 和 WAYLAND_DISPLAY)。</translation>
+    </message>
+    <message>
+        <source>Run the app in a desktop session, or on a virtual display: xvfb-run -a tws-companion</source>
+        <translation>请在桌面会话中运行本程序,或在虚拟显示器上运行:xvfb-run -a tws-companion</translation>
+    </message>
+    <message>
+        <source>Fonts that can show Chinese (简体中文): {fonts}.</source>
+        <translation>可显示中文(简体中文)的字体:{fonts}。</translation>
+    </message>
+    <message>
+        <source>No installed font can show Chinese (简体中文).</source>
+        <translation>已安装的字体均无法显示中文(简体中文)。</translation>
+    </message>
+    <message>
+        <source>Install a Chinese font; on Debian or Ubuntu: sudo apt-get install fonts-noto-cjk</source>
+        <translation>请安装中文字体;在 Debian 或 Ubuntu 上:sudo apt-get install fonts-noto-cjk</translation>
+    </message>
+    <message>
+        <source>The fonts could not be listed: {reason}.</source>
+        <translation>无法列出字体:{reason}。</translation>
+    </message>
+    <message>
+        <source>Install fontconfig (fc-list), or check the fonts from Help &gt; Check My Setup.</source>
+        <translation>请安装 fontconfig(fc-list),或通过“帮助 &gt; 检查我的设置”检查字体。</translation>
+    </message>
+    <message>
+        <source>The TWS API components are in {path} (samples and source).</source>
+        <translation>TWS API组件位于 {path}(包含 samples 和 source)。</translation>
+    </message>
+    <message>
+        <source>The TWS API components are not installed ({path} not found).</source>
+        <translation>未安装TWS API组件(未找到 {path})。</translation>
+    </message>
+    <message>
+        <source>Download twsapi_macunix.N.M.zip from the API Software Download List, then install it with: tws-companion doctor --install-api ~/Downloads/twsapi_macunix.N.M.zip</source>
+        <translation>请从API软件下载列表下载 twsapi_macunix.N.M.zip,然后用以下命令安装:tws-companion doctor --install-api ~/Downloads/twsapi_macunix.N.M.zip</translation>
+    </message>
+    <message>
+        <source>{path} lacks {missing}: the TWS API components are incomplete.</source>
+        <translation>{path} 缺少 {missing}:TWS API组件不完整。</translation>
+    </message>
+    <message>
+        <source>Install them again from twsapi_macunix.N.M.zip: tws-companion doctor --install-api ZIP --replace (the old folder is kept beside it).</source>
+        <translation>请从 twsapi_macunix.N.M.zip 重新安装:tws-companion doctor --install-api ZIP --replace(旧文件夹会保留在旁边)。</translation>
+    </message>
+    <message>
+        <source>No {path}: the eSignal data feed is not set up.</source>
+        <translation>没有 {path}:未设置 eSignal 数据源。</translation>
+    </message>
+    <message>
+        <source>{path} is eSignal 12&apos;s 32-bit library (dbcapi_vc8.dll).</source>
+        <translation>{path} 是 eSignal 12 的32位库(dbcapi_vc8.dll)。</translation>
+    </message>
+    <message>
+        <source>{path} is {bits}-bit; eSignal 12 (dbcapi_vc8.dll) was not found to compare it with.</source>
+        <translation>{path} 为{bits}位;未找到可用于比较的 eSignal 12(dbcapi_vc8.dll)。</translation>
+    </message>
+    <message>
+        <source>{path} is 64-bit: &quot;Library dbcapi.dll cannot be loaded&quot; with 32-bit eSignal.</source>
+        <translation>{path} 为64位:与32位 eSignal 一起使用时会出现“Library dbcapi.dll cannot be loaded”(无法加载 dbcapi.dll 库)。</translation>
+    </message>
+    <message>
+        <source>Install the 32-bit TWS (Download Trader Workstation, TWS Latest, Download for Other Operating Systems, Windows 32-bit) and the 32-bit eSignal.</source>
+        <translation>请安装32位TWS(下载交易平台 &gt; TWS最新版 &gt; 下载其他操作系统版本 &gt; Windows 32位)和32位 eSignal。</translation>
+    </message>
+    <message>
+        <source>{path} ({bits}-bit) is not eSignal 12&apos;s library ({esignal}, {esignal_bits}-bit): &quot;Library dbcapi.dll cannot be loaded&quot;.</source>
+        <translation>{path}({bits}位)不是 eSignal 12 的库({esignal},{esignal_bits}位):“Library dbcapi.dll cannot be loaded”(无法加载 dbcapi.dll 库)。</translation>
+    </message>
+    <message>
+        <source>Rename {path} to dbcapi_old.dll and copy dbcapi_vc8.dll from {esignal_dir} into the same folder as dbcapi.dll: tws-companion doctor --fix-dbcapi does both.</source>
+        <translation>请将 {path} 重命名为 dbcapi_old.dll,并将 {esignal_dir} 中的 dbcapi_vc8.dll 复制到同一文件夹并命名为 dbcapi.dll:tws-companion doctor --fix-dbcapi 可完成这两步。</translation>
+    </message>
+    <message>
+        <source>{path} is not a Windows library: {reason}.</source>
+        <translation>{path} 不是 Windows 库:{reason}。</translation>
+    </message>
+    <message>
+        <source>Copy dbcapi_vc8.dll from the eSignal folder as dbcapi.dll (tws-companion doctor --fix-dbcapi).</source>
+        <translation>请将 eSignal 文件夹中的 dbcapi_vc8.dll 复制为 dbcapi.dll(tws-companion doctor --fix-dbcapi)。</translation>
+    </message>
+    <message>
+        <source>The check failed: {reason}.</source>
+        <translation>检查失败:{reason}。</translation>
+    </message>
+    <message>
+        <source>Report this to support.</source>
+        <translation>请将此情况报告给客服。</translation>
+    </message>
+</context>
+<context>
+    <name>DoctorDialog</name>
+    <message>
+        <source>What to do: {action}</source>
+        <extracomment>The tasks under way (cancelled when the checks start again or the dialog closes). Asked before an existing ``~/IBJts`` is replaced (tests answer it themselves).</extracomment>
+        <translation>处理方法:{action}</translation>
+    </message>
+    <message>
+        <source>Checking… {done} of {total} done.</source>
+        <translation>正在检查…已完成 {done}/{total} 项。</translation>
+    </message>
+    <message>
+        <source>All checks passed.</source>
+        <translation>所有检查均已通过。</translation>
+    </message>
+    <message>
+        <source>Problems: {problems}. Warnings: {warnings}.</source>
+        <translation>问题:{problems} 项。警告:{warnings} 项。</translation>
+    </message>
+    <message>
+        <source>Check my setup: {server}</source>
+        <translation>检查我的设置:{server}</translation>
+    </message>
+    <message>
+        <source>The results were copied to the clipboard.</source>
+        <translation>检查结果已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Replace the TWS API components?</source>
+        <translation>替换TWS API组件?</translation>
+    </message>
+    <message>
+        <source>{folder} already exists. Replace it with the archive&apos;s contents? The current folder is kept beside it, renamed {name}.old-&lt;date&gt;.</source>
+        <translation>{folder} 已存在。要用压缩包中的内容替换它吗?当前文件夹会保留在旁边,并重命名为 {name}.old-&lt;日期&gt;。</translation>
+    </message>
+    <message>
+        <source>Choose the downloaded TWS API archive</source>
+        <translation>选择已下载的TWS API压缩包</translation>
+    </message>
+    <message>
+        <source>TWS API for Mac / Unix (twsapi_macunix.*.zip);;Zip archives (*.zip)</source>
+        <translation>Mac / Unix 版TWS API (twsapi_macunix.*.zip);;Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Installed the TWS API components in {folder}.</source>
+        <translation>TWS API组件已安装到 {folder}。</translation>
+    </message>
+    <message>
+        <source>TWS API components not installed</source>
+        <translation>未安装TWS API组件</translation>
+    </message>
+    <message>
+        <source>The archive was not installed: {reason}</source>
+        <translation>压缩包未安装:{reason}</translation>
+    </message>
+    <message>
+        <source>Check My Setup</source>
+        <translation>检查我的设置</translation>
+    </message>
+    <message>
+        <source>What this computer needs to log in to {server} and keep your settings. Each check says what is wrong and what to do.</source>
+        <translation>此电脑登录 {server} 并保存您的设置所需的条件。每项检查都会说明问题所在及处理方法。</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Results of the checks</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Check &amp;again</source>
+        <translation>重新检查(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Install TWS API components...</source>
+        <translation>安装TWS API组件(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>Co&amp;py to clipboard</source>
+        <translation>复制到剪贴板(&amp;P)</translation>
     </message>
 </context>
 <context>
@@ -813,7 +1284,7 @@
     <name>LoginDialog</name>
     <message>
         <source>Start over</source>
-        <extracomment>The keyring the settings key is kept in; ``None``: the user&apos;s (made on the worker). Whether the page shown next gets the focus in its first empty field (at the start, and when a call ends: the page was disabled meanwhile). The user name whose &quot;Use/store settings on server&quot; the tick shows, and whether the user has set the tick since (then it stays as set, whatever name is typed).</extracomment>
+        <extracomment>The keyring the settings key is kept in; ``None``: the user&apos;s (made on the worker). Whether the page shown next gets the focus in its first empty field (at the start, and when a call ends: the page was disabled meanwhile). The user name whose &quot;Use/store settings on server&quot; the tick shows, and whether the user has set the tick since (then it stays as set, whatever name is typed). What is left to build after the first paint (:meth:`_after_first_paint`). The device pages built so far, by device kind (see :meth:`device_page`).</extracomment>
         <translation>重新开始</translation>
     </message>
     <message>
@@ -1165,7 +1636,7 @@
     <name>PanelDock</name>
     <message>
         <source>Dock</source>
-        <extracomment>The English titles the default layout gives its panels: shown in the user&apos;s language. What a panel&apos;s dock allows, unless it is the Classic trading window (which allows nothing).</extracomment>
+        <extracomment>A page being built is covered by this many horizontal bands, taken away one at a time. The English titles the default layout gives its panels: shown in the user&apos;s language. What a panel&apos;s dock allows, unless it is the Classic trading window (which allows nothing).</extracomment>
         <translation>停靠</translation>
     </message>
     <message>
@@ -1704,6 +2175,70 @@
     </message>
 </context>
 <context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Report a Login Problem</source>
+        <extracomment>A file&apos;s text shown in the dialog is cut after this many characters (a long log). A hung network drive must not keep the save dialog from opening.</extracomment>
+        <translation>报告登录问题</translation>
+    </message>
+    <message>
+        <source>These files help support see what happened when you logged in. They hold no password, security code, response or session, and your user name only as a code that support cannot turn back into it. Select a file to see exactly what it contains. Nothing is sent: save the file, then send it to support yourself.</source>
+        <translation>这些文件帮助客服了解您登录时发生了什么。其中不含密码、安全代码、响应码或会话;您的用户名只以一个代码出现,客服无法将其还原为用户名。选择一个文件即可查看其确切内容。本程序不会发送任何内容:请保存文件,然后自行发送给客服。</translation>
+    </message>
+    <message>
+        <source>&amp;Files in the report:</source>
+        <translation>报告中的文件(&amp;F):</translation>
+    </message>
+    <message>
+        <source>&amp;Content of the selected file:</source>
+        <translation>所选文件的内容(&amp;C):</translation>
+    </message>
+    <message>
+        <source>&amp;Save...</source>
+        <translation>保存(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>The report could not be put together.</source>
+        <translation>无法生成报告。</translation>
+    </message>
+    <message>
+        <source>Putting the report together…</source>
+        <translation>正在生成报告…</translation>
+    </message>
+    <message>
+        <source>Report saved to {path}</source>
+        <translation>报告已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>{count} files, {size} in all.</source>
+        <translation>共 {count} 个文件,{size}。</translation>
+    </message>
+    <message>
+        <source>Save the Report As</source>
+        <translation>报告另存为</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩文件 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Saving the report to {path}…</source>
+        <translation>正在将报告保存到 {path}…</translation>
+    </message>
+    <message>
+        <source>The report could not be saved.</source>
+        <translation>无法保存报告。</translation>
+    </message>
+    <message>
+        <source>The report was not saved to {path}.</source>
+        <translation>报告未保存到 {path}。</translation>
+    </message>
+    <message>
+        <source>A file already there under that name was left as it was.</source>
+        <translation>该位置已有的同名文件保持不变。</translation>
+    </message>
+</context>
+<context>
     <name>SaveAsFlow</name>
     <message>
         <source>Save Decrypted Settings As</source>
@@ -2164,7 +2699,7 @@ Save the settings unencrypted?</source>
     </message>
     <message>
         <source>Workspace 1</source>
-        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). The outer rectangle applied before the window had a frame (see _apply_main). The settings on the server (made when first needed; the app&apos;s after a download). Something changed since the settings were last stored on the server. The server&apos;s copy is replacing the local settings: no local save meanwhile. The layout handed to the last local save (what an upload after it sends). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
+        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). Help &gt; Report a login problem (a ReportDialog, imported when first opened). Help &gt; Check My Setup (a DoctorDialog, imported when first opened). The outer rectangle applied before the window had a frame (see _apply_main). The settings on the server (made when first needed; the app&apos;s after a download). Something changed since the settings were last stored on the server. The server&apos;s copy is replacing the local settings: no local save meanwhile. The layout handed to the last local save (what an upload after it sends). Pages built and laid out, still (partly) covered (see :meth:`_build_slice`). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
         <translation>工作区 1</translation>
     </message>
     <message>
@@ -2363,6 +2898,22 @@ Leave without saving?</source>
     <message>
         <source>Gather Windows</source>
         <translation>收集窗口</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About TWS Companion</source>
+        <translation>关于 TWS Companion</translation>
+    </message>
+    <message>
+        <source>Report a Login Problem...</source>
+        <translation>报告登录问题...</translation>
+    </message>
+    <message>
+        <source>Check My Setup...</source>
+        <translation>检查我的设置...</translation>
     </message>
     <message>
         <source>full access</source>
