@@ -16,7 +16,7 @@ output is ``listening on http://H:PORT``):
   second this client gets through uvicorn on this machine;
 * the framework floor: FastAPI with the server's request limits and error handlers, and a route
   at ``respond``'s path that takes its body and dependencies like the server's route, goes to the
-  thread pool like it, and answers a fixed session (``--serve noop``): what ``respond`` costs
+  writer thread like it, and answers a fixed session (``--serve noop``): what ``respond`` costs
   before it does any work.
 
 Figures: (1) full logins per second (login, device, respond with a correct OCRA response) beside the
@@ -46,6 +46,7 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping, Seque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any, Generic, TypeVar
 
 import requests
@@ -55,11 +56,12 @@ from pydantic import BaseModel
 from tws_companion.protocol import API_PREFIX, Scope
 from tws_companion.protocol import models as wire
 from tws_companion.protocol.models import LoginDone, RespondRequest
-from tws_companion.server.deps import Context, LoginId, in_threadpool
+from tws_companion.server.deps import Context, LoginId, in_writer
 from tws_companion.server.errors import install_error_handlers
 from tws_companion.server.limits import RequestLimits
 from tws_companion.server.passwords import HashParameters, Passwords
 from tws_companion.server.runner import listening_socket
+from tws_companion.server.write_queue import WriterThread
 from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
 from tws_companion.sls.ocra import compute_response
 
@@ -104,8 +106,8 @@ def floor_app(password_concurrency: int) -> FastAPI:
 
 def noop_app() -> FastAPI:
     """The framework floor: ``respond``'s route as the server declares it (``app.py``: the same
-    path, body model, dependencies, response model and thread-pool hop, behind the same request
-    limits and error handlers), answering a fixed session instead of checking anything."""
+    path, body model, dependencies, response model and hop to a writer thread, behind the same
+    request limits and error handlers), answering a fixed session instead of checking anything."""
     done = LoginDone(
         session=wire.Session(token="t" * 43, expires_at=datetime.now(UTC), scope=Scope.FULL)
     )
@@ -117,14 +119,15 @@ def noop_app() -> FastAPI:
 
     @router.post("/login/{login_id}/respond", response_model=LoginDone)
     async def respond(login_id: LoginId, body: RespondRequest, ctx: Context) -> LoginDone:
-        return await in_threadpool(answer, ctx, login_id, body.response)
+        return await in_writer(ctx, answer, ctx, login_id, body.response)
 
     @router.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
     app = FastAPI()
-    app.state.context = None  # what ``Context`` hands the route; ``answer`` ignores it
+    # What ``Context`` hands the route: only the writer thread of a SQLite server's database.
+    app.state.context = SimpleNamespace(db=SimpleNamespace(writer=WriterThread("noop-writer")))
     app.add_middleware(RequestLimits)
     install_error_handlers(app)
     app.include_router(router)

@@ -1,12 +1,15 @@
-"""Write transactions queue first come, first served; reads never wait; nesting is refused."""
+"""Write transactions queue first come, first served; reads never wait; nesting is refused; the
+writer thread runs the routes' write-only steps in order."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,8 +18,14 @@ from sqlalchemy import event, select
 from tests.support.databases import BACKENDS, fresh_database
 from tws_companion.protocol import ErrorCode
 from tws_companion.server.db import Database, SourceFailure
+from tws_companion.server.deps import in_writer
 from tws_companion.server.errors import ApiError, CommittedApiError
-from tws_companion.server.write_queue import NestedWriteError, WriteQueue, WriteQueueTimeoutError
+from tws_companion.server.write_queue import (
+    NestedWriteError,
+    WriteQueue,
+    WriteQueueTimeoutError,
+    WriterThread,
+)
 
 DEADLINE = 10.0  # seconds; only reached when the behaviour under test is broken
 
@@ -288,3 +297,109 @@ def test_two_processes_on_one_file_still_exclude_each_other(tmp_path: Path) -> N
     finally:
         first.dispose()
         second.dispose()
+
+
+# --- the writer thread ----------------------------------------------------------------------
+
+
+def test_the_writer_thread_runs_steps_one_at_a_time_in_the_order_they_came() -> None:
+    writer = WriterThread("test-writer")
+    started = threading.Event()
+    release = threading.Event()
+    ran: list[tuple[int, str]] = []
+
+    def step(number: int) -> int:
+        ran.append((number, threading.current_thread().name))
+        if number == 0:
+            started.set()
+            release.wait(DEADLINE)  # the others queue behind this one
+        return number * 10
+
+    async def requests() -> list[int]:
+        first = asyncio.ensure_future(writer.run(step, 0))
+        await asyncio.to_thread(started.wait, DEADLINE)
+        rest = [asyncio.ensure_future(writer.run(step, number)) for number in range(1, 5)]
+        await asyncio.sleep(0)
+        queued_while_busy = len(ran)
+        release.set()
+        answers = await asyncio.gather(first, *rest)
+        assert queued_while_busy == 1
+        return answers
+
+    try:
+        assert asyncio.run(requests()) == [0, 10, 20, 30, 40]
+    finally:
+        writer.close()
+    assert ran == [(number, "test-writer") for number in range(5)]
+
+
+def test_the_writer_thread_hands_a_step_s_error_to_its_request_and_goes_on() -> None:
+    writer = WriterThread()
+
+    def refuse() -> None:
+        raise ApiError(ErrorCode.WRONG_RESPONSE, "refused")
+
+    async def requests() -> tuple[BaseException | None, str]:
+        error: BaseException | None = None
+        try:
+            await writer.run(refuse)
+        except ApiError as exc:
+            error = exc
+        return error, await writer.run(str, "next")
+
+    try:
+        error, answer = asyncio.run(requests())
+    finally:
+        writer.close()
+    assert isinstance(error, ApiError)
+    assert error.code is ErrorCode.WRONG_RESPONSE
+    assert answer == "next"
+
+
+def test_a_step_whose_request_is_cancelled_still_runs_to_its_end() -> None:
+    writer = WriterThread()
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def step() -> None:
+        started.set()
+        release.wait(DEADLINE)
+        finished.set()
+
+    async def cancelled_request() -> bool:
+        request = asyncio.ensure_future(writer.run(step))
+        await asyncio.to_thread(started.wait, DEADLINE)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+        release.set()
+        return await writer.run(finished.is_set)  # runs after the cancelled step
+
+    try:
+        assert asyncio.run(cancelled_request())
+    finally:
+        writer.close()
+
+
+def test_a_closed_writer_thread_refuses_new_steps() -> None:
+    writer = WriterThread()
+    assert asyncio.run(writer.run(int, "7")) == 7
+    writer.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        asyncio.run(writer.run(int, "8"))
+
+
+def test_in_writer_runs_a_step_on_the_writer_thread_on_sqlite_only(any_db: Database) -> None:
+    ctx = SimpleNamespace(db=any_db)
+
+    def step() -> str:
+        with any_db.transaction() as s:
+            s.add(SourceFailure(source="written", level=1.0))
+        return threading.current_thread().name
+
+    thread = asyncio.run(in_writer(ctx, step))  # type: ignore[arg-type]
+    assert sources(any_db) == {"written"}
+    if any_db.url.startswith("sqlite"):
+        assert thread == "sqlite-writer"
+    else:  # PostgreSQL's writers run at once, on the thread pool
+        assert any_db.writer is None
+        assert thread != threading.current_thread().name

@@ -7,8 +7,8 @@ machines behind a load balancer sharing PostgreSQL) can serve the steps of one l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from sqlite3 import OperationalError as SqliteOperationalError
@@ -27,16 +27,18 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from tws_companion.protocol import DeviceStatus
 from tws_companion.server.errors import CommittedApiError
 from tws_companion.server.login_states import LoginState
 from tws_companion.server.migrations import Migration, migrate
-from tws_companion.server.write_queue import WriteQueue
+from tws_companion.server.write_queue import WriteQueue, WriterThread
 
 E = TypeVar("E", bound=StrEnum)
+#: What a write transaction hands its block: an ORM ``Session`` or a bare ``Connection``.
+H = TypeVar("H")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -178,6 +180,8 @@ class SettingsCopy(Base):
     size: Mapped[int] = mapped_column(Integer)
     #: The machine the save came from, as its client named it.
     machine: Mapped[str] = mapped_column(String(64))
+    #: The envelope; empty when its bytes are a file of the settings folder (SQLite, copies of
+    #: 1 MB or more: settings_blobs).
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -291,6 +295,12 @@ def make_engine(url: str) -> Engine:
             _use_wal(dbapi_connection)
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a commit
+            # survives a killed process (the log is in the file system), and the database is
+            # never corrupted, but a power cut or an OS crash may roll back the last commits.
+            # FULL made every write step wait 3-7 ms for the disk, one at a time (see
+            # benchmarks/README.md, login.py); PostgreSQL keeps its own (durable) settings.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
             cursor.close()
 
@@ -326,6 +336,11 @@ class Database:
         self.write_queue = WriteQueue(
             exclusive=url.startswith("sqlite"), timeout=SQLITE_BUSY_SECONDS
         )
+        #: SQLite: the thread the routes hand their write-only steps to (``deps.in_writer``),
+        #: as they run one at a time anyway. None on PostgreSQL, whose writers run at once.
+        self.writer: WriterThread | None = (
+            WriterThread("sqlite-writer") if url.startswith("sqlite") else None
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -336,10 +351,25 @@ class Database:
         (:class:`WriteQueue`). One opened inside another on the same thread raises
         :class:`NestedWriteError` at once, on every backend.
         """
+        with self._write(self._sessions.begin) as session:
+            yield session
+
+    @contextmanager
+    def core_transaction(self) -> Iterator[Connection]:
+        """A write transaction on a bare ``Connection``, as :meth:`transaction` (the same queue,
+        commits on :class:`CommittedApiError`), without the ORM session around it (which costs
+        ~0.2 ms per transaction): for steps that run their own statements (``respond``)."""
+        with self._write(self.engine.begin) as connection:
+            yield connection
+
+    @contextmanager
+    def _write(self, begin: Callable[[], AbstractContextManager[H]]) -> Iterator[H]:
+        """The write transaction ``begin()`` opens, in the queue's turn, committed on a
+        :class:`CommittedApiError` (re-raised after the commit)."""
         refusal: CommittedApiError | None = None
-        with self.write_queue.turn(), self._sessions.begin() as session:
+        with self.write_queue.turn(), begin() as handle:
             try:
-                yield session
+                yield handle
             except CommittedApiError as exc:
                 refusal = exc
         if refusal is not None:
@@ -353,4 +383,6 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
         self.engine.dispose()

@@ -9,22 +9,24 @@ transaction commits before it propagates. Codes are sent after the commit (a gat
 and must not hold the database).
 
 The steps on an open login read and write their rows with SQLAlchemy Core statements built once
-(below), not through the ORM: they load the login and its device as objects in no session, work
-on those, and write back what a step may change (:func:`_kept`), the login under the version it
-was read at. Every login ends with ``respond``; this keeps its server time to a fraction of what
-the ORM's loading and unit of work cost (see benchmarks/README.md).
+(below) and run on the driver (:mod:`driver_statements`), not through the ORM: they load the login
+and its device as objects in no session, work on those, and write back what a step may change
+(:func:`_kept`), the login under the version it was read at. ``respond`` runs in a transaction on
+a bare connection (``Database.core_transaction``). Every login ends with ``respond``; this keeps
+its server time to a fraction of what the ORM's loading and unit of work cost (see
+benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import bindparam, delete, exists, func, insert, select, update
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, class_mapper
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -44,6 +46,7 @@ from tws_companion.server.authenticators import (
 from tws_companion.server.authenticators.send_caps import prune_sends
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, Login, LoginFailure, UsedChallenge, User
+from tws_companion.server.driver_statements import DriverStatement
 from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.server.login_states import LoginState
 from tws_companion.sls.durations import ceil_seconds, plural
@@ -63,9 +66,9 @@ NOT_YOUR_DEVICE = "That device is not one of yours."
 _REFUSAL_ORDER = (Usability.PORTAL_ONLY, Usability.LOCKED, Usability.EXPIRED)
 
 # --- the statements of the steps on an open login, built once ----------------------------------
-# Building a statement costs more than running it; these are built at import and run with their
-# parameters. FOR UPDATE locks the row on PostgreSQL; SQLite has no row locks and needs none (its
-# write transactions exclude each other).
+# Building a statement costs more than running it; these are built at import, compiled once per
+# dialect and run on the driver (:mod:`driver_statements`). FOR UPDATE locks the row on
+# PostgreSQL; SQLite has no row locks and needs none (its write transactions exclude each other).
 
 #: What no step changes in a login once it is open (the version changes with every write).
 _LOGIN_FIXED = frozenset(("id", "user_id", "platform", "source", "created_at", "expires_at"))
@@ -75,11 +78,17 @@ _LOGIN_CHANGES = tuple(
     for column in Login.__table__.columns
     if column.key not in _LOGIN_FIXED and column.key != "version"
 )
-_SELECT_LOGIN = select(Login.__table__).where(Login.id == bindparam("login_id")).with_for_update()
-_SELECT_DEVICE = select(Device.__table__).where(Device.id == bindparam("device_id"))
+_LOGIN_COLUMNS = tuple(column.key for column in Login.__table__.columns)
+_DEVICE_COLUMNS = tuple(column.key for column in Device.__table__.columns)
+_SELECT_LOGIN = DriverStatement(
+    select(Login.__table__).where(Login.id == bindparam("login_id")).with_for_update()
+)
+_SELECT_DEVICE = DriverStatement(
+    select(Device.__table__).where(Device.id == bindparam("device_id"))
+)
 #: ``respond``'s rows: the login and the device it waits for, both locked (the device's failure
 #: count may be changed by another login of the same user at once).
-_SELECT_LOGIN_AND_DEVICE = (
+_SELECT_LOGIN_AND_DEVICE = DriverStatement(
     select(Login.__table__, Device.__table__)
     .join_from(Login, Device, Device.id == Login.device_id)
     .where(Login.id == bindparam("login_id"))
@@ -87,41 +96,44 @@ _SELECT_LOGIN_AND_DEVICE = (
 )
 #: The login as a step left it, if it still has the version the step read (it cannot have
 #: another while the step holds its lock; the version makes a lost race loud).
-_UPDATE_LOGIN = (
+_UPDATE_LOGIN = DriverStatement(
     update(Login)
     .where(Login.id == bindparam("login_id"), Login.version == bindparam("read_version"))
     .values({name: bindparam(name) for name in _LOGIN_CHANGES})
     .values(version=Login.version + 1)
 )
 #: What ``respond`` may change in a device: its run of wrong responses and its status.
-_UPDATE_DEVICE = (
+_UPDATE_DEVICE = DriverStatement(
     update(Device)
     .where(Device.id == bindparam("device_id"))
     .values(consecutive_failures=bindparam("failures"), status=bindparam("status"))
 )
-_USERNAME = select(User.username).where(User.id == bindparam("user_id"))
+_USERNAME_OF_USER = select(User.username).where(User.id == bindparam("user_id"))
+_USERNAME = DriverStatement(_USERNAME_OF_USER)
 #: Records a challenge as answered, unless it already was (then no row is inserted). Atomic
 #: enough: the device's row lock (or SQLite's write lock) keeps out another answer of its own.
-_USE_CHALLENGE = insert(UsedChallenge).from_select(
-    ["device_id", "challenge", "used_at"],
-    select(
-        bindparam("device_id", type_=UsedChallenge.__table__.c.device_id.type),
-        bindparam("challenge", type_=UsedChallenge.__table__.c.challenge.type),
-        bindparam("now", type_=UsedChallenge.__table__.c.used_at.type),
-    ).where(
-        ~exists().where(
-            UsedChallenge.device_id == bindparam("device_id"),
-            UsedChallenge.challenge == bindparam("challenge"),
-        )
-    ),
+_USE_CHALLENGE = DriverStatement(
+    insert(UsedChallenge).from_select(
+        ["device_id", "challenge", "used_at"],
+        select(
+            bindparam("device_id", type_=UsedChallenge.__table__.c.device_id.type),
+            bindparam("challenge", type_=UsedChallenge.__table__.c.challenge.type),
+            bindparam("now", type_=UsedChallenge.__table__.c.used_at.type),
+        ).where(
+            ~exists().where(
+                UsedChallenge.device_id == bindparam("device_id"),
+                UsedChallenge.challenge == bindparam("challenge"),
+            )
+        ),
+    )
 )
 #: A completed login ends the failure streak of its user's name.
-_END_FAILURE_STREAK = delete(LoginFailure).where(
-    LoginFailure.username == _USERNAME.scalar_subquery()
+_END_FAILURE_STREAK = DriverStatement(
+    delete(LoginFailure).where(LoginFailure.username == _USERNAME_OF_USER.scalar_subquery())
 )
 #: The device a login completed with becomes its user's preferred one; a permanent device also
 #: stamps ``last_permanent_login_at`` (``permanent_at`` NULL keeps it).
-_LOGGED_IN = (
+_LOGGED_IN = DriverStatement(
     update(User)
     .where(User.id == bindparam("user_id"))
     .values(
@@ -134,34 +146,27 @@ _LOGGED_IN = (
 )
 
 
-def _one(s: Session, statement: Any, **parameters: object) -> Row[Any] | None:
-    result: Row[Any] | None = s.connection().execute(statement, parameters).one_or_none()
-    return result
-
-
-def _detached(model: type[M], values: Mapping[Any, Any]) -> M:
-    """An object of ``model`` in no session holding ``values`` (a row's columns), made as the
-    ORM's loader makes one: the values go straight into its ``__dict__``, without the attribute
-    events of the constructor (which take ten times as long). ``class_mapper`` configures the
-    mappers first if nothing has yet in this process."""
+def _detached(model: type[M], keys: Sequence[str], values: Sequence[Any]) -> M:
+    """An object of ``model`` in no session holding ``values`` (a row's columns, named by
+    ``keys``), made as the ORM's loader makes one: the values go straight into its ``__dict__``,
+    without the attribute events of the constructor (which take ten times as long).
+    ``class_mapper`` configures the mappers first if nothing has yet in this process."""
     instance: M = class_mapper(model).class_manager.new_instance()
-    instance.__dict__.update(values)
+    instance.__dict__.update(zip(keys, values, strict=True))
     return instance
 
 
-def _store_login(s: Session, login: Login) -> None:
+def _store_login(c: Connection, login: Login) -> None:
     """Write back what a step may change in ``login`` (a row read by :func:`_load_login`)."""
     values = {name: getattr(login, name) for name in _LOGIN_CHANGES}
-    written = s.connection().execute(
-        _UPDATE_LOGIN, {"login_id": login.id, "read_version": login.version, **values}
-    )
-    if written.rowcount != 1:
+    written = _UPDATE_LOGIN.rowcount(c, login_id=login.id, read_version=login.version, **values)
+    if written != 1:
         raise StaleDataError("a login changed while a step held its lock")
     login.version += 1
 
 
 @contextmanager
-def _kept(s: Session, login: Login, device: Device | None = None) -> Iterator[None]:
+def _kept(c: Connection, login: Login, device: Device | None = None) -> Iterator[None]:
     """Write back what the block changes in ``login`` (and in ``device``: its failure count and
     status) when the block ends or refuses with a :class:`CommittedApiError`; after any other
     error the transaction rolls back and nothing is written."""
@@ -169,23 +174,21 @@ def _kept(s: Session, login: Login, device: Device | None = None) -> Iterator[No
     try:
         yield
     except CommittedApiError:
-        _write_back(s, login, device, device_was)
+        _write_back(c, login, device, device_was)
         raise
-    _write_back(s, login, device, device_was)
+    _write_back(c, login, device, device_was)
 
 
 def _write_back(
-    s: Session, login: Login, device: Device | None, device_was: tuple[int, DeviceStatus] | None
+    c: Connection,
+    login: Login,
+    device: Device | None,
+    device_was: tuple[int, DeviceStatus] | None,
 ) -> None:
-    _store_login(s, login)
+    _store_login(c, login)
     if device is not None and (device.consecutive_failures, device.status) != device_was:
-        s.connection().execute(
-            _UPDATE_DEVICE,
-            {
-                "device_id": device.id,
-                "failures": device.consecutive_failures,
-                "status": device.status,
-            },
+        _UPDATE_DEVICE.rowcount(
+            c, device_id=device.id, failures=device.consecutive_failures, status=device.status
         )
 
 
@@ -282,14 +285,14 @@ def open_login(
     return started
 
 
-def _open(s: Session, login: Login | None, now: datetime) -> Login:
+def _open(c: Connection, login: Login | None, now: datetime) -> Login:
     """``login`` if it is still open; a login that has just expired is closed (and that is
     committed)."""
     if login is None or login.state.over:
         raise ApiError(ErrorCode.LOGIN_NOT_FOUND, LOGIN_NOT_FOUND)
     if now >= login.expires_at:
         login.state = LoginState.FAILED
-        _store_login(s, login)
+        _store_login(c, login)
         raise CommittedApiError(
             ErrorCode.LOGIN_EXPIRED,
             "The login took too long and has expired. Start over from step 1.",
@@ -297,17 +300,17 @@ def _open(s: Session, login: Login | None, now: datetime) -> Login:
     return login
 
 
-def _load_login(s: Session, login_id: str, now: datetime) -> Login:
+def _load_login(c: Connection, login_id: str, now: datetime) -> Login:
     """The open login, locked for this transaction, as an object in no session (written back
     by :func:`_kept`)."""
-    row = _one(s, _SELECT_LOGIN, login_id=login_id) if is_login_id(login_id) else None
-    return _open(s, None if row is None else _detached(Login, row._mapping), now)
+    row = _SELECT_LOGIN.first(c, login_id=login_id) if is_login_id(login_id) else None
+    return _open(c, None if row is None else _detached(Login, _LOGIN_COLUMNS, row), now)
 
 
-def _load_device(s: Session, device_id: str | None) -> Device | None:
+def _load_device(c: Connection, device_id: str | None) -> Device | None:
     """The device, as an object in no session."""
-    row = None if device_id is None else _one(s, _SELECT_DEVICE, device_id=device_id)
-    return None if row is None else _detached(Device, row._mapping)
+    row = None if device_id is None else _SELECT_DEVICE.first(c, device_id=device_id)
+    return None if row is None else _detached(Device, _DEVICE_COLUMNS, row)
 
 
 def _waiting_device(login: Login, device: Device | None) -> Device:
@@ -317,16 +320,16 @@ def _waiting_device(login: Login, device: Device | None) -> Device:
     return device
 
 
-def _load_response_step(s: Session, login_id: str, now: datetime) -> tuple[Login, Device]:
+def _load_response_step(c: Connection, login_id: str, now: datetime) -> tuple[Login, Device]:
     """The open login and the device it waits for a response from, both locked, in one
     statement; otherwise the refusals of the other steps (no such login, select a device)."""
-    row = _one(s, _SELECT_LOGIN_AND_DEVICE, login_id=login_id) if is_login_id(login_id) else None
+    row = _SELECT_LOGIN_AND_DEVICE.first(c, login_id=login_id) if is_login_id(login_id) else None
     if row is None:
-        login = _load_login(s, login_id, now)
+        login = _load_login(c, login_id, now)
         return login, _waiting_device(login, None)
-    columns = row._mapping
-    login = _open(s, _detached(Login, {c.key: columns[c] for c in Login.__table__.columns}), now)
-    device = _detached(Device, {c.key: columns[c] for c in Device.__table__.columns})
+    split = len(_LOGIN_COLUMNS)
+    login = _open(c, _detached(Login, _LOGIN_COLUMNS, row[:split]), now)
+    device = _detached(Device, _DEVICE_COLUMNS, row[split:])
     return login, _waiting_device(login, device)
 
 
@@ -335,9 +338,10 @@ def select_device(
 ) -> ChallengeStep:
     """Pick (or switch to) one of the login's devices and get its challenge."""
     with ctx.db.transaction() as s:
-        login = _load_login(s, login_id, now)
-        with _kept(s, login):
-            device = _load_device(s, device_id)
+        c = s.connection()
+        login = _load_login(c, login_id, now)
+        with _kept(c, login):
+            device = _load_device(c, device_id)
             if device is None or device.user_id != login.user_id:
                 raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
             state = usability(ctx, device, login.platform, now)
@@ -353,9 +357,10 @@ def select_device(
 def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -> ChallengeStep:
     """ "Request new code": a fresh code by SMS or by voice callback, within the send limits."""
     with ctx.db.transaction() as s:
-        login = _load_login(s, login_id, now)
-        with _kept(s, login):
-            device = _waiting_device(login, _load_device(s, login.device_id))
+        c = s.connection()
+        login = _load_login(c, login_id, now)
+        with _kept(c, login):
+            device = _waiting_device(login, _load_device(c, login.device_id))
             authenticator = authenticator_for(device.kind)
             pending = authenticator.resend(ctx, s, login, device, channel, now)
             step = ChallengeStep(
@@ -371,14 +376,14 @@ def resend(ctx: ServerContext, login_id: str, channel: Channel, now: datetime) -
 
 def respond(ctx: ServerContext, login_id: str, response: str, now: datetime) -> LoginDone:
     """Check the response to the latest challenge; a session on success."""
-    with ctx.db.transaction() as s:
-        login, device = _load_response_step(s, login_id, now)
-        with _kept(s, login, device):
-            return _check_response(ctx, s, login, device, response, now)
+    with ctx.db.core_transaction() as c:
+        login, device = _load_response_step(c, login_id, now)
+        with _kept(c, login, device):
+            return _check_response(ctx, c, login, device, response, now)
 
 
 def _check_response(
-    ctx: ServerContext, s: Session, login: Login, device: Device, response: str, now: datetime
+    ctx: ServerContext, c: Connection, login: Login, device: Device, response: str, now: datetime
 ) -> LoginDone:
     authenticator = authenticator_for(device.kind)
     state = authenticator.usability(ctx, device, login.platform, now)
@@ -387,11 +392,10 @@ def _check_response(
         raise unusable(state, committed=True)
     authenticator.check_answerable(login, now)
     if not authenticator.verify(ctx, login, device, response):
-        _wrong_response(ctx, s, login, device, now)
-    connection = s.connection()
+        _wrong_response(ctx, c, login, device, now)
     if login.challenge is not None:
-        used = {"device_id": device.id, "challenge": login.challenge, "now": now}
-        if connection.execute(_USE_CHALLENGE, used).rowcount == 0:
+        used = _USE_CHALLENGE.rowcount(c, device_id=device.id, challenge=login.challenge, now=now)
+        if used == 0:
             login.state = LoginState.FAILED
             raise CommittedApiError(
                 ErrorCode.RESPONSE_REUSED,
@@ -401,17 +405,15 @@ def _check_response(
     login.state = LoginState.DONE
     device.consecutive_failures = 0
     terms = authenticator.session_terms(ctx, device, now)
-    connection.execute(_END_FAILURE_STREAK, {"user_id": login.user_id})
-    connection.execute(
-        _LOGGED_IN,
-        {
-            "user_id": login.user_id,
-            "device_id": device.id,
-            "permanent_at": now if terms.permanent else None,
-        },
+    _END_FAILURE_STREAK.rowcount(c, user_id=login.user_id)
+    _LOGGED_IN.rowcount(
+        c,
+        user_id=login.user_id,
+        device_id=device.id,
+        permanent_at=now if terms.permanent else None,
     )
     session = sessions.create_session(
-        s,
+        c,
         user_id=login.user_id,
         device_id=device.id,
         scope=terms.scope,
@@ -433,7 +435,7 @@ def _back_to_device_choice(login: Login) -> None:
 
 
 def _wrong_response(
-    ctx: ServerContext, s: Session, login: Login, device: Device, now: datetime
+    ctx: ServerContext, c: Connection, login: Login, device: Device, now: datetime
 ) -> NoReturn:
     """Count a wrong response (for the login and for the device) and refuse it; the count is
     committed. Ten in a row lock the device; three in one login end it, a failed login."""
@@ -442,12 +444,12 @@ def _wrong_response(
     if device.consecutive_failures >= ctx.policy.device_lock_failures:
         device.status = DeviceStatus.LOCKED
         _back_to_device_choice(login)
-        _record_failure(ctx, s, login, now)
+        _record_failure(ctx, c, login, now)
         raise unusable(Usability.LOCKED, committed=True)
     attempts_left = ctx.policy.max_wrong_responses - login.wrong_responses
     if attempts_left <= 0:
         login.state = LoginState.FAILED
-        _record_failure(ctx, s, login, now)
+        _record_failure(ctx, c, login, now)
         raise CommittedApiError(
             ErrorCode.CHALLENGE_FAILED, "Too many wrong responses. Start over from step 1."
         )
@@ -458,10 +460,14 @@ def _wrong_response(
     )
 
 
-def _record_failure(ctx: ServerContext, s: Session, login: Login, now: datetime) -> None:
-    """A login failed after its password: counted against its user's name and its address."""
-    username = s.connection().execute(_USERNAME, {"user_id": login.user_id}).scalar_one()
-    password_check.record_failure(s, ctx, username, login.source, now)
+def _record_failure(ctx: ServerContext, c: Connection, login: Login, now: datetime) -> None:
+    """A login failed after its password: counted against its user's name and its address
+    (through an ORM session joined to the step's transaction; it commits with the step)."""
+    row = _USERNAME.first(c, user_id=login.user_id)
+    assert row is not None  # a login's user outlives it (ON DELETE CASCADE)
+    with Session(bind=c) as s:
+        password_check.record_failure(s, ctx, row[0], login.source, now)
+        s.flush()
 
 
 def prune(s: Session, ctx: ServerContext, now: datetime) -> None:

@@ -6,12 +6,14 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import ErrorCode, Scope
 from tws_companion.protocol import models as wire
 from tws_companion.server.db import SessionToken
+from tws_companion.server.driver_statements import DriverStatement
 from tws_companion.server.errors import ApiError
 from tws_companion.sls.policy import SESSION_TOKEN_BYTES, Policy
 
@@ -20,12 +22,27 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-#: Built once (a Core INSERT, not the ORM's unit of work: every login ends here).
-_INSERT_SESSION = insert(SessionToken)
+#: Built once, run on the driver (every login ends here: see ``login_flow``).
+_INSERT_SESSION = DriverStatement(
+    insert(SessionToken).values(
+        {
+            name: bindparam(name)
+            for name in (
+                "token_hash",
+                "user_id",
+                "device_id",
+                "scope",
+                "platform",
+                "created_at",
+                "expires_at",
+            )
+        }
+    )
+)
 
 
 def create_session(
-    session: Session,
+    connection: Connection,
     *,
     user_id: int,
     device_id: str,
@@ -42,17 +59,15 @@ def create_session(
     expires_at = now + policy.session_ttl
     if not_after is not None:
         expires_at = min(expires_at, not_after)
-    session.connection().execute(
-        _INSERT_SESSION,
-        {
-            "token_hash": token_hash(token),
-            "user_id": user_id,
-            "device_id": device_id,
-            "scope": scope.value,
-            "platform": platform,
-            "created_at": now,
-            "expires_at": expires_at,
-        },
+    _INSERT_SESSION.rowcount(
+        connection,
+        token_hash=token_hash(token),
+        user_id=user_id,
+        device_id=device_id,
+        scope=scope.value,
+        platform=platform,
+        created_at=now,
+        expires_at=expires_at,
     )
     return wire.Session(token=token, expires_at=expires_at, scope=scope)
 
