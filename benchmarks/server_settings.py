@@ -48,13 +48,19 @@ from benchmarks.login import (  # noqa: E402  (the servers and the users of the 
     BenchUser,
     Client,
     Server,
+    cpu_seconds,
     make_users,
     scenario_toml,
     start_server,
     stop_server,
     tws_companion_command,
 )
-from tws_companion.protocol import API_PREFIX, ETAG_HEADER, SETTINGS_MEDIA_TYPE  # noqa: E402
+from tws_companion.protocol import (  # noqa: E402
+    API_PREFIX,
+    ETAG_HEADER,
+    SETTINGS_MEDIA_TYPE,
+    VERSION_HEADER,
+)
 from tws_companion.server.runner import listening_socket  # noqa: E402
 
 THIS = [sys.executable, str(Path(__file__).resolve())]
@@ -161,10 +167,41 @@ def get(session: requests.Session, url: str, *, token: str | None = None) -> req
 class Transfer:
     label: str
     megabytes_per_second: list[float]
+    #: CPU seconds the serving process used for each transfer (None off Linux).
+    cpu_seconds: list[float] | None
 
     @property
     def median(self) -> float:
         return statistics.median(self.megabytes_per_second)
+
+    @property
+    def cpu_ms(self) -> float | None:
+        return None if not self.cpu_seconds else statistics.mean(self.cpu_seconds) * 1000
+
+
+class Timed:
+    """The rate and the serving process's CPU time of each transfer of one kind."""
+
+    def __init__(self, server: Server, size: int) -> None:
+        self.server = server
+        self.size = size
+        self.rates: list[float] = []
+        self.cpu: list[float] | None = []
+
+    def run(self, transfer: Callable[[bytes], None], data: bytes) -> None:
+        cpu_before = cpu_seconds(self.server)
+        began = time.perf_counter()
+        transfer(data)
+        took = time.perf_counter() - began
+        cpu_after = cpu_seconds(self.server)
+        self.rates.append(self.size / took / 1e6)
+        if cpu_before is None or cpu_after is None or self.cpu is None:
+            self.cpu = None
+        else:
+            self.cpu.append(cpu_after - cpu_before)
+
+    def result(self, label: str) -> Transfer:
+        return Transfer(label, self.rates, self.cpu)
 
 
 def measure_transfers(
@@ -173,44 +210,46 @@ def measure_transfers(
     """PUT and GET of ``size`` bytes, on the server and on the floor, in alternation."""
     settings_url = f"{server.url}{API_PREFIX}/me/settings"
     bare_url = f"{bare.url}/settings"
-    rates: dict[str, list[float]] = {key: [] for key in ("put", "get", "bare put", "bare get")}
-    etag: str | None = None
+    timed = {
+        "put": Timed(server, size),
+        "get": Timed(server, size),
+        "bare put": Timed(bare, size),
+        "bare get": Timed(bare, size),
+    }
     with requests.Session() as session:
-        for _ in range(runs):
-            data = os.urandom(size)
-            began = time.perf_counter()
+        # A database given with --db may hold the copies of an earlier run.
+        etag: str | None = get(session, settings_url, token=token).headers.get(ETAG_HEADER)
+
+        def save(data: bytes) -> None:
+            nonlocal etag
             saved = put(session, settings_url, data, token=token, if_match=etag)
-            took = time.perf_counter() - began
             if saved.status_code != 200:
                 raise RuntimeError(f"PUT /me/settings: {saved.status_code} {saved.text[:200]}")
             etag = saved.headers[ETAG_HEADER]
-            rates["put"].append(size / took / 1e6)
 
-            began = time.perf_counter()
+        def fetch(data: bytes) -> None:
             fetched = get(session, settings_url, token=token)
-            took = time.perf_counter() - began
             if fetched.status_code != 200 or fetched.content != data:
                 raise RuntimeError(f"GET /me/settings: {fetched.status_code}, not the bytes put")
-            rates["get"].append(size / took / 1e6)
 
-            began = time.perf_counter()
+        def bare_save(data: bytes) -> None:
             put(session, bare_url, data).raise_for_status()
-            rates["bare put"].append(size / (time.perf_counter() - began) / 1e6)
-            began = time.perf_counter()
+
+        def bare_fetch(data: bytes) -> None:
             answer = get(session, bare_url)
             answer.raise_for_status()
-            if len(answer.content) != size:
+            if len(answer.content) != len(data):
                 raise RuntimeError("the floor did not answer with the bytes put")
-            rates["bare get"].append(size / (time.perf_counter() - began) / 1e6)
+
+        for _ in range(runs):
+            data = os.urandom(size)
+            timed["put"].run(save, data)
+            timed["get"].run(fetch, data)
+            timed["bare put"].run(bare_save, data)
+            timed["bare get"].run(bare_fetch, data)
     return [
-        (
-            Transfer("upload (PUT /me/settings)", rates["put"]),
-            Transfer("bare PUT", rates["bare put"]),
-        ),
-        (
-            Transfer("download (GET /me/settings)", rates["get"]),
-            Transfer("bare GET", rates["bare get"]),
-        ),
+        (timed["put"].result("upload (PUT /me/settings)"), timed["bare put"].result("bare PUT")),
+        (timed["get"].result("download (GET /me/settings)"), timed["bare get"].result("bare GET")),
     ]
 
 
@@ -238,6 +277,15 @@ def run_savers(server: Server, tokens: Sequence[str], clients: int, seconds: flo
     url = f"{server.url}{API_PREFIX}/me/settings"
     result = SaversResult()
     records = [SaverRecords() for _ in tokens]
+    # Each user's copy before the savers start (a database given with --db may hold some).
+    starts: list[tuple[int, str | None]] = []
+    with requests.Session() as session:
+        for token in tokens:
+            found = get(session, url, token=token)
+            if found.status_code == 200:
+                starts.append((int(found.headers[VERSION_HEADER]), found.headers[ETAG_HEADER]))
+            else:
+                starts.append((0, None))
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
     halt = threading.Event()
@@ -285,9 +333,8 @@ def run_savers(server: Server, tokens: Sequence[str], clients: int, seconds: flo
     for thread in threads:
         thread.join()
     result.elapsed = time.perf_counter() - began
-    for record in records:
-        previous: str | None = None
-        expected = 1
+    for record, (start_number, start_etag) in zip(records, starts, strict=True):
+        previous, expected = start_etag, start_number + 1
         for number, based_on, etag in sorted(record.accepted):
             if number != expected or based_on != previous:
                 result.lost_updates += 1  # accepted without being based on the copy before it
@@ -313,6 +360,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -358,8 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     database = "PostgreSQL" if args.db and args.db.startswith("postgresql") else "SQLite"
     print(f"{now}, CPython {sys.version.split()[0]}, {os.cpu_count()} cores, {database}")
     print(
-        f"{'transfer of ' + format(args.size_mb, 'g') + ' MB':<34}{'MB/s':>9}"
-        f"{'floor':>9}{'ratio':>8}  target >= 0.5"
+        f"{'transfer of ' + format(args.size_mb, 'g') + ' MB':<30}{'MB/s':>8}"
+        f"{'floor':>8}{'ratio':>7}  {'CPU ms':>7}{'floor':>7}  target >= 0.5"
     )
     missed = False
     for measured, floor in transfers:
@@ -367,8 +418,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         verdict = "ok" if ratio >= 0.5 else "TOO SLOW"
         missed |= ratio < 0.5
         print(
-            f"{measured.label:<34}{measured.median:>9.1f}{floor.median:>9.1f}"
-            f"{ratio:>7.2f}x  {verdict}"
+            f"{measured.label:<30}{measured.median:>8.1f}{floor.median:>8.1f}"
+            f"{ratio:>6.2f}x  {_ms(measured.cpu_ms):>7}{_ms(floor.cpu_ms):>7}  {verdict}"
         )
     p50 = statistics.median(savers.latencies) * 1000 if savers.latencies else float("nan")
     p99 = (

@@ -8,13 +8,20 @@ token are each refused with a clear JSON error, and the copy on the server stays
 
 from __future__ import annotations
 
+import asyncio
 import os
+import stat
+import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 import requests
+from sqlalchemy import event, select
+from starlette.requests import ClientDisconnect
 
 from tests.support.clock import ManualClock
 from tests.support.demo_api import (
@@ -25,6 +32,7 @@ from tests.support.demo_api import (
     assert_error,
     assert_well_behaved,
 )
+from tests.support.servers import make_context
 from tws_companion.protocol import (
     API_PREFIX,
     ETAG_HEADER,
@@ -41,12 +49,21 @@ from tws_companion.protocol import (
 from tws_companion.protocol.models import SettingsVersion, SettingsVersions
 from tws_companion.server import settings_store
 from tws_companion.server.context import ServerContext
-from tws_companion.server.db import SessionToken
+from tws_companion.server.db import SessionToken, SettingsCopy
 from tws_companion.server.errors import ApiError
 from tws_companion.server.sessions import token_hash
+from tws_companion.server.settings_blobs import (
+    FILE_THRESHOLD,
+    FOLDER_NAME,
+    STAGING_PREFIX,
+    STALE_STAGING_SECONDS,
+)
+from tws_companion.server.settings_store import Upload
 
 SETTINGS = f"{API_PREFIX}/me/settings"
 VERSIONS = f"{SETTINGS}/versions"
+#: The settings folder holds large copies with SQLite only (PostgreSQL keeps them all).
+SQLITE_ONLY = pytest.mark.parametrize("ctx", ["sqlite"], indirect=True)
 
 
 class Machine:
@@ -330,11 +347,13 @@ def test_of_concurrent_saves_based_on_one_copy_exactly_one_wins(
     with ctx.db.read() as s:
         row = s.get(SessionToken, token_hash(token))
         assert row is not None
-    base = settings_store.save(ctx, row, envelope(0), None, "first")
+    base = settings_store.save(ctx, row, Upload.of(ctx, row, envelope(0)), None, "first")
 
     def save_from(machine: int) -> str:
         try:
-            settings_store.save(ctx, row, envelope(machine), base.etag, f"pc-{machine}")
+            settings_store.save(
+                ctx, row, Upload.of(ctx, row, envelope(machine)), base.etag, f"pc-{machine}"
+            )
         except ApiError as exc:
             return exc.code.value
         return "saved"
@@ -345,3 +364,264 @@ def test_of_concurrent_saves_based_on_one_copy_exactly_one_wins(
     kept = settings_store.versions(ctx, row).versions
     assert [version.number for version in kept] == [2, 1]
     assert kept[0].machine.startswith("pc-")
+
+
+# --- where the bytes are kept --------------------------------------------------------------------
+
+
+def on_sqlite(ctx: ServerContext) -> bool:
+    return ctx.db.engine.dialect.name == "sqlite"
+
+
+def large_envelope(n: int) -> bytes:
+    """An envelope large enough for the settings folder (with SQLite)."""
+    return envelope(n) + os.urandom(FILE_THRESHOLD)
+
+
+def user_id_of(ctx: ServerContext, token: str) -> int:
+    with ctx.db.read() as s:
+        row = s.get(SessionToken, token_hash(token))
+        assert row is not None
+        return row.user_id
+
+
+def settings_folder(ctx: ServerContext, user_id: int) -> Path:
+    assert ctx.data_dir is not None
+    return ctx.data_dir / FOLDER_NAME / str(user_id)
+
+
+def stored_bytes(ctx: ServerContext, user_id: int) -> dict[int, bytes]:
+    """What the database itself holds for each of the user's copies."""
+    with ctx.db.read() as s:
+        rows = s.execute(
+            select(SettingsCopy.number, SettingsCopy.data).where(SettingsCopy.user_id == user_id)
+        ).all()
+    return {number: data for number, data in rows}
+
+
+def test_with_sqlite_each_copy_is_an_owner_only_file_that_goes_with_its_version(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    user_id = user_id_of(ctx, token)
+    folder = settings_folder(ctx, user_id)
+    sent: dict[int, bytes] = {}
+    etag: str | None = None
+    for n in range(1, SETTINGS_VERSIONS_KEPT + 3):
+        sent[n] = large_envelope(n)
+        etag = solo.save(sent[n], if_match=etag).etag
+    kept = range(3, SETTINGS_VERSIONS_KEPT + 3)
+
+    if on_sqlite(ctx):
+        # The database keeps the description; the folder keeps the bytes, only of kept copies.
+        assert stored_bytes(ctx, user_id) == {n: b"" for n in kept}
+        assert sorted(os.listdir(folder)) == sorted(str(n) for n in kept)
+        for n in kept:
+            assert (folder / str(n)).read_bytes() == sent[n]
+            assert stat.S_IMODE((folder / str(n)).stat().st_mode) == 0o600
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+    else:
+        # PostgreSQL may be shared by several machines: the bytes stay in it.
+        assert stored_bytes(ctx, user_id) == {n: sent[n] for n in kept}
+        assert not folder.parent.exists()
+    assert solo.get().content == sent[SETTINGS_VERSIONS_KEPT + 2]
+    assert solo.get(f"{VERSIONS}/3").content == sent[3]
+
+
+def test_small_copies_stay_in_the_database(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    small = envelope(1) + os.urandom(FILE_THRESHOLD - 200)
+    large = large_envelope(2)
+    first = solo.save(small)
+    solo.save(large, if_match=first.etag)
+    user_id = user_id_of(ctx, token)
+    assert stored_bytes(ctx, user_id) == {1: small, 2: b"" if on_sqlite(ctx) else large}
+    assert solo.get(f"{VERSIONS}/1").content == small
+    assert solo.get().content == large
+
+
+def test_a_refused_save_leaves_nothing_behind(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    first = solo.save(large_envelope(1))
+    assert_error(solo.put(large_envelope(2)), 428, ErrorCode.PRECONDITION_REQUIRED)
+    stale = solo.put(large_envelope(3), if_match='"9-old"')
+    assert_error(stale, 412, ErrorCode.PRECONDITION_FAILED)
+    assert_error(solo.put(b"", if_match=first.etag), 422, ErrorCode.INVALID_REQUEST)
+    too_large = solo.put(b"x" * (SETTINGS_MAX_BYTES + 1), if_match=first.etag)
+    assert_error(too_large, 413, ErrorCode.PAYLOAD_TOO_LARGE)
+
+    assert solo.versions() == [first]
+    folder = settings_folder(ctx, user_id_of(ctx, token))
+    if on_sqlite(ctx):
+        assert os.listdir(folder) == ["1"]  # no temporary file of the refused saves
+    else:
+        assert not folder.parent.exists()
+
+
+def test_each_copy_is_on_disk_before_the_transaction_naming_it_commits(
+    ctx: ServerContext, live: Live, client: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite: the staged file is fsynced, then its new name (the folder), then the commit."""
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    folder = settings_folder(ctx, user_id_of(ctx, token))
+    events: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        target = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        if target == folder:
+            events.append("folder synced")
+        elif target.parent == folder:
+            events.append(f"file synced ({len(target.read_bytes())} bytes)")
+
+    def committed(_connection: object) -> None:
+        events.append("committed")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    event.listen(ctx.db.engine, "commit", committed)
+    try:
+        data = large_envelope(1)
+        solo.save(data)
+    finally:
+        event.remove(ctx.db.engine, "commit", committed)
+    synced = [step for step in events if step != "committed"]
+    if on_sqlite(ctx):
+        assert synced == [f"file synced ({len(data)} bytes)", "folder synced"]
+        # Read transactions (the session, a first look at the current copy) commit before.
+        assert events[-3:] == [*synced, "committed"]
+    else:
+        assert synced == []
+
+
+def test_a_copy_an_earlier_release_kept_in_the_database_is_served_until_it_ages_out(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    user_id = user_id_of(ctx, token)
+    old = envelope(0)
+    with ctx.db.transaction() as s:  # as the release before the settings folder saved it
+        s.add(
+            SettingsCopy(
+                user_id=user_id,
+                number=1,
+                etag='"1-0123456789abcdef0123456789abcdef"',
+                saved_at=ctx.clock.now(),
+                size=len(old),
+                machine="old-pc",
+                data=old,
+            )
+        )
+    fetched = solo.get()
+    assert fetched.content == old
+    assert fetched.headers[ETAG_HEADER] == '"1-0123456789abcdef0123456789abcdef"'
+
+    etag = fetched.headers[ETAG_HEADER]
+    for n in range(2, SETTINGS_VERSIONS_KEPT + 1):
+        etag = solo.save(large_envelope(n), if_match=etag).etag
+    assert solo.get(f"{VERSIONS}/1").content == old
+    solo.save(large_envelope(99), if_match=etag)
+    assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
+    assert 1 not in stored_bytes(ctx, user_id)
+
+
+@SQLITE_ONLY
+def test_what_a_crashed_save_left_in_the_folder_is_replaced_or_removed(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    first = solo.save(large_envelope(1))
+    folder = settings_folder(ctx, user_id_of(ctx, token))
+    # A save that died after naming its file, before its commit; one that died while writing
+    # long ago; and one still being written by another worker.
+    (folder / "2").write_bytes(b"never committed")
+    crashed = folder / f"{STAGING_PREFIX}crashed"
+    crashed.write_bytes(b"half")
+    hour_ago = time.time() - STALE_STAGING_SECONDS - 60
+    os.utime(crashed, (hour_ago, hour_ago))
+    in_progress = folder / f"{STAGING_PREFIX}in-progress"
+    in_progress.write_bytes(b"arriving")
+
+    second = large_envelope(2)
+    solo.save(second, if_match=first.etag)
+    assert solo.get().content == second
+    assert sorted(os.listdir(folder)) == sorted(["1", "2", in_progress.name])
+
+
+@SQLITE_ONLY
+def test_a_version_whose_file_went_away_is_not_found(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    """As when it ages out between being looked up and being read."""
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    first = solo.save(large_envelope(1))
+    solo.save(large_envelope(2), if_match=first.etag)
+    (settings_folder(ctx, user_id_of(ctx, token)) / "1").unlink()
+    assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
+
+
+@SQLITE_ONLY
+def test_an_upload_cut_short_leaves_no_file_behind(ctx: ServerContext, live: Live) -> None:
+    """The client went away after 3 MB: batches were being written on the thread pool."""
+    token = live.session(temporary=False)
+    with ctx.db.read() as s:
+        row = s.get(SessionToken, token_hash(token))
+        assert row is not None
+
+    async def parts() -> AsyncIterator[bytes]:
+        for _ in range(3):
+            yield os.urandom(settings_store.BATCH_BYTES)
+        raise ClientDisconnect()
+
+    with pytest.raises(ClientDisconnect):
+        asyncio.run(settings_store.receive(ctx, row, parts()))
+    assert os.listdir(settings_folder(ctx, row.user_id)) == []
+
+
+@SQLITE_ONLY
+def test_two_workers_of_one_host_share_the_folder_and_one_of_concurrent_saves_wins(
+    ctx: ServerContext, live: Live, clock: ManualClock
+) -> None:
+    """Two server processes on one SQLite file and data folder (each its own database
+    connection pool and write queue), saving large copies from one base at once."""
+    assert ctx.data_dir is not None
+    other = make_context(ctx.data_dir, clock, url=ctx.db.url)
+    try:
+        token = live.session(temporary=False)
+        with ctx.db.read() as s:
+            row = s.get(SessionToken, token_hash(token))
+            assert row is not None
+        base = settings_store.save(ctx, row, Upload.of(ctx, row, large_envelope(0)), None, "pc")
+        sent = {n: large_envelope(n) for n in range(1, 9)}
+
+        def save_from(machine: int) -> str:
+            worker = ctx if machine % 2 else other
+            upload = Upload.of(worker, row, sent[machine])
+            try:
+                settings_store.save(worker, row, upload, base.etag, f"pc-{machine}")
+            except ApiError as exc:
+                return exc.code.value
+            return "saved"
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(save_from, range(1, 9)))
+        assert sorted(outcomes) == ["precondition_failed"] * 7 + ["saved"]
+        winner = outcomes.index("saved") + 1
+        for worker in (ctx, other):
+            found = settings_store.current(worker, row, None)
+            assert (found.version.number, found.data) == (2, sent[winner])
+        assert sorted(os.listdir(settings_folder(ctx, row.user_id))) == ["1", "2"]
+    finally:
+        other.db.dispose()

@@ -22,7 +22,7 @@ import ssl
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
@@ -95,6 +95,8 @@ _BACKOFF_MAX = 2.0
 _RETRY_STATUSES = frozenset({502, 503, 504})
 #: Bytes of settings read from the network at a time, and the least progress worth reporting.
 _CHUNK_BYTES = 64 * 1024
+#: Bytes of settings handed to the socket at a time.
+_SEND_BYTES = 128 * 1024
 _JSON = "application/json"
 _TOO_LARGE_ANSWER = "the settings sent are larger than the server may keep"
 
@@ -561,9 +563,12 @@ class _Reporter:
 
 
 class _ProgressBody:
-    """A request body read as it is sent, reporting each part read. ``requests`` sends it with
+    """A request body sent part by part, reporting each part sent. ``requests`` sends it with
     its ``Content-Length`` (from ``len``), and urllib3 can rewind it (``tell``/``seek``) to send
-    it again after a failed connection."""
+    it again after a failed connection.
+
+    It is iterated, not read like a file: urllib3 would read a file 16 KB at a time, a copy
+    each; the parts here are views of the bytes, :data:`_SEND_BYTES` each."""
 
     def __init__(self, data: bytes, report: _Reporter) -> None:
         self._data = memoryview(data)
@@ -574,17 +579,15 @@ class _ProgressBody:
         return len(self._data)
 
     def __iter__(self) -> Iterator[bytes]:
-        while part := self.read(_CHUNK_BYTES):
-            yield part
-
-    def read(self, size: int = -1) -> bytes:
-        if self._position == 0:
-            self._report(0)
-        end = len(self._data) if size < 0 else min(len(self._data), self._position + size)
-        part = bytes(self._data[self._position : end])
-        self._position = end
-        self._report(end)
-        return part
+        self._report(self._position)
+        while self._position < len(self._data):
+            end = min(len(self._data), self._position + _SEND_BYTES)
+            part = self._data[self._position : end]
+            self._position = end
+            # A view, not a copy: urllib3 hands it to socket.sendall, which takes any buffer,
+            # and sends it before asking for the next part.
+            yield cast(bytes, part)
+            self._report(end)
 
     def tell(self) -> int:
         return self._position

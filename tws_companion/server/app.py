@@ -51,6 +51,7 @@ from tws_companion.server.deps import (
     LoginId,
     Source,
     in_threadpool,
+    in_writer,
 )
 from tws_companion.server.errors import install_error_handlers
 from tws_companion.server.limits import RequestLimits
@@ -94,7 +95,7 @@ async def resend(login_id: LoginId, body: ResendRequest, ctx: Context) -> Challe
 
 @router.post("/login/{login_id}/respond", response_model=LoginDone)
 async def respond(login_id: LoginId, body: RespondRequest, ctx: Context) -> LoginDone:
-    return await in_threadpool(login_flow.respond, ctx, login_id, body.response, ctx.clock.now())
+    return await in_writer(ctx, login_flow.respond, ctx, login_id, body.response, ctx.clock.now())
 
 
 def _logout(ctx: ServerContext, token: str | None) -> None:
@@ -182,8 +183,8 @@ async def put_settings(
     """Save a new current copy, based on the copy ``If-Match`` names (required once a copy
     exists); the server keeps the last versions."""
     machine = settings_store.machine_name(x_machine_name)
-    data = await request.body()
-    saved = await in_threadpool(settings_store.save, ctx, session, data, if_match, machine)
+    upload = await settings_store.receive(ctx, session, request.stream())
+    saved = await in_threadpool(settings_store.save, ctx, session, upload, if_match, machine)
     return JSONResponse(saved.model_dump(mode="json"), headers=settings_store.copy_headers(saved))
 
 

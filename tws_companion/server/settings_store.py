@@ -15,13 +15,24 @@ Saves of one user are serialised by a lock on the user's row (PostgreSQL) or by 
 (SQLite), so with several workers exactly one of two concurrent saves based on the same copy
 wins. Every call is for the session's own user: no route takes a user name. Settings need a
 full-scope session, as the settings key does.
+
+Where the bytes live: with SQLite, those of a copy of 1 MB or more in the folder of
+:mod:`settings_blobs` (the copy's ``data`` column is then empty, ``size`` says how large it is),
+smaller ones in the ``data`` column; with PostgreSQL, which several machines may share, in the
+``data`` column, fetched in the binary protocol (the text one doubles the bytes as hex). Copies
+an earlier release saved into SQLite keep their bytes in the column until they age out. A body
+is taken part by part as it arrives (:func:`receive`): hashed, and written to the folder or kept,
+on the thread pool a batch at a time; it is joined only when the database keeps it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote, unquote
 
 from sqlalchemy import Row, Select, delete, select
@@ -41,8 +52,10 @@ from tws_companion.protocol import (
 from tws_companion.protocol.models import SettingsVersion, SettingsVersions
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken, SettingsCopy, User
+from tws_companion.server.deps import in_threadpool
 from tws_companion.server.errors import ApiError
 from tws_companion.server.sessions import unauthorized
+from tws_companion.server.settings_blobs import FILE_THRESHOLD, FOLDER_NAME, SettingsBlobs, Staged
 
 #: The machine a save is filed under when its client does not name one.
 UNKNOWN_MACHINE = "unknown"
@@ -64,6 +77,87 @@ STALE_COPY = (
     "saved in between): fetch the current copy and choose which to keep."
 )
 NOTHING_TO_MATCH = "No settings are stored on the server yet: send the first save without If-Match."
+
+
+#: Parts of a body gathered before they are hashed and written on the thread pool, off the
+#: event loop, while the next ones arrive.
+BATCH_BYTES = 1024 * 1024
+
+
+class Upload:
+    """The body of a save, taken part by part: hashed (SHA-256) and kept, until it reaches the
+    settings folder's threshold; from there on (with a settings folder) written to a temporary
+    file there instead (not yet synced). :meth:`take` blocks: the event loop hands it batches
+    on the thread pool."""
+
+    def __init__(self, blobs: SettingsBlobs | None, user_id: int) -> None:
+        self._blobs = blobs
+        self._user_id = user_id
+        self._hasher = hashlib.sha256()
+        self.size = 0
+        self.parts: list[bytes] = []
+        self.staged: Staged | None = None
+
+    @classmethod
+    def of(cls, ctx: ServerContext, row: SessionToken, data: bytes) -> Upload:
+        upload = cls(_blobs_of(ctx), row.user_id)
+        upload.take([data])
+        return upload
+
+    def take(self, parts: Iterable[bytes]) -> None:
+        for part in parts:
+            self._hasher.update(part)
+            self.size += len(part)
+            if self.staged is not None:
+                self.staged.write(part)
+                continue
+            self.parts.append(part)
+            if self._blobs is not None and self.size >= FILE_THRESHOLD:
+                self.staged = self._blobs.stage(self._user_id)
+                for kept in self.parts:
+                    self.staged.write(kept)
+                self.parts.clear()
+
+    @property
+    def digest(self) -> str:
+        return self._hasher.hexdigest()
+
+    def data(self) -> bytes:
+        return self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
+
+    def discard(self) -> None:
+        if self.staged is not None:
+            self.staged.discard()
+
+
+async def receive(ctx: ServerContext, row: SessionToken, stream: AsyncIterator[bytes]) -> Upload:
+    """Read a save's body; each :data:`BATCH_BYTES` are taken on the thread pool while the
+    next arrive (one batch at a time, in order). The size limit is enforced before
+    (:mod:`limits`)."""
+    _require_full_scope(row)
+    upload = Upload(_blobs_of(ctx), row.user_id)
+    batch: list[bytes] = []
+    batched = 0
+    taking: asyncio.Future[None] | None = None
+    try:
+        async for part in stream:
+            batch.append(part)
+            batched += len(part)
+            if batched >= BATCH_BYTES:
+                if taking is not None:
+                    await taking
+                taking = asyncio.ensure_future(in_threadpool(upload.take, batch))
+                batch, batched = [], 0
+        if taking is not None:
+            await taking
+            taking = None
+        upload.take(batch)  # the rest is small: not worth a hop
+    except BaseException:
+        if taking is not None:  # the file is written no more before it is removed
+            await asyncio.wait([taking])
+        upload.discard()
+        raise
+    return upload
 
 
 @dataclass(frozen=True)
@@ -102,34 +196,38 @@ def current(ctx: ServerContext, row: SessionToken, if_none_match: str | None) ->
     """``GET /me/settings``: the current copy; 404 before the first save."""
     _require_full_scope(row)
     with ctx.db.read() as s:
-        _user(s, row)
         newest = _newest(s, row.user_id)
         if newest is None:
             raise ApiError(ErrorCode.NOT_FOUND, NO_SETTINGS)
         if if_none_match is not None and _none_match_names(if_none_match, newest.etag):
             return StoredCopy(newest, None)
-        return StoredCopy(newest, _data(s, row.user_id, newest.number))
+        data = _data(s, row.user_id, newest.number)
+    return StoredCopy(newest, data or _on_disk(ctx, row.user_id, newest.number))
 
 
 def version(ctx: ServerContext, row: SessionToken, number: int) -> StoredCopy:
     """``GET /me/settings/versions/{number}``: a copy still kept; 404 otherwise."""
     _require_full_scope(row)
     with ctx.db.read() as s:
-        _user(s, row)
         found = s.execute(
             _described().where(SettingsCopy.user_id == row.user_id, SettingsCopy.number == number)
         ).one_or_none()
         if found is None:
             raise ApiError(ErrorCode.NOT_FOUND, NO_SUCH_VERSION)
         described = _version(found)
-        return StoredCopy(described, _data(s, row.user_id, number))
+        data = _data(s, row.user_id, number)
+    if not data:
+        try:
+            data = _on_disk(ctx, row.user_id, number)
+        except FileNotFoundError:  # aged out since it was looked up
+            raise ApiError(ErrorCode.NOT_FOUND, NO_SUCH_VERSION) from None
+    return StoredCopy(described, data)
 
 
 def versions(ctx: ServerContext, row: SessionToken) -> SettingsVersions:
     """``GET /me/settings/versions``: the copies kept, newest first."""
     _require_full_scope(row)
     with ctx.db.read() as s:
-        _user(s, row)
         found = s.execute(
             _described()
             .where(SettingsCopy.user_id == row.user_id)
@@ -140,38 +238,57 @@ def versions(ctx: ServerContext, row: SessionToken) -> SettingsVersions:
 
 
 def save(
-    ctx: ServerContext, row: SessionToken, data: bytes, if_match: str | None, machine: str
+    ctx: ServerContext, row: SessionToken, upload: Upload, if_match: str | None, machine: str
 ) -> SettingsVersion:
-    """``PUT /me/settings``: a new current copy, based on the one ``if_match`` names."""
-    _require_full_scope(row)
-    if not data:
-        raise ApiError(ErrorCode.INVALID_REQUEST, EMPTY_SETTINGS)
-    digest = hashlib.sha256(data).hexdigest()[:32]
+    """``PUT /me/settings``: a new current copy, based on the one ``if_match`` names.
+
+    The upload's temporary file, if any, is kept as the copy or removed, whatever happens."""
     now = ctx.clock.now()
-    with ctx.db.transaction() as s:
-        # One save of a user at a time: the second of two waits here, then finds the first's copy.
-        s.execute(select(User.id).where(User.id == row.user_id).with_for_update()).scalar()
-        _user(s, row)
-        number = _number_after(_newest(s, row.user_id), if_match)
-        saved = SettingsCopy(
-            user_id=row.user_id,
-            number=number,
-            etag=f'"{number}-{digest}"',
-            saved_at=now,
-            size=len(data),
-            machine=machine,
-            data=data,
-        )
-        s.add(saved)
-        s.execute(
-            delete(SettingsCopy).where(
-                SettingsCopy.user_id == row.user_id,
-                SettingsCopy.number <= number - SETTINGS_VERSIONS_KEPT,
+    blobs = _blobs_of(ctx)
+    staged = upload.staged
+    try:
+        _require_full_scope(row)
+        if not upload.size:
+            raise ApiError(ErrorCode.INVALID_REQUEST, EMPTY_SETTINGS)
+        if staged is not None:
+            # A save already stale is refused before waiting for the disk (checked again below,
+            # under the lock, where it counts).
+            with ctx.db.read() as s:
+                _number_after(_newest(s, row.user_id), if_match)
+            # Durable before the transaction, so the write lock is never held meanwhile.
+            staged.sync()
+        with ctx.db.transaction() as s:
+            # One save of a user at a time: the second of two waits here, then finds the first's
+            # copy. No row: the user was deleted while the session was alive.
+            locked = s.execute(select(User.id).where(User.id == row.user_id).with_for_update())
+            if locked.scalar() is None:
+                raise unauthorized()
+            number = _number_after(_newest(s, row.user_id), if_match)
+            if staged is not None:
+                staged.keep(number)
+            saved = SettingsCopy(
+                user_id=row.user_id,
+                number=number,
+                etag=f'"{number}-{upload.digest[:32]}"',
+                saved_at=now,
+                size=upload.size,
+                machine=machine,
+                data=b"" if staged is not None else upload.data(),
             )
-        )
-        return SettingsVersion(
-            number=number, etag=saved.etag, saved_at=now, size=len(data), machine=machine
-        )
+            s.add(saved)
+            s.execute(
+                delete(SettingsCopy).where(
+                    SettingsCopy.user_id == row.user_id,
+                    SettingsCopy.number <= number - SETTINGS_VERSIONS_KEPT,
+                )
+            )
+    finally:
+        upload.discard()
+    if blobs is not None:
+        blobs.prune(row.user_id, oldest_kept=number - SETTINGS_VERSIONS_KEPT + 1)
+    return SettingsVersion(
+        number=number, etag=saved.etag, saved_at=now, size=upload.size, machine=machine
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -198,9 +315,20 @@ def _require_full_scope(row: SessionToken) -> None:
         raise ApiError(ErrorCode.SCOPE_DENIED, NEEDS_FULL_SCOPE)
 
 
-def _user(s: Session, row: SessionToken) -> None:
-    if s.get(User, row.user_id) is None:  # deleted while the session was alive
-        raise unauthorized()
+def _blobs_of(ctx: ServerContext) -> SettingsBlobs | None:
+    """The folder of envelopes, with SQLite and a data folder; None when the database keeps
+    the bytes."""
+    if ctx.data_dir is not None and ctx.db.engine.dialect.name == "sqlite":
+        return SettingsBlobs(ctx.data_dir / FOLDER_NAME)
+    return None
+
+
+def _on_disk(ctx: ServerContext, user_id: int, number: int) -> bytes:
+    """The bytes of a copy the database keeps only the description of."""
+    blobs = _blobs_of(ctx)
+    if blobs is None:
+        raise RuntimeError("a copy's bytes are on disk, but this server keeps no settings folder")
+    return blobs.read(user_id, number)
 
 
 #: What describes a copy, without its bytes.
@@ -233,12 +361,25 @@ def _newest(s: Session, user_id: int) -> SettingsVersion | None:
 
 
 def _data(s: Session, user_id: int, number: int) -> bytes:
-    data: bytes = s.execute(
-        select(SettingsCopy.data).where(
-            SettingsCopy.user_id == user_id, SettingsCopy.number == number
-        )
-    ).scalar_one()
-    return data
+    """The bytes the database keeps for a copy (empty when they are on disk); 404 when the copy
+    aged out since it was looked up (PostgreSQL reads each statement's latest commit)."""
+    found: Any
+    if s.get_bind().dialect.name == "postgresql":
+        # The binary protocol: bytea comes as it is, not as hex text parsed back into bytes.
+        driver: Any = s.connection().connection.driver_connection
+        found = driver.execute(_BINARY_DATA, (user_id, number), binary=True).fetchone()
+    else:
+        found = s.execute(
+            select(SettingsCopy.data).where(
+                SettingsCopy.user_id == user_id, SettingsCopy.number == number
+            )
+        ).one_or_none()
+    if found is None:
+        raise ApiError(ErrorCode.NOT_FOUND, NO_SUCH_VERSION)
+    return bytes(found[0])
+
+
+_BINARY_DATA = "SELECT data FROM settings_copies WHERE user_id = %s AND number = %s"
 
 
 def _entity_tags(header: str) -> list[str]:

@@ -14,13 +14,13 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["TEMP_SUFFIX", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["TEMP_SUFFIX", "atomic_write_bytes", "atomic_write_text", "fsync_directory"]
 
 #: Suffix of the temporary files; readers of a folder should ignore files ending with it.
 TEMP_SUFFIX = ".tmp"
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make a rename in ``directory`` durable; silently skipped where unsupported (Windows)."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
     try:
@@ -65,7 +65,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def atomic_write_text(path: Path, text: str, *, mode: int = 0o600, encoding: str = "utf-8") -> None:
