@@ -54,6 +54,7 @@ id = "bob-dscplus"
 kind = "dsc_plus"
 secret_hex = "5f367d63fdd1cd6278e3de73aadc16aec9c7f0c9af5e853acded3346fc5be290"
 pin = "{PIN}"
+{{device_extra}}
 """
 
 
@@ -78,10 +79,11 @@ class Customer:
 def customer(tmp_path: Path) -> Iterator[Callable[..., Customer]]:
     with ExitStack() as stack:
 
-        def start(faults: str = "", user_extra: str = "") -> Customer:
+        def start(faults: str = "", user_extra: str = "", device_extra: str = "") -> Customer:
             scenario = tmp_path / "customer.toml"
             scenario.write_text(
-                SCENARIO.format(faults=faults, user_extra=user_extra), encoding="utf-8"
+                SCENARIO.format(faults=faults, user_extra=user_extra, device_extra=device_extra),
+                encoding="utf-8",
             )
             read = read_scenario(scenario)
             data_dir = tmp_path / "customer-server"
@@ -97,8 +99,10 @@ def customer(tmp_path: Path) -> Iterator[Callable[..., Customer]]:
         yield start
 
 
-def log_in(customer: Customer, typed: Script, secret: Script, server: str = "") -> int:
-    args = argparse.Namespace(server=server or customer.url, user=USER, platform="tws")
+def log_in(
+    customer: Customer, typed: Script, secret: Script, server: str = "", platform: str = "tws"
+) -> int:
+    args = argparse.Namespace(server=server or customer.url, user=USER, platform=platform)
     secret.out = typed.out
     return terminal_login.run(
         args,
@@ -226,13 +230,95 @@ def test_an_unreachable_server_replays_as_unreachable(
     assert report.checks[-1].replayed.failure == trace.steps[-1].failure
 
 
+def end_of_input(_prompt: str) -> str:
+    raise EOFError
+
+
+def test_a_locked_account_replays_locked(customer: Callable[..., Customer], tmp_path: Path) -> None:
+    bob = customer(user_extra="failed_logins = 10")
+    assert log_in(bob, Script(), Script().then(PASSWORD)) == EXIT_FAILED
+    trace = newest_trace()
+    assert trace.steps[-1].error_code == "account_locked"
+    report = replayed(trace, tmp_path)
+    assert report.matches
+    assert report.outcome == "locked"
+
+
+def test_an_ip_restricted_login_replays_restricted(
+    customer: Callable[..., Customer], tmp_path: Path
+) -> None:
+    bob = customer(user_extra='allowed_ips = ["203.0.113.0/24"]')
+    assert log_in(bob, Script(), Script().then(PASSWORD)) == EXIT_FAILED
+    trace = newest_trace()
+    assert trace.steps[-1].error_code == "ip_restricted"
+    report = replayed(trace, tmp_path)
+    assert report.matches
+    assert report.scenario.allowed_ips == ("192.0.2.0/24",)
+
+
+def test_a_device_locked_by_wrong_responses_replays_locked(
+    customer: Callable[..., Customer], tmp_path: Path
+) -> None:
+    bob = customer(device_extra="failed_responses = 8")
+    typed = Script()
+    typed.then(device("dsc_plus", typed)).then(end_of_input)
+    secret = Script().then(PASSWORD).then("12345678").then("12345678")
+    log_in(bob, typed, secret)
+    trace = newest_trace()
+    assert "device_locked" in [step.error_code for step in trace.steps]
+    report = replayed(trace, tmp_path)
+    assert report.matches
+    assert report.scenario.device_of("dsc_plus") is not None
+    assert report.scenario.device_of("dsc_plus").failed_responses == 8  # type: ignore[union-attr]
+
+
+def test_a_temporary_passcode_past_its_full_access_replays_portal_only(
+    customer: Callable[..., Customer], tmp_path: Path
+) -> None:
+    temporary = """
+[[users.devices]]
+kind = "temporary"
+passcode = "LATEPASS"
+issued_days_ago = 3"""
+    bob = customer(device_extra=temporary)
+    typed = Script()
+    typed.then(device("temporary", typed))
+    secret = Script().then(PASSWORD).then("LATEPASS")
+    assert log_in(bob, typed, secret, platform="portal") == EXIT_OK, typed.out.getvalue()
+    trace = newest_trace()
+    assert trace.steps[-1].scope == "print_online_card"
+    report = replayed(trace, tmp_path)
+    assert report.matches
+    assert report.scenario.device_of("temporary") is not None
+    assert report.scenario.device_of("temporary").issued_days_ago == 3  # type: ignore[union-attr]
+
+
+def test_voice_calls_that_came_too_late_replay_late(
+    customer: Callable[..., Customer], tmp_path: Path
+) -> None:
+    bob = customer(faults="[faults]\nvoice_delay_seconds = 600")
+    typed = Script()
+    typed.then(device("sms", typed))
+
+    def voice_after_waiting(_prompt: str) -> str:
+        bob.wait(31)
+        return "voice"
+
+    secret = Script().then(PASSWORD).then(voice_after_waiting).then(voice_after_waiting)
+    secret.then(end_of_input)
+    log_in(bob, typed, secret)
+    assert not [m for m in read_messages(bob.outbox) if m.channel == "voice"]  # still on the way
+    trace = newest_trace()
+    report = replayed(trace, tmp_path)
+    assert report.matches
+    assert report.scenario.faults.get("voice_delay_seconds") == 120.0
+    assert "The voice call came too late" in report.scenario.notes
+
+
 def test_a_replay_that_differs_says_where_and_the_command_exits_1(
     customer: Callable[..., Customer], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bob = customer()
-
-    def end_of_input(_prompt: str) -> str:
-        raise EOFError
 
     # The customer gives up at the drop-down (the input ends): an abandoned login.
     assert log_in(bob, Script().then(end_of_input), Script().then(PASSWORD)) == EXIT_INTERRUPTED
