@@ -11,6 +11,7 @@ from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
 
 from tests.support.memory_keyring import MemoryKeyring
+from tws_companion.gui.worker import Worker
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +32,11 @@ def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def worker() -> Iterator[Worker]:
+    """The GUI's one worker thread, shut down after the test."""
+    worker = Worker()
+    yield worker
+    worker.shutdown()

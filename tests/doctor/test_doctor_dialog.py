@@ -36,13 +36,6 @@ WAIT_MS = 30_000
 
 
 @pytest.fixture
-def worker() -> Iterator[Worker]:
-    worker = Worker()
-    yield worker
-    worker.shutdown()
-
-
-@pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
     """A logged-in user's workstation setting (as tests/gui/test_workstation.py makes it)."""
     worker = Worker()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 from tests.support.profiles import profile_of
 from tws_companion.gui import layout_dialogs
 from tws_companion.gui.i18n import Translations
-from tws_companion.gui.worker import Worker
 from tws_companion.layout.profile import SettingsProfile
 from tws_companion.storage.drives import Drive
 
@@ -28,13 +27,6 @@ def _collect_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
     collector.start()
     yield
     collector.stop()
-
-
-@pytest.fixture
-def worker() -> Iterator[Worker]:
-    worker = Worker()
-    yield worker
-    worker.shutdown()
 
 
 @pytest.fixture

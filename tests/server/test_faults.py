@@ -4,7 +4,7 @@ logins and wrong responses as of loading (a lockout, a locked device)."""
 from __future__ import annotations
 
 import re
-import time
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -33,14 +33,18 @@ class Recorder:
     """A gateway that notes what it was asked to deliver."""
 
     sent: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Set when something was delivered (from whichever thread delivered it).
+    delivered: threading.Event = field(default_factory=threading.Event)
 
     def send_sms(self, to: str, text: str, *, security_code: SecurityCode | None = None) -> None:
         self.sent.append(("sms", to, text))
+        self.delivered.set()
 
     def place_voice_call(
         self, to: str, text: str, *, security_code: SecurityCode | None = None
     ) -> None:
         self.sent.append(("voice", to, text))
+        self.delivered.set()
 
 
 @dataclass
@@ -128,9 +132,7 @@ def test_a_late_message_really_arrives_later_on_its_own(tmp_path: Path) -> None:
     gateway = FaultyGateway(inner, Faults(sms_delay_seconds=0.2))
     gateway.send_sms(PHONE, "sms text")
     assert inner.sent == []  # the server has answered; the message is still on its way
-    deadline = time.monotonic() + 10
-    while not inner.sent and time.monotonic() < deadline:
-        time.sleep(0.01)  # polling for the timer thread, with a deadline
+    assert inner.delivered.wait(timeout=10)  # from the timer thread
     assert inner.sent == [("sms", PHONE, "sms text")]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import sys
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,13 +32,6 @@ LAYOUT = b"<layout>SECRET-WATCHLIST</layout>"
 
 pytestmark = pytest.mark.gui
 __all__ = ["env"]  # the workstation's fixture, used by the last test
-
-
-@pytest.fixture
-def worker() -> Iterator[Worker]:
-    worker = Worker()
-    yield worker
-    worker.shutdown()
 
 
 @pytest.fixture
