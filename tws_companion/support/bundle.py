@@ -30,10 +30,10 @@ from urllib.parse import unquote
 from tws_companion.storage.atomic import TEMP_SUFFIX, atomic_write_bytes
 from tws_companion.storage.errors import from_os_error
 from tws_companion.storage.paths import data_root
-from tws_companion.support.doctor import human_size
 from tws_companion.support.environment import DisplayInfo, Environment, collect_environment
 from tws_companion.support.locations import log_dir, pseudonym_key_path
 from tws_companion.support.pseudonyms import Pseudonyms
+from tws_companion.support.sizes import human_size
 from tws_companion.support.trace_store import TraceStore
 
 __all__ = [

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from tws_companion.storage.paths import data_root, ensure_private_dir
 from tws_companion.support.dbcapi import ESIGNAL_DIR, JTS_DIR, check_dbcapi
 from tws_companion.support.doctor_findings import TITLES, Finding, Status
+from tws_companion.support.sizes import human_size
 from tws_companion.support.tws_api import check_tws_api
 
 if TYPE_CHECKING:
@@ -53,7 +54,6 @@ __all__ = [
     "doctor_checks",
     "drive_usage",
     "fontconfig_chinese_fonts",
-    "human_size",
     "run_check",
     "worst",
 ]
@@ -83,16 +83,6 @@ class DiskUsage(NamedTuple):
 def drive_usage(path: Path) -> DiskUsage:
     """The size, used and free bytes of the drive ``path`` is on."""
     return DiskUsage(*shutil.disk_usage(path))
-
-
-def human_size(size: int) -> str:
-    """``size`` bytes as "12.3 MB" (powers of 1024, as file managers show them)."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 # --- the keyring ------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ from tws_companion.support.dbcapi import DbcapiFixError, check_dbcapi, fix_dbcap
 from tws_companion.support.doctor import (
     DoctorSetup,
     doctor_checks,
-    human_size,
     run_check,
     worst,
 )
 from tws_companion.support.doctor_findings import Finding, Status
+from tws_companion.support.sizes import human_size
 from tws_companion.support.tws_api import ApiInstallError, check_tws_api, install_tws_api
 
 __all__ = ["add_arguments", "display_name", "format_table", "run"]
