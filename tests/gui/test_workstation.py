@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox, QWidget
@@ -1075,3 +1076,28 @@ def test_the_simulators_open_within_the_screen(
         assert window.isVisible()
         assert available.contains(window.frameGeometry()), (window, window.frameGeometry())
     assert qrect(screen_area()) == available
+
+
+def test_a_save_that_ends_after_its_window_is_gone_still_reports(qtbot: QtBot) -> None:
+    """The workstation is deleted after a logout while a save still runs on the worker: the save
+    ends quietly, the waiting caller still hears of it, and nothing is raised in Qt's event loop."""
+    worker = Worker()
+    release = threading.Event()
+    written: list[int] = []
+
+    def slow_save(value: int) -> None:
+        release.wait(10)
+        written.append(value)
+
+    queue = SaveQueue(worker, "test-save", slow_save, lambda: 7, 10)
+    done: list[BaseException | None] = []
+    queue.save_now(done.append)
+    queue.save_now(done.append)  # waits for the running one, which outlives the window
+    shiboken6.delete(queue)
+    release.set()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=WAIT_MS)
+    assert done[0] is None
+    assert isinstance(done[1], RuntimeError)
+    assert "closed before the save started" in str(done[1])
+    assert written == [7]
+    worker.shutdown()

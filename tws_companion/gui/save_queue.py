@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from tws_companion.gui.worker import Task, Worker
@@ -122,10 +123,19 @@ class SaveQueue(QObject):
         error: BaseException | None,
         callbacks: list[SaveCallback],
     ) -> None:
-        if self._task is task:
-            self._task = None
         if task.cancelled:
             error = error or RuntimeError("the save was cancelled")
+        if not shiboken6.isValid(self):
+            # The window that owned the queue is gone (deleted after a logout) while its save ran:
+            # whoever waits still hears how it ended; a save asked for after it never starts.
+            for callback in callbacks:
+                callback(error)
+            for callback in self._pending[1] if self._pending is not None else []:
+                callback(RuntimeError("the window closed before the save started"))
+            self._pending = None
+            return
+        if self._task is task:
+            self._task = None
         if error is None:
             self.saved_generation = max(self.saved_generation, generation)
             self.saved.emit()
