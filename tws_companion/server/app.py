@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, Path, Request, Response
+from fastapi import FastAPI, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from tws_companion import __version__
 from tws_companion.protocol import (
-    API_PREFIX,
-    ERROR_STATUS,
     ETAG_HEADER,
     MACHINE_HEADER,
     MACHINE_NAME_MAX_LENGTH,
@@ -26,7 +24,6 @@ from tws_companion.protocol import (
     SETTINGS_MEDIA_TYPE,
     VERSION_HEADER,
 )
-from tws_companion.protocol.error_body import ErrorBody
 from tws_companion.protocol.models import (
     ChallengeStep,
     DeviceRequest,
@@ -43,6 +40,7 @@ from tws_companion.protocol.models import (
     SettingsVersions,
 )
 from tws_companion.server import login_flow, me, password_check, sessions, settings_store
+from tws_companion.server.api_router import api_router
 from tws_companion.server.context import ServerContext
 from tws_companion.server.deps import (
     BearerToken,
@@ -56,14 +54,7 @@ from tws_companion.server.deps import (
 from tws_companion.server.errors import install_error_handlers
 from tws_companion.server.limits import RequestLimits
 
-#: Every error answer, documented on every route, so the OpenAPI document (and schemathesis) know
-#: each shape. 400 is a body that cannot be parsed at all (not UTF-8, JSON nested too deep); a
-#: parsed but invalid body is 422.
-ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorBody} for status in sorted({400, *ERROR_STATUS.values()})
-}
-
-router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
+router = api_router()
 
 
 @router.get("/health", response_model=Health)
