@@ -23,7 +23,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from installers.bundle import APP_NAME, BUILD, BUNDLE_ID, DIST, ROOT, Bundle, size_line
-from installers.icons import HICOLOR_SIZES, ICONS, SOURCE, png_path, render_icons
+from installers.icons import install_hicolor
 from installers.processes import architecture, run
 from tws_companion import __version__
 
@@ -222,15 +222,7 @@ def stage(bundle: Bundle, root: Path, needs: LibraryNeeds, date: datetime) -> No
     applications = share / "applications"
     applications.mkdir(parents=True)
     (applications / f"{BUNDLE_ID}.desktop").write_text(desktop_entry(APP_NAME), encoding="utf-8")
-    if not png_path(HICOLOR_SIZES[-1]).exists():
-        render_icons()
-    for size in HICOLOR_SIZES:
-        target = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{BUNDLE_ID}.png"
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(png_path(size, ICONS), target)
-    scalable = share / "icons" / "hicolor" / "scalable" / "apps"
-    scalable.mkdir(parents=True)
-    shutil.copyfile(SOURCE, scalable / f"{BUNDLE_ID}.svg")
+    install_hicolor(share, BUNDLE_ID)
     metainfo_dir = share / "metainfo"
     metainfo_dir.mkdir(parents=True)
     (metainfo_dir / f"{BUNDLE_ID}.metainfo.xml").write_text(

@@ -12,6 +12,7 @@ platform tool (ImageMagick, iconutil) is needed to make them.
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import sys
 from pathlib import Path
@@ -105,6 +106,20 @@ def render_icons(folder: Path = ICONS, source: Path = SOURCE) -> Path:
     (folder / "tws-companion.ico").write_bytes(ico({s: images[s] for s in ICO_SIZES}))
     (folder / "tws-companion.icns").write_bytes(icns(images))
     return folder
+
+
+def install_hicolor(share: Path, name: str) -> None:
+    """The icon as ``name`` in the hicolor theme under ``share`` (``share/icons/hicolor``): each
+    PNG size and the SVG, rendered first if this build has not rendered them yet."""
+    if not png_path(HICOLOR_SIZES[-1]).exists():
+        render_icons()
+    for size in HICOLOR_SIZES:
+        target = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{name}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png_path(size, ICONS), target)
+    scalable = share / "icons" / "hicolor" / "scalable" / "apps"
+    scalable.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SOURCE, scalable / f"{name}.svg")
 
 
 def icon_for_platform(root: Path = ROOT) -> str | None:

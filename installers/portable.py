@@ -18,7 +18,7 @@ from pathlib import Path
 
 from installers.bundle import APP_NAME, BUILD, BUNDLE_ID, DIST, Bundle, size_line
 from installers.debian import FONT_DEPENDS, LINUX, depends, desktop_entry, library_needs
-from installers.icons import HICOLOR_SIZES, ICONS, SOURCE, png_path, render_icons
+from installers.icons import install_hicolor
 from tws_companion import __version__
 
 BUDGET_MB = 100
@@ -54,8 +54,6 @@ def build_portable(bundle: Bundle, dist: Path = DIST) -> Path:
     requirements = [entry for entry in depends(needs) if entry != FONT_DEPENDS]
     requirements.append(f"a font: {FONT_DEPENDS}")
     name = portable_name()
-    if not png_path(HICOLOR_SIZES[-1]).exists():
-        render_icons()
     BUILD.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD, prefix="portable-") as staging:
         top = Path(staging) / name
@@ -68,13 +66,7 @@ def build_portable(bundle: Bundle, dist: Path = DIST) -> Path:
         for script in (launcher, installer):
             script.chmod(0o755)
         share = top / "share"
-        for size in HICOLOR_SIZES:
-            icon = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{BUNDLE_ID}.png"
-            icon.parent.mkdir(parents=True)
-            shutil.copyfile(png_path(size, ICONS), icon)
-        scalable = share / "icons" / "hicolor" / "scalable" / "apps"
-        scalable.mkdir(parents=True)
-        shutil.copyfile(SOURCE, scalable / f"{BUNDLE_ID}.svg")
+        install_hicolor(share, BUNDLE_ID)
         applications = share / "applications"
         applications.mkdir(parents=True)
         (applications / f"{BUNDLE_ID}.desktop.in").write_text(
