@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -289,14 +290,12 @@ class ServerSettings:
     def _server_key(self) -> str:
         return normalize_server(self._api.base_url)
 
-    def _bases(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The profile, and its entry of bases per server (a new one if it has none)."""
-        profile = self._profile.files.read_profile()
-        bases = profile.get(BASES_ENTRY)
-        return profile, dict(bases) if isinstance(bases, dict) else {}
+    def _bases(self) -> dict[str, Any]:
+        """The profile's entry of bases per server (a new one if it has none)."""
+        return _bases_of(self._profile.files.read_profile())
 
     def _base(self) -> _Base | None:
-        entry = self._bases()[1].get(self._server_key)
+        entry = self._bases().get(self._server_key)
         if not isinstance(entry, dict):
             return None
         digest = entry.get("sha256")
@@ -309,13 +308,26 @@ class ServerSettings:
         return _Base(version, digest)
 
     def _remember(self, version: SettingsVersion, digest: str) -> None:
-        profile, bases = self._bases()
-        bases[self._server_key] = {**version.model_dump(mode="json"), "sha256": digest}
-        profile[BASES_ENTRY] = bases
-        self._profile.files.write_profile(profile)
+        entry = {**version.model_dump(mode="json"), "sha256": digest}
+
+        def note(profile: dict[str, Any]) -> bool:
+            profile[BASES_ENTRY] = {**_bases_of(profile), self._server_key: entry}
+            return True
+
+        self._profile.files.update_profile(note)
 
     def _forget_base(self) -> None:
-        profile, bases = self._bases()
-        if bases.pop(self._server_key, None) is not None:
+        def forget(profile: dict[str, Any]) -> bool:
+            bases = _bases_of(profile)
+            if bases.pop(self._server_key, None) is None:
+                return False
             profile[BASES_ENTRY] = bases
-            self._profile.files.write_profile(profile)
+            return True
+
+        self._profile.files.update_profile(forget)
+
+
+def _bases_of(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the profile's entry of bases per server (empty if it has none)."""
+    bases = profile.get(BASES_ENTRY)
+    return dict(bases) if isinstance(bases, dict) else {}

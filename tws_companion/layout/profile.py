@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from tws_companion.layout import xml_format
 from tws_companion.layout.defaults import default_layout
@@ -92,10 +92,14 @@ class SettingsProfile:
     def remember_server(self, server: str) -> None:
         """Note the server of a login, so that later commands find the settings key."""
         self._server = server
-        profile = self.files.read_profile()
-        if profile.get("server") != server:
+
+        def note(profile: dict[str, Any]) -> bool:
+            if profile.get("server") == server:
+                return False
             profile["server"] = server
-            self.files.write_profile(profile)
+            return True
+
+        self.files.update_profile(note)
 
     # --- the local settings ---------------------------------------------------------------
 

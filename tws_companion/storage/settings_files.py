@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import stat
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -50,6 +51,10 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+#: Serialises every read-modify-write of a profile in this process (the GUI thread and the worker
+#: both note facts in it); other processes are kept out by the instance lock.
+_PROFILE_UPDATES = threading.Lock()
 
 T = TypeVar("T")
 
@@ -310,6 +315,15 @@ class UserSettingsFiles:
             _log.warning("ignoring %s: not a JSON object", self.profile_path)
             return {}
         return value
+
+    def update_profile(self, change: Callable[[dict[str, Any]], bool]) -> None:
+        """Read the profile, let ``change`` edit it in place and write it when ``change`` says it
+        changed something, with no other update of a profile in this process in between (so two
+        facts noted at once are both kept). Errors as :meth:`write_profile`."""
+        with _PROFILE_UPDATES:
+            profile = self.read_profile()
+            if change(profile):
+                self.write_profile(profile)
 
     def write_profile(self, profile: Mapping[str, Any]) -> None:
         """Replace the profile with ``profile`` (JSON-serializable), atomically.

@@ -6,6 +6,8 @@ import errno
 import json
 import stat
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -339,6 +341,32 @@ def test_profile_round_trip(files: UserSettingsFiles) -> None:
     files.write_profile({"server": "https://sls.example.test", "language": "zh_CN"})
     assert files.read_profile() == {"server": "https://sls.example.test", "language": "zh_CN"}
     assert json.loads(files.profile_path.read_text("utf-8"))["language"] == "zh_CN"
+
+
+def test_facts_noted_at_once_from_two_threads_are_all_kept(files: UserSettingsFiles) -> None:
+    """The GUI thread and the worker both note facts in the profile; none overwrites another."""
+    start = threading.Barrier(8)
+
+    def note(number: int) -> None:
+        start.wait(10)
+        for round_ in range(5):
+
+            def add(profile: dict[str, object], key: str = f"fact-{number}-{round_}") -> bool:
+                profile[key] = True
+                return True
+
+            files.update_profile(add)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(note, range(8)))
+    assert sorted(files.read_profile()) == sorted(
+        f"fact-{number}-{round_}" for number in range(8) for round_ in range(5)
+    )
+
+
+def test_an_update_that_changes_nothing_writes_nothing(files: UserSettingsFiles) -> None:
+    files.update_profile(lambda profile: False)
+    assert not files.profile_path.exists()
 
 
 @pytest.mark.parametrize(
