@@ -22,7 +22,6 @@ back to the login.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -244,9 +243,8 @@ class Application(QObject):
 
     @Slot()
     def _make_client(self) -> None:
-        if self.collector is not None and self.collector.timer.isActive():
-            self.collector.timer.stop()
-            self._collector_paused = True
+        if self.collector is not None:
+            self._collector_paused = self.collector.pause()
         task = self.worker.submit("make-client", make_client, self._server_url)
         task.succeeded.connect(self._client_made)
         task.failed.connect(self._client_failed)
@@ -262,8 +260,7 @@ class Application(QObject):
     def _login_loaded(self) -> None:
         if self.collector is not None and self._collector_paused:
             self._collector_paused = False
-            gc.freeze()
-            self.collector.timer.start()
+            self.collector.resume(freeze=True)
 
     def _client_failed(self, error: object) -> None:
         print(f"error: {error}", file=sys.stderr)

@@ -18,6 +18,9 @@ INTERVAL_MS = 500
 
 
 class GuiThreadCollector(QObject):
+    """Collects on a GUI-thread timer once started (:meth:`start`); :meth:`pause` and :meth:`resume`
+    hold it off during a burst of allocations that all live on."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
@@ -36,6 +39,21 @@ class GuiThreadCollector(QObject):
         self.timer.stop()
         if self._was_enabled:
             gc.enable()
+
+    def pause(self) -> bool:
+        """Stop collecting for a while (automatic collection stays off); whether it was
+        collecting, i.e. whether :meth:`resume` should follow."""
+        if not self.timer.isActive():
+            return False
+        self.timer.stop()
+        return True
+
+    def resume(self, *, freeze: bool = False) -> None:
+        """Collect again after :meth:`pause`; ``freeze`` first moves every object alive now into
+        the permanent generation (``gc.freeze``), so that no later collection walks them."""
+        if freeze:
+            gc.freeze()
+        self.timer.start()
 
     @Slot()
     def check(self) -> None:
