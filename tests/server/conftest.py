@@ -1,6 +1,6 @@
 """Fixtures of the in-process server tests that run on every database: the demo server's
 context on SQLite and on PostgreSQL (when the tests have one), with a clock moved by hand, requests
-to its app, and live logins and sessions opened over HTTP.
+to its app, and live logins and sessions opened over HTTP; and a bare ``database`` on each.
 
 A test module that needs another server defines its own ``ctx``, ``clock`` or ``client``, which
 take precedence over these.
@@ -21,6 +21,7 @@ from tests.support.databases import BACKENDS, fresh_database
 from tests.support.demo_api import Live, demo_context
 from tws_companion.server.app import create_app
 from tws_companion.server.context import ServerContext
+from tws_companion.server.db import Database
 
 
 @pytest.fixture
@@ -36,6 +37,15 @@ def ctx(
         context = demo_context(tmp_path / "server", clock, url)
         yield context
         context.db.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database with the current schema, on SQLite and on PostgreSQL, and no server."""
+    with fresh_database(request.param, tmp_path / "db") as url:
+        opened = Database(url)
+        yield opened
+        opened.dispose()
 
 
 @pytest.fixture

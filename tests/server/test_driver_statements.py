@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +14,6 @@ import pytest
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tests.support.databases import BACKENDS, fresh_database
 from tws_companion.protocol import ErrorCode
 from tws_companion.server.db import Database, Login, SessionToken, SourceFailure, User
 from tws_companion.server.driver_statements import DriverStatement
@@ -26,16 +24,8 @@ DEADLINE = 30.0  # seconds; only reached when the behaviour under test is broken
 CREATED = datetime(2026, 11, 30, 9, 0, 0, 123456, tzinfo=UTC)
 
 
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    with fresh_database(request.param, tmp_path / "db") as url:
-        database = Database(url)
-        yield database
-        database.dispose()
-
-
-def _add_login(db: Database) -> None:
-    with db.transaction() as s:
+def _add_login(database: Database) -> None:
+    with database.transaction() as s:
         s.add(
             User(
                 id=1,
@@ -67,14 +57,14 @@ SET_CHALLENGE_EXPIRY = DriverStatement(
 )
 
 
-def test_a_row_read_on_the_driver_has_the_values_the_orm_reads(db: Database) -> None:
-    _add_login(db)
-    with db.core_transaction() as connection:
+def test_a_row_read_on_the_driver_has_the_values_the_orm_reads(database: Database) -> None:
+    _add_login(database)
+    with database.core_transaction() as connection:
         row = SELECT_LOGIN.first(connection, login_id="login-1")
         missing = SELECT_LOGIN.first(connection, login_id="no-such-login")
     assert row is not None
     values = dict(zip((column.key for column in SELECT_LOGIN.columns), row, strict=True))
-    with db.read() as s:
+    with database.read() as s:
         login = s.get(Login, "login-1")
         assert login is not None
         expected = {column.key: getattr(login, column.key) for column in Login.__table__.columns}
@@ -85,15 +75,17 @@ def test_a_row_read_on_the_driver_has_the_values_the_orm_reads(db: Database) -> 
     assert missing is None
 
 
-def test_values_written_on_the_driver_are_stored_as_sqlalchemy_stores_them(db: Database) -> None:
-    _add_login(db)
+def test_values_written_on_the_driver_are_stored_as_sqlalchemy_stores_them(
+    database: Database,
+) -> None:
+    _add_login(database)
     at = CREATED + timedelta(seconds=90)
-    with db.core_transaction() as connection:
+    with database.core_transaction() as connection:
         written = SET_CHALLENGE_EXPIRY.rowcount(
             connection, login_id="login-1", at=at, state=LoginState.DONE
         )
     assert written == 1
-    with db.read() as s:
+    with database.read() as s:
         login = s.get(Login, "login-1")
         assert login is not None
         assert (login.challenge_expires_at, login.state) == (at, LoginState.DONE)
@@ -121,40 +113,40 @@ INSERT_TOKEN = DriverStatement(
 )
 
 
-def test_a_driver_error_is_sqlalchemy_s_without_the_parameters(db: Database) -> None:
-    _add_login(db)
-    with db.core_transaction() as connection:
+def test_a_driver_error_is_sqlalchemy_s_without_the_parameters(database: Database) -> None:
+    _add_login(database)
+    with database.core_transaction() as connection:
         INSERT_TOKEN.rowcount(connection, token_hash="f" * 64, user_id=1, now=CREATED)
-    with pytest.raises(IntegrityError) as raised, db.core_transaction() as connection:
+    with pytest.raises(IntegrityError) as raised, database.core_transaction() as connection:
         INSERT_TOKEN.rowcount(connection, token_hash="f" * 64, user_id=1, now=CREATED)
     message = str(raised.value)
     assert "INSERT INTO sessions" in message
     assert "[parameters:" not in message  # SQLAlchemy's list of the bound values
     assert "09:00:00.123456" not in message
-    with db.read() as s:  # the failed transaction rolled back; the first one stands
+    with database.read() as s:  # the failed transaction rolled back; the first one stands
         assert len(s.scalars(select(SessionToken.token_hash)).all()) == 1
 
 
-def _refuse(db: Database, source: str, error: ApiError) -> None:
-    with db.core_transaction() as connection:
+def _refuse(database: Database, source: str, error: ApiError) -> None:
+    with database.core_transaction() as connection:
         connection.execute(insert(SourceFailure).values(source=source, level=1.0))
         raise error
 
 
-def test_a_bare_connection_transaction_commits_a_committed_refusal_only(db: Database) -> None:
+def test_a_bare_connection_transaction_commits_a_committed_refusal_only(database: Database) -> None:
     with pytest.raises(CommittedApiError):
-        _refuse(db, "kept", CommittedApiError(ErrorCode.WRONG_RESPONSE, "counted"))
+        _refuse(database, "kept", CommittedApiError(ErrorCode.WRONG_RESPONSE, "counted"))
     with pytest.raises(ApiError):
-        _refuse(db, "gone", ApiError(ErrorCode.WRONG_RESPONSE, "not counted"))
-    with db.read() as s:
+        _refuse(database, "gone", ApiError(ErrorCode.WRONG_RESPONSE, "not counted"))
+    with database.read() as s:
         assert set(s.scalars(select(SourceFailure.source))) == {"kept"}
 
 
 WRITE_AND_WAIT = """
 import sys
 from tws_companion.server.db import Database, SourceFailure
-db = Database(sys.argv[1])
-with db.transaction() as s:
+database = Database(sys.argv[1])
+with database.transaction() as s:
     s.add(SourceFailure(source="before the kill", level=1.0))
 print("committed", flush=True)
 sys.stdin.read()  # until killed
@@ -163,7 +155,7 @@ sys.stdin.read()  # until killed
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_commit_survives_the_server_process_being_killed(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'sls.db'}"
+    url = f"sqlite:///{tmp_path / 'sls.database'}"
     process = subprocess.Popen(
         [sys.executable, "-c", WRITE_AND_WAIT, url],
         stdin=subprocess.PIPE,
@@ -183,9 +175,9 @@ def test_a_commit_survives_the_server_process_being_killed(tmp_path: Path) -> No
             if stream is not None:
                 stream.close()
     assert process.returncode == -signal.SIGKILL
-    db = Database(url)
+    database = Database(url)
     try:
-        with db.read() as s:
+        with database.read() as s:
             assert set(s.scalars(select(SourceFailure.source))) == {"before the kill"}
     finally:
-        db.dispose()
+        database.dispose()

@@ -80,15 +80,6 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """SQLite, and PostgreSQL when one is available."""
-    with fresh_database(request.param, tmp_path / "db") as url:
-        database = Database(url)
-        yield database
-        database.dispose()
-
-
 def sources(db: Database) -> set[str]:
     with db.read() as s:
         return set(s.scalars(select(SourceFailure.source)))
@@ -196,17 +187,17 @@ def hold_a_write(
         release.wait(DEADLINE)
 
 
-def test_a_read_does_not_wait_for_a_writer_holding_its_turn(any_db: Database) -> None:
+def test_a_read_does_not_wait_for_a_writer_holding_its_turn(database: Database) -> None:
     writing, release = threading.Event(), threading.Event()
-    worker = Worker(partial(hold_a_write, any_db, "uncommitted", writing, release)).start()
+    worker = Worker(partial(hold_a_write, database, "uncommitted", writing, release)).start()
     assert writing.wait(DEADLINE)
-    seen = sources(any_db)
+    seen = sources(database)
     still_writing = not release.is_set()
     release.set()
     worker.join()
     assert still_writing
     assert seen == set()
-    assert sources(any_db) == {"uncommitted"}
+    assert sources(database) == {"uncommitted"}
 
 
 @pytest.mark.parametrize("backend", [BACKENDS[1]])
@@ -226,8 +217,8 @@ def test_postgresql_writers_do_not_queue_in_the_process(backend: str, tmp_path: 
     assert committed_alongside == {"alongside"}
 
 
-def test_a_transaction_inside_another_is_refused_at_once_and_rolls_back(any_db: Database) -> None:
-    db = any_db
+def test_a_transaction_inside_another_is_refused_at_once_and_rolls_back(database: Database) -> None:
+    db = database
     with pytest.raises(NestedWriteError), db.transaction() as outer:  # noqa: PT012
         outer.add(SourceFailure(source="outer", level=1.0))
         outer.flush()  # the outer transaction holds its locks (SQLite's write lock)
@@ -250,9 +241,9 @@ def test_a_transaction_inside_another_is_refused_at_once_and_rolls_back(any_db: 
     ],
 )
 def test_the_queue_moves_on_whatever_a_transaction_raises(
-    any_db: Database, error: Exception
+    database: Database, error: Exception
 ) -> None:
-    db = any_db
+    db = database
     with pytest.raises(type(error)), db.transaction() as s:  # noqa: PT012
         s.add(SourceFailure(source="raised", level=1.0))
         raise error
@@ -388,18 +379,18 @@ def test_a_closed_writer_thread_refuses_new_steps() -> None:
         asyncio.run(writer.run(int, "8"))
 
 
-def test_in_writer_runs_a_step_on_the_writer_thread_on_sqlite_only(any_db: Database) -> None:
-    ctx = SimpleNamespace(db=any_db)
+def test_in_writer_runs_a_step_on_the_writer_thread_on_sqlite_only(database: Database) -> None:
+    ctx = SimpleNamespace(db=database)
 
     def step() -> str:
-        with any_db.transaction() as s:
+        with database.transaction() as s:
             s.add(SourceFailure(source="written", level=1.0))
         return threading.current_thread().name
 
     thread = asyncio.run(in_writer(ctx, step))  # type: ignore[arg-type]
-    assert sources(any_db) == {"written"}
-    if any_db.url.startswith("sqlite"):
+    assert sources(database) == {"written"}
+    if database.url.startswith("sqlite"):
         assert thread == "sqlite-writer"
     else:  # PostgreSQL's writers run at once, on the thread pool
-        assert any_db.writer is None
+        assert database.writer is None
         assert thread != threading.current_thread().name
