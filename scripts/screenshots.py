@@ -1,10 +1,11 @@
 """Screenshots of every login step, the device simulators, the workstation and each layout
-dialog, and "Use/store settings on server", in English and Chinese, for README and review.
+dialog, "Use/store settings on server", and the support windows, in English and Chinese, for
+README and review.
 
 Run under a virtual X server (the README's screenshots are taken this way)::
 
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py \
-        [--steps login simulators workstation server-settings]
+        [--steps login simulators workstation server-settings report doctor]
 
 It starts the demo server in this process on a temporary data folder, drives the real login
 dialog through each step (``login``), shows the demo's simulators with the devices the demo
@@ -15,8 +16,11 @@ user against that server: the other computer saves through the client library, t
 app, the option ticked at login) downloads it with progress (the download waits part of the
 way for its shot), saves, is asked after the other saved in between, lists the server's versions
 in Layout/Settings Recovery, and last logs in while the server cannot be reached (its settings
-calls go to a closed port). Everything runs in a temporary folder that is also the home folder
-(so no file of this machine shows in a file dialog), with an in-memory keyring.
+calls go to a closed port). ``report`` is Help > Report a Login Problem after a refused login (its
+trace shown); ``doctor`` is Help > Check My Setup against the demo server and, in English,
+``tws-companion doctor`` run in a process and shown as a terminal shows it. Everything runs in a
+temporary folder that is also the home folder (so no file of this machine shows in a file
+dialog), with an in-memory keyring.
 
 - Openbox is started as the window manager when it is installed, so that windows have their
   title bars; the workstation's shots are taken from the screen (menus and dialogs included),
@@ -131,7 +135,7 @@ NOTES = {
     "en": "Roll the ES future on Thursday.\nNVDA reports after the close.",
     "zh_CN": "周四展期 ES 期货。\nNVDA 收盘后公布财报。",
 }
-STEPS = ("login", "simulators", "workstation", "server-settings")
+STEPS = ("login", "simulators", "workstation", "server-settings", "report", "doctor")
 #: The locale of a computer set to each language.
 LOCALES = {"en": "en_US", "zh_CN": "zh_CN"}
 
@@ -881,6 +885,105 @@ def server_settings_steps(url: str, language: str, shoot: Shooter, work: Path) -
         unreachable.close()
 
 
+#: The terminal the doctor's output is shown in: its width in columns, and its colours.
+TERMINAL_COLUMNS = 110
+TERMINAL_STYLE = "QTextEdit { background: #1e1e1e; color: #e8e8e8; border: none; }"
+
+
+def report_steps(url: str, language: str, shoot: Shooter, home: Path) -> None:
+    """Help > Report a Login Problem, as the workstation opens it, after a login refused for its
+    password (recorded as the app records it); the login trace is the file shown."""
+    from tws_companion.gui.report_dialog import ReportDialog, record_login_traces
+    from tws_companion.support.locations import traces_dir
+
+    translations = Translations()
+    translations.apply(language)
+    worker = Worker()
+    api = ApiClient(url)
+    dialog = LoginDialog(api, worker, translations=translations)
+    dialog.show()
+    record_login_traces(dialog.machine, dialog, worker, home=home, language=lambda: language)
+    dialog.credentials.username.setText("solo")
+    dialog.credentials.password.setText("not-the-password")
+    dialog.credentials.login_button.click()
+    wait_until(lambda: not dialog.busy)
+    dialog.reject()  # the attempt's trace is written as the dialog closes
+    wait_until(lambda: any(traces_dir(home).glob("*.json")))
+
+    report = ReportDialog(worker, data_root(home), language=language)
+    report.show()
+    wait_until(lambda: report.bundle is not None)
+    names = report.file_names
+    report.files.setCurrentRow(next(i for i, name in enumerate(names) if name.endswith(".json")))
+    shoot.screen("60-report-login-problem", report)
+    report.close()
+    worker.shutdown()
+    api.close()
+
+
+def doctor_steps(url: str, language: str, shoot: Shooter, home: Path) -> None:
+    """Help > Check My Setup against the demo server, as the workstation opens it, and (in
+    English: the command line speaks English) ``tws-companion doctor`` in a terminal."""
+    from tws_companion.gui.doctor_dialog import DoctorDialog, gui_setup
+
+    translations = Translations()
+    translations.apply(language)
+    worker = Worker()
+    dialog = DoctorDialog(worker, gui_setup(url, home))
+    dialog.show()
+    wait_until(lambda: not dialog.running, 60)
+    shoot.screen("61-check-my-setup", dialog)
+    dialog.close()
+    worker.shutdown()
+    if language == "en":
+        command = ["doctor", "--server", url, "--home", str(home)]
+        shoot(terminal(command), "63-doctor-terminal")
+
+
+def terminal(command: list[str]) -> QWidget:
+    """``tws-companion COMMAND`` run in a process with the same in-memory keyring, and shown as
+    a terminal shows it: the prompt, its output, its exit status."""
+    from PySide6.QtGui import QFontDatabase, QTextOption
+    from PySide6.QtWidgets import QTextEdit
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHON_KEYRING_BACKEND": "tests.support.memory_keyring.MemoryKeyring",
+        "COLUMNS": str(TERMINAL_COLUMNS),
+    }
+    ran = subprocess.run(
+        [sys.executable, "-m", "tws_companion", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    text = f"$ tws-companion {' '.join(command)}\n{ran.stdout}{ran.stderr}$ echo $?\n"
+    text += f"{ran.returncode}\n$ "
+    view = QTextEdit()
+    view.setReadOnly(True)
+    view.setStyleSheet(TERMINAL_STYLE)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.setLineWrapMode(QTextEdit.LineWrapMode.FixedColumnWidth)
+    view.setLineWrapColumnOrWidth(TERMINAL_COLUMNS)
+    view.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)  # a terminal cuts at the column
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setPlainText(text)
+    metrics = view.fontMetrics()
+    rows = sum(max(1, -(-len(line) // TERMINAL_COLUMNS)) for line in text.split("\n"))
+    margin = 2 * int(view.document().documentMargin()) + 8
+    view.resize(
+        metrics.horizontalAdvance("M" * TERMINAL_COLUMNS) + margin,
+        rows * metrics.lineSpacing() + margin,
+    )
+    view.show()
+    settle(view)
+    return view
+
+
 def closed_port_url() -> str:
     """The address of a loopback port nothing listens on."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -1059,6 +1162,10 @@ def take(output: Path, language: str, steps: list[str], places: Places, work: Pa
             workstation_steps(url, language, shoot, places, work)
         if "server-settings" in steps:
             server_settings_steps(url, language, shoot, work)
+        if "report" in steps:
+            report_steps(url, language, shoot, work / f"support-{language}")
+        if "doctor" in steps:
+            doctor_steps(url, language, shoot, work / f"support-{language}")
     finally:
         server.stop()
     print(f"{language}: {time.monotonic() - started:.0f} s")

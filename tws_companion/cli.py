@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the server's and the GUI's modules load only for the comman
     from tws_companion.server.context import ServerContext
     from tws_companion.server.runner import EmbeddedServer
     from tws_companion.server.scenario import Scenario
+    from tws_companion.support.replay_server import ReplayServer
 
 APP_NAME = "tws-companion"
 #: Shipped beside the package (repository layout: resources/ next to tws_companion/).
@@ -210,6 +211,55 @@ def _demo_devices(server: EmbeddedServer, scenario: Scenario) -> DemoDevices:
     return demo
 
 
+class _ReplayGui:
+    """The desktop app of ``support replay --serve``: the login dialog on the replay's server,
+    with the demo's simulators for the replay user's devices (each its user's). The app's
+    settings and login traces stay in the replay's folder."""
+
+    def __init__(self, language: str | None) -> None:
+        self.language = language
+
+    def unavailable(self) -> str | None:
+        from tws_companion.gui.app import NO_DISPLAY, has_display
+
+        if has_display():
+            return None
+        command = "support replay TRACE --serve"
+        return NO_DISPLAY.format(command=command) + "  - Or serve without a window: --no-gui\n"
+
+    def run(self, served: ReplayServer) -> int:
+        from tws_companion.gui import app as gui_app
+
+        return gui_app.run(
+            served.url,
+            demo=_replay_devices(served),
+            language=self.language,
+            command="support replay --serve",
+            home=served.data_dir / "home",
+        )
+
+
+def _replay_devices(served: ReplayServer) -> DemoDevices:
+    """The replay user's devices as the simulators need them (keys read from its server)."""
+    from tws_companion.gui.app import DemoDevices
+    from tws_companion.gui.simulators import SimulatedOcraDevice, owned_label
+
+    user = served.scenario.username
+    keys = served.device_keys()
+    ocra = [SimulatedOcraDevice(key.label, key.secret, key.pin, user) for key in keys]
+    kinds = [key.kind for key in keys]
+    card = served.code_card()
+    has_phone = served.scenario.device_of("sms") is not None
+    return DemoDevices(
+        dsc_plus=ocra[kinds.index("dsc_plus")] if "dsc_plus" in kinds else None,
+        ib_key=tuple(d for d, kind in zip(ocra, kinds, strict=True) if kind == "ib_key") or None,
+        card_label=owned_label(card[0], user) if card else "",
+        card=card[1] if card else None,
+        outbox=served.outbox if has_phone else None,
+        phone=served.scenario.phone if has_phone else None,
+    )
+
+
 # --- admin ------------------------------------------------------------------------------------
 
 
@@ -374,7 +424,11 @@ def build_parser() -> argparse.ArgumentParser:
             "check this computer's setup: server, keyring, folders, TWS API",
             _doctor_arguments,
         ),
-        ("support", "for support: a diagnostics bundle of this computer", _support_arguments),
+        (
+            "support",
+            "for support: a diagnostics bundle; a login trace replayed or served",
+            _support_arguments,
+        ),
     ]
     for name, summary, add_arguments in commands:
         sub.add_parser(name, help=summary).deferred = add_arguments
@@ -405,7 +459,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.command == "support":
             from tws_companion.support import support_command
 
-            return support_command.run(args, out)
+            gui = _ReplayGui(getattr(args, "language", None))
+            return support_command.run(args, out, gui=gui)
     except KeyboardInterrupt:
         return 130
     return _cmd_gui(args)

@@ -4,9 +4,12 @@ list of checks itself."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +96,69 @@ def test_a_settings_folder_that_cannot_be_made_is_a_problem(tmp_path: Path) -> N
     assert "--home" in finding.action
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="permissions do not bind root"
-)
+@contextmanager
+def read_only(folder: Path) -> Iterator[str]:
+    """``folder`` made read-only for this process; yields the reason the system then gives for a
+    file refused in it. A user loses the folder's write permission; root, whom permissions do not
+    bind, gets the folder marked immutable (``chattr +i``), which binds root too."""
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            yield "Permission denied"
+        finally:
+            folder.chmod(0o700)
+        return
+    marked = subprocess.run(
+        ["chattr", "+i", str(folder)], capture_output=True, text=True, check=False
+    )
+    if marked.returncode != 0:  # no chattr, or a file system without the attribute (overlayfs)
+        pytest.skip(f"root cannot make a folder read-only here: {marked.stderr.strip()}")
+    try:
+        yield "Operation not permitted"
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows folders have no write permission")
 def test_a_read_only_settings_folder_is_a_problem(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
-    folder.mkdir(mode=0o500)
-    finding = check_settings_folder(folder)
-    assert finding.code == "settings_folder.unwritable"
-    assert "Permission denied" in finding.summary
+    folder.mkdir(mode=0o700)
+    with read_only(folder) as reason:
+        finding = check_settings_folder(folder)
+        assert list(folder.iterdir()) == []
+    assert (finding.status, finding.code) == (Status.PROBLEM, "settings_folder.unwritable")
+    assert f"cannot be written: {reason}." in finding.summary
+
+
+#: The check of a folder, in a process whose files may hold nothing (RLIMIT_FSIZE 0): files can be
+#: made but not written, as on a full drive or past a quota; root is bound by it too.
+NO_FILE_SIZE = """
+import json, resource, signal, sys
+from pathlib import Path
+from tws_companion.support.doctor import check_settings_folder
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of killing the process
+resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+finding = check_settings_folder(Path(sys.argv[1]))
+print(json.dumps([finding.status.value, finding.code, finding.summary]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no file size limit on Windows")
+def test_a_settings_folder_where_nothing_can_be_written_is_a_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "full"
+    folder.mkdir(mode=0o700)
+    checked = subprocess.run(
+        [sys.executable, "-c", NO_FILE_SIZE, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    status, code, summary = json.loads(checked.stdout)
+    assert (status, code) == (Status.PROBLEM.value, "settings_folder.unwritable")
+    assert "cannot be written: File too large." in summary
+    assert list(folder.iterdir()) == []  # the probe file is gone
 
 
 @pytest.mark.parametrize(

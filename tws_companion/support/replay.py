@@ -28,16 +28,14 @@ from tws_companion.client import errors
 from tws_companion.client.api import ApiClient
 from tws_companion.client.login_machine import LoginMachine, ServerCall
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform
-from tws_companion.server.config import ServerConfig
 from tws_companion.server.db import Device
 from tws_companion.server.device_secrets import device_card, device_pin, device_secret
-from tws_companion.server.runner import EmbeddedServer
-from tws_companion.server.scenario import load_scenario, read_scenario
 from tws_companion.sls import ocra
 from tws_companion.sls.devices import spec
 from tws_companion.storage.outbox import read_messages
 from tws_companion.support.recorder import CompletedLogin, TraceRecorder
-from tws_companion.support.replay_scenario import ReplayScenario, scenario_for
+from tws_companion.support.replay_scenario import ReplayScenario
+from tws_companion.support.replay_server import ReplayServer, start_replay_server
 from tws_companion.support.trace_format import LoginTrace, TraceStep
 
 __all__ = ["ReplayReport", "StepCheck", "replay_trace"]
@@ -178,22 +176,14 @@ def replay_trace(
 ) -> ReplayReport:
     """Replay ``trace`` against a new server whose data go to ``data_dir`` (an empty folder);
     ``on_server`` is told the server's URL once it runs (e.g. to print it)."""
-    scenario = scenario_for(trace)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    scenario_file = data_dir / "scenario.toml"
-    scenario_file.write_text(scenario.to_toml(), encoding="utf-8")
-    config = ServerConfig(
-        data_dir=data_dir, faults=scenario.faults, clock_file=data_dir / "clock-offset"
-    )
-    server = EmbeddedServer(config)
+    served = start_replay_server(trace, data_dir)
+    scenario = served.scenario
     try:
-        load_scenario(server.context, read_scenario(scenario_file))
-        url = server.start()
         if on_server is not None:
-            on_server(url)
-        completed = _Replay(trace, scenario, server, url).run()
+            on_server(served.url)
+        completed = _Replay(trace, scenario, served).run()
     finally:
-        server.stop()
+        served.stop()
     replayed = completed.steps if completed is not None else ()
     checks = []
     for index in range(max(len(trace.steps), len(replayed))):
@@ -237,17 +227,14 @@ class _TraceClock:
 
 
 class _Replay:
-    def __init__(
-        self, trace: LoginTrace, scenario: ReplayScenario, server: EmbeddedServer, url: str
-    ) -> None:
+    def __init__(self, trace: LoginTrace, scenario: ReplayScenario, served: ReplayServer) -> None:
         self.trace = trace
         self.scenario = scenario
-        self.server = server
-        assert server.context.data_dir is not None
-        self.outbox = server.context.data_dir / "outbox"
-        self.live = ApiClient(url)
+        self.server = served.server
+        self.outbox = served.outbox
+        self.live = ApiClient(served.url)
         self.dead = ApiClient(_closed_port_url())
-        self.clock = _TraceClock(server.context.data_dir / "clock-offset")
+        self.clock = _TraceClock(served.clock_file)
         self.machine = LoginMachine(platform=Platform(trace.platform), clock=self.clock)
         self.finished: list[CompletedLogin] = []
         self.recorder = TraceRecorder(self.finished.append, surface=trace.surface)

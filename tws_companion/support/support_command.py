@@ -10,6 +10,13 @@ be written (one line on standard error saying why and what to do), 2 usage.
 step and the outcome match, 1 when one differs, 2 when the trace cannot be read. The server's
 folder (its database, outbox and the scenario it was given) is a temporary one, removed at the
 end, unless ``--data-dir`` names one to keep.
+
+``support replay TRACE --serve [--port P] [--data-dir DIR] [--no-gui] [--language L]`` starts the
+same server and leaves it to a person (:mod:`tws_companion.support.replay_serve`): it prints
+``listening on URL`` and how to log in, then opens the login dialog on it with the device
+simulators (the GUI the command line hands in as ``gui``), or with ``--no-gui`` serves until
+Ctrl+C. Exit codes: 0 closed or stopped, 1 the server could not listen, 2 usage (or no display
+for the GUI).
 """
 
 from __future__ import annotations
@@ -17,10 +24,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tws_companion.storage.errors import StorageError
 from tws_companion.support.bundle import gather_bundle, write_bundle
+
+if TYPE_CHECKING:
+    from tws_companion.support.replay_serve import ReplayGui
 
 __all__ = ["add_arguments", "run"]
 
@@ -54,14 +64,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="keep the replay server's folder here (a new, empty folder); default: a temporary one",
     )
+    replay.add_argument(
+        "--serve",
+        action="store_true",
+        help="serve the trace's scenario and open the login dialog on it, to log in as the "
+        "customer did (instead of replaying the login)",
+    )
+    replay.add_argument(
+        "--port", type=int, default=0, help="with --serve: the port (default: a free one)"
+    )
+    replay.add_argument(
+        "--no-gui", action="store_true", help="with --serve: no window; serve until Ctrl+C"
+    )
+    replay.add_argument(
+        "--language", choices=["en", "zh_CN"], help="with --serve: the GUI's language"
+    )
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Run ``support <command>``; returns the exit code."""
+def run(args: argparse.Namespace, out: TextIO, *, gui: ReplayGui | None = None) -> int:
+    """Run ``support <command>``; returns the exit code. ``gui`` is the desktop app for
+    ``replay --serve`` (``None``: only ``--no-gui`` serves)."""
     if args.support_command == "bundle":
         return _bundle(args, out)
     if args.support_command == "replay":
-        return _replay(args, out)
+        return _replay(args, out, gui)
     print(f"error: unknown support command {args.support_command!r}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -86,7 +112,7 @@ def _bundle(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _replay(args: argparse.Namespace, out: TextIO) -> int:
+def _replay(args: argparse.Namespace, out: TextIO, gui: ReplayGui | None) -> int:
     import tempfile
 
     from tws_companion.support.replay import replay_trace
@@ -101,11 +127,25 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     except TraceFormatError as exc:
         print(f"error: {path} is not a login trace this version reads: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    serve_only = [name for name in ("port", "no_gui", "language") if getattr(args, name)]
+    if serve_only and not args.serve:
+        option = "--" + serve_only[0].replace("_", "-")
+        print(f"error: {option} goes with --serve", file=sys.stderr)
+        return EXIT_USAGE
+    folder = None
     if args.data_dir is not None:
         folder = Path(args.data_dir).expanduser()
         if folder.exists() and any(folder.iterdir()):
             print(f"error: {folder} is not empty: give a new folder to --data-dir", file=sys.stderr)
             return EXIT_USAGE
+    if args.serve:
+        from tws_companion.support.replay_serve import serve_replay
+
+        if gui is None and not args.no_gui:
+            print("error: the GUI is not available here: add --no-gui", file=sys.stderr)
+            return EXIT_USAGE
+        return serve_replay(trace, folder, out, port=args.port, gui=None if args.no_gui else gui)
+    if folder is not None:
         report = replay_trace(trace, folder, on_server=lambda url: _serving(url, out))
     else:
         with tempfile.TemporaryDirectory(prefix="tws-replay-") as temporary:
