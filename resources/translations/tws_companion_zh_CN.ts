@@ -50,6 +50,81 @@
     </message>
 </context>
 <context>
+    <name>AddUserScreen</name>
+    <message>
+        <source>Add User</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>Enter the user name and password of the user to add to IB Key on this phone, then tap Continue. An Authentication Code will be sent via SMS to the mobile phone number listed on the account.</source>
+        <translation>输入要添加到本手机IB Key的用户的用户名和密码,然后点击继续。验证码将通过短信发送至账户上登记的手机号码。</translation>
+    </message>
+    <message>
+        <source>&amp;User Name</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>An Authentication Code was sent via SMS to {phone}. Enter it in the Activation Code field.</source>
+        <translation>验证码已通过短信发送至{phone}。请将其输入激活码栏。</translation>
+    </message>
+    <message>
+        <source>&amp;Activation Code</source>
+        <translation>激活码(&amp;A)</translation>
+    </message>
+    <message>
+        <source>P&amp;IN</source>
+        <translation>PIN码(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Provide your PIN: {min} to {max} letters, digits or symbols, the one chosen at your first activation.</source>
+        <translation>请提供您的PIN码:{min}至{max}位字母、数字或符号,即首次激活时设置的PIN码。</translation>
+    </message>
+    <message>
+        <source>Activating uses your Passcode, Touch ID or Face ID: the PIN stays in the phone&apos;s secure store.</source>
+        <translation>激活时将使用您的密码、Touch ID或Face ID:PIN码保存在手机的安全存储中。</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Activation successful: IB Key is active for {user} on this phone.</source>
+        <translation>激活成功:本手机上的IB Key已为{user}启用。</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>Amounts</name>
+    <message>
+        <source>{amount} USD</source>
+        <extracomment>The columns of the device list.</extracomment>
+        <translation>{amount}美元</translation>
+    </message>
+    <message>
+        <source>Unlimited</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>No withdrawals</source>
+        <translation>不可取款</translation>
+    </message>
+    <message>
+        <source>Not known</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
     <name>Application</name>
     <message>
         <source>Settings on the server need a login with full access: this login (Client Portal only) uses the settings of this computer.</source>
@@ -95,6 +170,61 @@
     <message>
         <source>Quit TWS Companion?</source>
         <translation>退出TWS Companion?</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePinScreen</name>
+    <message>
+        <source>Change PIN</source>
+        <translation>更改PIN码</translation>
+    </message>
+    <message>
+        <source>&amp;User Name</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Current PIN</source>
+        <translation>当前PIN码(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;New PIN</source>
+        <translation>新的PIN码(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat New PIN</source>
+        <translation>重复新的PIN码(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>If you do not know your current PIN, call Client Services (ibkr.com/support) to reset it.</source>
+        <translation>如果不知道当前的PIN码,您需要直接致电盈透证券客服进行重置。客服电话请见:ibkr.com/support</translation>
+    </message>
+    <message>
+        <source>A text message with an SMS Code was sent to {phone}. Enter it below.</source>
+        <translation>带有短信代码的短信已发送至{phone}。请在下方输入。</translation>
+    </message>
+    <message>
+        <source>&amp;SMS Code</source>
+        <translation>短信代码(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Submit Pin Change</source>
+        <translation>提交PIN码更改</translation>
+    </message>
+    <message>
+        <source>PIN change successfully processed. Use the new PIN from now on, also to log in to the trading platform.</source>
+        <translation>PIN码成功更改。今后请使用新的PIN码,登录客户端或交易平台时也是如此。</translation>
+    </message>
+    <message>
+        <source>Go to start page</source>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
@@ -600,11 +730,131 @@
     <name>DevicePage</name>
     <message>
         <source>Time left to respond: {time}</source>
+        <extracomment>The submit button&apos;s text, read on every language change: &quot;Log In&quot; when ``None``; another use of the page sets its own (the identity check&apos;s &quot;Continue&quot;).</extracomment>
         <translation>剩余响应时间:{time}</translation>
     </message>
     <message>
         <source>Log In</source>
         <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceSharingDialog</name>
+    <message>
+        <source>Your sharing requests could not be loaded: {reason}</source>
+        <extracomment>The purpose of the identity check made with the device owner&apos;s credentials. The columns of the list of requests. The approval of the owner&apos;s device, between the identity check and the request (a secret: used once, then dropped). The owner&apos;s user name, as typed in the identity check, and the kind of the device that answered. The request sent and what the server answered: the request, or why it was refused. The user&apos;s requests (``None`` until loaded).</extracomment>
+        <translation>无法加载您的共享请求:{reason}</translation>
+    </message>
+    <message>
+        <source>{kind}: {label}</source>
+        <translation>{kind}:{label}</translation>
+    </message>
+    <message>
+        <source>You have no sharing requests.</source>
+        <translation>您没有共享请求。</translation>
+    </message>
+    <message>
+        <source>Pending compliance approval</source>
+        <translation>待合规部门批准</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Enter the credentials of the device owner: the user whose device offers the highest level of protection, NOT your own. Then answer the challenge of the device to share.</source>
+        <translation>请输入设备所有者(即设备保护等级最高的使用者,不是您自己)的登录信息,然后回应将要共享的设备的挑战码。</translation>
+    </message>
+    <message>
+        <source>Sending the sharing request…</source>
+        <translation>正在发送共享请求…</translation>
+    </message>
+    <message>
+        <source>Sharing refused</source>
+        <translation>共享被拒绝</translation>
+    </message>
+    <message>
+        <source>Sharing approved</source>
+        <translation>共享已批准</translation>
+    </message>
+    <message>
+        <source>The {device} of {owner} is now shared with your user name: it is one of your devices from now on.</source>
+        <translation>{owner}的{device}现已与您的用户名共享:从现在起它是您的设备之一。</translation>
+    </message>
+    <message>
+        <source>Your request to share the {device} of {owner} needs the approval of our Compliance department; it stays pending until that is given.</source>
+        <translation>您共享{owner}的{device}的请求需要我们合规部门的批准;在批准完成前,请求会保持待定状态。</translation>
+    </message>
+    <message>
+        <source>Share a device</source>
+        <translation>共享设备</translation>
+    </message>
+    <message>
+        <source>Share a security device</source>
+        <translation>共享安全设备</translation>
+    </message>
+    <message>
+        <source>Instead of one physical security device per user name, your user names can share one device, if ALL of these hold:&lt;ul&gt;&lt;li&gt;the users belong to the same entity, or to entities with the same identification data (date of birth, citizenship, country of legal residence, identification document);&lt;/li&gt;&lt;li&gt;none of the users has a temporary security device (temporary passcode, Online Security Code Card);&lt;/li&gt;&lt;li&gt;the shared device is the one with the highest level of protection: the Digital Security Card+ (highest) before the Security Code Card (lowest).&lt;/li&gt;&lt;/ul&gt;The user that device belongs to is the &lt;b&gt;device owner&lt;/b&gt;. Click Continue, enter the device owner&apos;s credentials and answer that device&apos;s challenge.&lt;br&gt;IB Key needs no sharing: add a user in IBKR Mobile (Authenticate &amp;gt; Add User).</source>
+        <translation>您名下的多个用户名可以共享一个实物安全设备,无需每个用户名各持一个,但必须满足下列所有条件:&lt;ul&gt;&lt;li&gt;参与使用者属于同一实体;或虽属于不同实体但身份信息相同(出生日期、国籍、法定居住国家、身份文件);&lt;/li&gt;&lt;li&gt;参与使用者当前没有临时安全设备(临时码、在线安全代码卡);&lt;/li&gt;&lt;li&gt;必须共享具有最高保护等级的设备:数码安全卡+(最高)优先于安全代码卡(最低)。&lt;/li&gt;&lt;/ul&gt;该设备所属的使用者即&lt;b&gt;设备所有者&lt;/b&gt;。点击继续,输入设备所有者的登录信息,然后回应该设备的挑战码。&lt;br&gt;IB Key无需共享:请在移动IBKR中添加使用者(验证 &amp;gt; 添加使用者)。</translation>
+    </message>
+    <message>
+        <source>Review the request</source>
+        <translation>检查请求</translation>
+    </message>
+    <message>
+        <source>Share the {device} of {owner} with your user name {user}? Check that this is right, then click Continue.</source>
+        <translation>将{owner}的{device}与您的用户名{user}共享?检查信息是否正确,然后点击继续。</translation>
+    </message>
+    <message>
+        <source>Your sharing requests</source>
+        <translation>您的共享请求</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>所有者</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Requested on</source>
+        <translation>请求日期</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceStatus</name>
+    <message>
+        <source>Active</source>
+        <translation>活跃</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>已撤销</translation>
     </message>
 </context>
 <context>
@@ -1042,7 +1292,7 @@
     <message>
         <source>press</source>
         <comment>the power key printed on the DSC+</comment>
-        <extracomment>How long &quot;PIN ERR&quot; stays on the display before ``PIN&gt;`` comes back.</extracomment>
+        <extracomment>How long &quot;PIN ERR&quot; stays on the display before ``PIN&gt;`` comes back. The card&apos;s PIN: the device&apos;s, until a PIN change gives it another. In PIN-change mode, after the new PIN was keyed: the response computed with it makes it the card&apos;s PIN.</extracomment>
         <translation>press</translation>
     </message>
     <message>
@@ -1081,6 +1331,14 @@
         <translation>清除(退格键)</translation>
     </message>
     <message>
+        <source>Change PIN</source>
+        <translation>更改PIN码</translation>
+    </message>
+    <message>
+        <source>PIN-change mode (P): key the new PIN, then the challenge shown by the PIN change; the card keeps the new PIN once it shows the response</source>
+        <translation>PIN码更改模式(P):输入新的PIN码,再输入更改PIN码时显示的挑战码;设备显示响应码后即保存新的PIN码</translation>
+    </message>
+    <message>
         <source>ERROR</source>
         <comment>LCD text of the DSC+</comment>
         <translation>ERROR</translation>
@@ -1089,6 +1347,11 @@
         <source>PIN&gt;</source>
         <comment>LCD text of the DSC+; keep as on the device</comment>
         <translation>PIN&gt;</translation>
+    </message>
+    <message>
+        <source>NEW PIN&gt;</source>
+        <comment>LCD text of the DSC+ in PIN-change mode</comment>
+        <translation>NEW PIN&gt;</translation>
     </message>
     <message>
         <source>PIN ERR</source>
@@ -1131,8 +1394,73 @@
 <context>
     <name>IbKeySimulator</name>
     <message>
+        <source>Enter your user name, password and current PIN.</source>
+        <extracomment>The server&apos;s id of each device held, where the app knows it (those it activated). The call to the server running, if any. The PIN change or activation waiting for its SMS code.</extracomment>
+        <translation>请输入用户名、密码和当前PIN码。</translation>
+    </message>
+    <message>
+        <source>The new PINs differ. Type the new PIN twice.</source>
+        <translation>两次输入的新PIN码不一致。请输入新的PIN码两次。</translation>
+    </message>
+    <message>
+        <source>Enter the SMS Code.</source>
+        <translation>请输入短信代码。</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+        <source>Enter the Activation Code.</source>
+        <translation>请输入激活码。</translation>
+    </message>
+    <message>
         <source>A PIN has {min} to {max} characters: letters, digits or symbols. Try again.</source>
         <translation>PIN码为{min}至{max}个字符:字母、数字或符号。请重试。</translation>
+    </message>
+    <message>
+        <source>The user name or password is not correct.</source>
+        <translation>用户名或密码不正确。</translation>
+    </message>
+    <message>
+        <source>The current PIN is not correct. Attempts left before IB Key is locked: {attempts}. If you do not know your current PIN, call Client Services (ibkr.com/support) to reset it.</source>
+        <translation>当前PIN码不正确。IB Key被锁定前的剩余尝试次数:{attempts}。如果不知道当前的PIN码,您需要直接致电盈透证券客服进行重置(ibkr.com/support)。</translation>
+    </message>
+    <message>
+        <source>IB Key is locked after too many failures. Call Client Services (ibkr.com/support) to reset it.</source>
+        <translation>失败次数过多,IB Key已被锁定。请致电盈透证券客服进行重置(ibkr.com/support)。</translation>
+    </message>
+    <message>
+        <source>IB Key is not active for this user.</source>
+        <translation>此用户的IB Key未激活。</translation>
+    </message>
+    <message>
+        <source>The code is not correct. Attempts left: {attempts}.</source>
+        <translation>代码不正确。剩余尝试次数:{attempts}。</translation>
+    </message>
+    <message>
+        <source>The code can no longer be used. Start again.</source>
+        <translation>此代码已无法使用。请重新开始。</translation>
+    </message>
+    <message>
+        <source>No more SMS codes can be sent to this user for now. Try again later.</source>
+        <translation>目前无法再向此用户发送短信代码。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>No mobile phone number is on file for this user. Call Client Services (ibkr.com/support).</source>
+        <translation>此用户没有登记手机号码。请致电盈透证券客服(ibkr.com/support)。</translation>
+    </message>
+    <message>
+        <source>Too many failed attempts. Wait, then try again.</source>
+        <translation>失败次数过多。请稍候再试。</translation>
+    </message>
+    <message>
+        <source>The server refused: {reason}</source>
+        <translation>服务器拒绝了请求:{reason}</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {reason}</source>
+        <translation>出现错误:{reason}</translation>
     </message>
     <message>
         <source>Invalid PIN. Try again.</source>
@@ -1143,8 +1471,32 @@
         <translation>IB Key - {label}</translation>
     </message>
     <message>
+        <source>IBKR Mobile · {screen}</source>
+        <translation>移动IBKR · {screen}</translation>
+    </message>
+    <message>
         <source>IBKR Mobile · Authenticate</source>
         <translation>移动IBKR · 验证</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <source>Authenticate</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Change PIN</source>
+        <translation>更改PIN码</translation>
+    </message>
+    <message>
+        <source>Add User</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>This phone is not connected to a server.</source>
+        <translation>此手机未连接到服务器。</translation>
     </message>
     <message>
         <source>&amp;User:</source>
@@ -1157,6 +1509,82 @@
     <message>
         <source>iOS</source>
         <translation>iOS</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityCheckDialog</name>
+    <message>
+        <source>Continue</source>
+        <extracomment>What step 1 says about the task (read again on every language change). The approval, once the response was accepted (its token is a secret). The page of each device kind built so far (kinds that share a class share a page). The seed&apos;s instructions for each device page, in place of the page&apos;s own (which speak of logging in); see :meth:`instructions`.</extracomment>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <source>Please wait</source>
+        <translation>请稍候</translation>
+    </message>
+    <message>
+        <source>Identity check refused</source>
+        <translation>身份验证被拒绝</translation>
+    </message>
+    <message>
+        <source>&lt;ol&gt;&lt;li&gt;Turn on your DSC+ using the &lt;b&gt;press&lt;/b&gt; button until &lt;b&gt;PIN&amp;gt;&lt;/b&gt; is displayed, enter your 4-digit PIN and confirm with &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;When &lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt; is displayed, enter the 6-digit Challenge Code into the DSC+ and confirm with &lt;b&gt;OK&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;Enter the response string from your DSC+ into the passcode field and click &lt;b&gt;Continue&lt;/b&gt;.&lt;/li&gt;&lt;/ol&gt;</source>
+        <translation>&lt;ol&gt;&lt;li&gt;按住&lt;b&gt;press&lt;/b&gt;按钮打开DSC+,直至出现&lt;b&gt;PIN&amp;gt;&lt;/b&gt;,输入4位数PIN码,然后按&lt;b&gt;OK&lt;/b&gt;确认。&lt;/li&gt;&lt;li&gt;出现&lt;b&gt;CHALLNG&amp;gt;&lt;/b&gt;时,将6位数挑战码输入DSC+,然后按&lt;b&gt;OK&lt;/b&gt;确认。&lt;/li&gt;&lt;li&gt;将DSC+上的响应码输入到通关码框,然后点击&lt;b&gt;继续&lt;/b&gt;。&lt;/li&gt;&lt;/ol&gt;</translation>
+    </message>
+    <message>
+        <source>Launch IBKR Mobile on your smartphone and select &lt;b&gt;Authenticate&lt;/b&gt;.&lt;ul&gt;&lt;li&gt;&lt;b&gt;Android:&lt;/b&gt; type your PIN and the Challenge Code, then select &lt;b&gt;Generate Passcode&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;&lt;b&gt;iOS:&lt;/b&gt; type the Challenge Code, select &lt;b&gt;Generate Passcode&lt;/b&gt; and use Touch ID or Face ID.&lt;/li&gt;&lt;/ul&gt;Enter the response string from IB Key into the passcode field and click &lt;b&gt;Continue&lt;/b&gt;.</source>
+        <translation>在智能手机上打开移动IBKR并选择&lt;b&gt;验证&lt;/b&gt;。&lt;ul&gt;&lt;li&gt;&lt;b&gt;Android:&lt;/b&gt;输入PIN码和挑战码,然后选择&lt;b&gt;生成通关码&lt;/b&gt;。&lt;/li&gt;&lt;li&gt;&lt;b&gt;iOS:&lt;/b&gt;输入挑战码,选择&lt;b&gt;生成通关码&lt;/b&gt;,然后使用Touch ID或Face ID。&lt;/li&gt;&lt;/ul&gt;将IB Key生成的响应码输入到通关码框,然后点击&lt;b&gt;继续&lt;/b&gt;。</translation>
+    </message>
+    <message>
+        <source>Find the index numbers on your card and enter the value next to each, without spaces, then click &lt;b&gt;Continue&lt;/b&gt;.</source>
+        <translation>在卡上找到索引号,输入每个索引号旁的值(不要加空格),然后点击&lt;b&gt;继续&lt;/b&gt;。</translation>
+    </message>
+    <message>
+        <source>Enter the response of your security device and click &lt;b&gt;Continue&lt;/b&gt;.</source>
+        <translation>输入安全设备生成的响应码,然后点击&lt;b&gt;继续&lt;/b&gt;。</translation>
+    </message>
+    <message>
+        <source>None of the security devices of this user can verify an identity: that takes a Digital Security Card+, IB Key or a Security Code Card.</source>
+        <translation>该使用者没有可用于验证身份的安全设备:需要数码安全卡+、IB Key或安全代码卡。</translation>
+    </message>
+    <message>
+        <source>Verify your identity</source>
+        <translation>验证您的身份</translation>
+    </message>
+    <message>
+        <source>This task asks you to verify your identity with your Secure Login Device. Enter your user name and password and click Continue.</source>
+        <translation>此操作需要您使用安全登录设备验证身份。请输入用户名和密码,然后点击继续。</translation>
+    </message>
+    <message>
+        <source>Use another device</source>
+        <translation>使用其它设备</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>IdentityCredentialsPage</name>
+    <message>
+        <source>Verify your identity</source>
+        <extracomment>How often the countdowns are refreshed (milliseconds).</extracomment>
+        <translation>验证您的身份</translation>
+    </message>
+    <message>
+        <source>User Name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
     </message>
 </context>
 <context>
@@ -1318,6 +1746,14 @@
     <message>
         <source>Contacting the server…</source>
         <translation>正在连接服务器…</translation>
+    </message>
+</context>
+<context>
+    <name>MenuScreen</name>
+    <message>
+        <source>Cancel</source>
+        <extracomment>The longest SMS code typed (6 digits, with room for spaces). The longest user name and password the server takes (``protocol.fields``, which loads pydantic: the simulators show before the login window&apos;s first paint). The user left the screen (Cancel, Go to start page, Done).</extracomment>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -1636,7 +2072,7 @@
     <name>PanelDock</name>
     <message>
         <source>Dock</source>
-        <extracomment>A page being built is covered by this many horizontal bands, taken away one at a time. The English titles the default layout gives its panels: shown in the user&apos;s language. What a panel&apos;s dock allows, unless it is the Classic trading window (which allows nothing).</extracomment>
+        <extracomment>A page being built is covered by this many horizontal bands, taken away one at a time... ... each at most this high: a taller page (a hundred panels in one column make the window that tall) has more of them, so uncovering one never paints more than a panel or two. The least height of a panel&apos;s title bar. The English titles the default layout gives its panels: shown in the user&apos;s language. What a panel&apos;s dock allows, unless it is the Classic trading window (which allows nothing).</extracomment>
         <translation>停靠</translation>
     </message>
     <message>
@@ -1913,6 +2349,118 @@
     <message>
         <source>No messages yet.</source>
         <translation>暂无短信。</translation>
+    </message>
+</context>
+<context>
+    <name>PinChangeDialog</name>
+    <message>
+        <source>Digital Security Card+</source>
+        <extracomment>The longest response a DSC+ shows (8 digits); a few more are allowed for spaces. How often the challenge&apos;s countdown is refreshed (milliseconds).</extracomment>
+        <translation>数码安全卡+</translation>
+    </message>
+    <message>
+        <source>Change PIN</source>
+        <translation>更改PIN码</translation>
+    </message>
+    <message>
+        <source>Change the PIN of {device}</source>
+        <translation>更改{device}的PIN码</translation>
+    </message>
+    <message>
+        <source>Enter the PIN you want to use and confirm it. A PIN has {digits} digits. A challenge code is then shown.</source>
+        <translation>输入您想使用的PIN码并确认。PIN码为{digits}位数字。届时页面将显示一个挑战码。</translation>
+    </message>
+    <message>
+        <source>&amp;New PIN</source>
+        <translation>新的PIN码(&amp;N)</translation>
+    </message>
+    <message>
+        <source>C&amp;onfirm New PIN</source>
+        <translation>确认新的PIN码(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Turn on your DSC+ with the press button. At the PIN prompt, enter your NEW PIN and press OK; at CHALLNG&gt;, enter the challenge code below and press OK. Type the response code the card shows, then click Continue.</source>
+        <translation>按“press”按钮打开DSC+。在PIN提示处输入您的新PIN码并按“OK”;出现“CHALLNG&gt;”时输入下方的挑战码并按“OK”。将设备生成的响应码输入下方,然后点击继续。</translation>
+    </message>
+    <message>
+        <source>Challenge Code</source>
+        <translation>挑战码</translation>
+    </message>
+    <message>
+        <source>&amp;Response</source>
+        <translation>响应码(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Your new PIN has been accepted. Use it on your DSC+ from now on, also the next time you log in.</source>
+        <translation>新的PIN码已被系统接受。今后请在DSC+上使用新的PIN码,下次登录时也是如此。</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The challenge expires in {seconds} seconds.</source>
+        <translation>挑战码将在{seconds}秒后过期。</translation>
+    </message>
+    <message>
+        <source>The challenge has expired. Click Continue to start again.</source>
+        <translation>挑战码已过期。点击继续重新开始。</translation>
+    </message>
+    <message>
+        <source>A DSC+ PIN has exactly {digits} digits.</source>
+        <translation>DSC+的PIN码必须为{digits}位数字。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ. Type the new PIN twice.</source>
+        <translation>两次输入的PIN码不一致。请输入新的PIN码两次。</translation>
+    </message>
+    <message>
+        <source>Type the response code your DSC+ shows.</source>
+        <translation>请输入DSC+显示的响应码。</translation>
+    </message>
+    <message>
+        <source>The response is not correct: enter the NEW PIN on your DSC+, then the challenge code. Attempts left: {attempts}.</source>
+        <translation>响应码不正确:请在DSC+上先输入新的PIN码,再输入挑战码。剩余尝试次数:{attempts}。</translation>
+    </message>
+    <message>
+        <source>Too many wrong responses. Your PIN was not changed. Start again.</source>
+        <translation>错误响应次数过多。PIN码未更改。请重新开始。</translation>
+    </message>
+    <message>
+        <source>The challenge has expired. Your PIN was not changed. Start again.</source>
+        <translation>挑战码已过期。PIN码未更改。请重新开始。</translation>
+    </message>
+    <message>
+        <source>This PIN change is over. Start again.</source>
+        <translation>此次PIN码更改已结束。请重新开始。</translation>
+    </message>
+    <message>
+        <source>Your DSC+ is locked after too many wrong responses. Contact Client Services to reset it.</source>
+        <translation>错误响应次数过多,您的DSC+已被锁定。请联系客服进行重置。</translation>
+    </message>
+    <message>
+        <source>This device is no longer one of your active devices.</source>
+        <translation>此设备已不再是您的活跃设备。</translation>
+    </message>
+    <message>
+        <source>Your session has ended. Log in again to change the PIN.</source>
+        <translation>您的会话已结束。请重新登录后再更改PIN码。</translation>
+    </message>
+    <message>
+        <source>The server refused the PIN change: {reason}</source>
+        <translation>服务器拒绝了PIN码更改:{reason}</translation>
+    </message>
+    <message>
+        <source>The PIN change failed: {reason}</source>
+        <translation>PIN码更改失败:{reason}</translation>
     </message>
 </context>
 <context>
@@ -2283,6 +2831,125 @@ Save the settings unencrypted?</source>
     <message>
         <source>A file already there under that name was left as it was.</source>
         <translation>已有的同名文件保持不变。</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityMessages</name>
+    <message>
+        <source>Your session has expired. Log out, then log in again to manage your security devices.</source>
+        <translation>您的会话已过期。请退出,然后重新登录以管理您的安全设备。</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Try again later.</source>
+        <translation>出现问题。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The identity check is not valid for this. Start again.</source>
+        <translation>此身份验证对该操作无效。请重新开始。</translation>
+    </message>
+    <message>
+        <source>The identity check was already used once. Start again.</source>
+        <translation>此身份验证已使用过一次。请重新开始。</translation>
+    </message>
+    <message>
+        <source>The identity check has expired. Start again.</source>
+        <translation>此身份验证已过期。请重新开始。</translation>
+    </message>
+    <message>
+        <source>The identity check was made for another task. Start again.</source>
+        <translation>此身份验证是为其它操作进行的。请重新开始。</translation>
+    </message>
+    <message>
+        <source>Less secure device: the device to share must be the most secure one of the users involved. Identify the most secure device and share that one.</source>
+        <translation>设备安全等级低:共享的设备必须是参与使用者的设备中安全等级最高的。请选择安全等级最高的设备进行共享。</translation>
+    </message>
+    <message>
+        <source>Different identification information: the users involved do not belong to the same entity or person. If they do, contact Client Services to correct the data on record.</source>
+        <translation>身份信息不同:参与使用者不属于同一实体/个人。如果属于同一实体/个人,请联系客户服务更正存档资料。</translation>
+    </message>
+    <message>
+        <source>A user involved holds a temporary security device (temporary passcode or Online Security Code Card): a device cannot be shared until it is replaced.</source>
+        <translation>有参与使用者持有临时安全设备(临时码、在线安全代码卡):更换前无法共享设备。</translation>
+    </message>
+    <message>
+        <source>There is nothing to share: the device is yours, or it is already shared with you or waiting for approval.</source>
+        <translation>无需共享:该设备属于您,或已与您共享,或正在等待批准。</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityWindow</name>
+    <message>
+        <source>Loading your security devices…</source>
+        <extracomment>The devices listed (``None`` until the first answer). The action dialog open now (one at a time).</extracomment>
+        <translation>正在加载您的安全设备…</translation>
+    </message>
+    <message>
+        <source>You have no active security device.</source>
+        <translation>您没有活跃的安全设备。</translation>
+    </message>
+    <message>
+        <source>Your security devices could not be loaded: {reason}</source>
+        <translation>无法加载您的安全设备:{reason}</translation>
+    </message>
+    <message>
+        <source>Change the PIN in IBKR Mobile: Authenticate &gt; Change PIN</source>
+        <translation>请在移动IBKR中更改PIN码:验证 &gt; 更改PIN码</translation>
+    </message>
+    <message>
+        <source>To change the PIN of your Digital Security Card+, click Change PIN... and answer a challenge with the new PIN on the card.</source>
+        <translation>要更改数码安全卡+的PIN码,请点击“更改PIN码...”,然后在卡上用新的PIN码回应挑战码。</translation>
+    </message>
+    <message>
+        <source>Secure Login System</source>
+        <translation>安全登录系统</translation>
+    </message>
+    <message>
+        <source>Your security devices</source>
+        <translation>您的安全设备</translation>
+    </message>
+    <message>
+        <source>The device that confirms a withdrawal sets its limit, per day and per 5 business days.</source>
+        <translation>用于确认取款的设备决定您的取款限额(单日及5个工作日内)。</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Withdrawal limit per day</source>
+        <translation>单日最高取款限额</translation>
+    </message>
+    <message>
+        <source>Per 5 business days</source>
+        <translation>5个工作日内最高取款限额</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Withdraw funds...</source>
+        <translation>取款...</translation>
+    </message>
+    <message>
+        <source>Share a device...</source>
+        <translation>共享设备...</translation>
+    </message>
+    <message>
+        <source>Change PIN...</source>
+        <translation>更改PIN码...</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -2688,6 +3355,66 @@ Save the settings unencrypted?</source>
     </message>
 </context>
 <context>
+    <name>WithdrawalDialog</name>
+    <message>
+        <source>Enter an amount in US dollars, such as 2500.00.</source>
+        <extracomment>The purpose of the identity check that confirms a withdrawal. The largest amount the field takes (digits before the decimal point). The amount being withdrawn (set on Continue). The kind of the device that confirmed the withdrawal sent last. What the server answered: the withdrawal, or the error refusing it.</extracomment>
+        <translation>请输入以美元计的金额,例如2500.00。</translation>
+    </message>
+    <message>
+        <source>Confirm the withdrawal of {amount} with one of your security devices: enter your user name and password and click Continue.</source>
+        <translation>请使用您的一个安全设备确认{amount}的取款:输入用户名和密码,然后点击继续。</translation>
+    </message>
+    <message>
+        <source>Sending the withdrawal…</source>
+        <translation>正在发送取款请求…</translation>
+    </message>
+    <message>
+        <source>Withdrawal accepted</source>
+        <translation>取款已接受</translation>
+    </message>
+    <message>
+        <source>Withdrawal {number} of {amount} was accepted, confirmed with your {device}.</source>
+        <translation>第{number}号取款({amount})已接受,由您的{device}确认。</translation>
+    </message>
+    <message>
+        <source>Withdrawal refused</source>
+        <translation>取款被拒绝</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{amount} is more than your {device} can confirm: {per_day} a day and {per_five_days} in 5 business days, counting your earlier withdrawals. Confirm it with: {devices}.</source>
+        <translation>{amount}超出了您的{device}可确认的限额:单日{per_day},5个工作日内{per_five_days}(包括您之前的取款)。请使用以下设备确认:{devices}。</translation>
+    </message>
+    <message>
+        <source>Withdraw funds</source>
+        <translation>取款</translation>
+    </message>
+    <message>
+        <source>The security device you confirm the withdrawal with sets its limit per day: {card} with a Security Code Card or SMS, {ib_key} with IB Key, no limit with the Digital Security Card+.</source>
+        <translation>用于确认取款的安全设备决定您的单日取款限额:安全代码卡或短信为{card},IB Key为{ib_key},数码安全卡+不限。</translation>
+    </message>
+    <message>
+        <source>&amp;Amount</source>
+        <translation>金额(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Confirm with another device...</source>
+        <translation>使用其它设备确认...</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>WorkstationWindow</name>
     <message>
         <source>&amp;File</source>
@@ -2699,7 +3426,7 @@ Save the settings unencrypted?</source>
     </message>
     <message>
         <source>Workspace 1</source>
-        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). Help &gt; Report a login problem (a ReportDialog, imported when first opened). Help &gt; Check My Setup (a DoctorDialog, imported when first opened). The outer rectangle applied before the window had a frame (see _apply_main). The settings on the server (made when first needed; the app&apos;s after a download). Something changed since the settings were last stored on the server. The server&apos;s copy is replacing the local settings: no local save meanwhile. The layout handed to the last local save (what an upload after it sends). Pages built and laid out, still (partly) covered (see :meth:`_build_slice`). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
+        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A workspace being built is laid out every this many new panels (each pass in a turn of the event loop of its own): one pass over a hundred new panels would stall the window. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). Help &gt; Report a login problem (a ReportDialog, imported when first opened). Help &gt; Check My Setup (a DoctorDialog, imported when first opened). Settings &gt; Secure Login System (a SecurityWindow, imported when first opened). The outer rectangle applied before the window had a frame (see _apply_main). The settings on the server (made when first needed; the app&apos;s after a download). Something changed since the settings were last stored on the server. The server&apos;s copy is replacing the local settings: no local save meanwhile. The layout handed to the last local save (what an upload after it sends). Pages built and laid out, still (partly) covered (see :meth:`_build_slice`). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
         <translation>工作区 1</translation>
     </message>
     <message>
@@ -2914,6 +3641,14 @@ Leave without saving?</source>
     <message>
         <source>Check My Setup...</source>
         <translation>检查我的设置...</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Secure Login System...</source>
+        <translation>安全登录系统...</translation>
     </message>
     <message>
         <source>full access</source>
@@ -3183,6 +3918,7 @@ This computer&apos;s settings stay in use.</source>
     <name>_PlatformPage</name>
     <message>
         <source>Enter the {digits}-digit challenge code shown at login.</source>
+        <extracomment>The PIN an iPhone keeps in its secure store for a user it activates (Touch ID releases it).</extracomment>
         <translation>输入登录时显示的{digits}位数挑战码。</translation>
     </message>
     <message>

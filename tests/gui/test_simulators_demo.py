@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY, SOLO_KEY
+from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY, PARTNER_KEY, SOLO_KEY
 from tws_companion.cli import DEMO_SCENARIO, _demo_devices
 from tws_companion.client.api import ApiClient
 from tws_companion.gui.app import DemoDevices
@@ -117,6 +117,7 @@ def test_each_simulated_device_belongs_to_the_user_it_serves(demo: Demo) -> None
     assert [(d.user, d.secret, d.pin) for d in devices.ib_key] == [
         ("demo", IB_KEY_KEY, "2580"),
         ("solo", SOLO_KEY, "4321"),
+        ("partner", PARTNER_KEY, "1357"),
     ]
     assert isinstance(devices.dsc_plus, SimulatedOcraDevice)
     assert (devices.dsc_plus.user, devices.dsc_plus.secret) == ("demo", DSC_PLUS_KEY)

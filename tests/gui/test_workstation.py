@@ -271,7 +271,7 @@ def saved_layout(profile: SettingsProfile) -> Layout | None:
 def test_the_menus_are_the_seeds_in_mosaic(qtbot: QtBot, env: Env) -> None:
     window = open_window(qtbot, env)
     bar = menus(window)
-    assert list(bar) == ["&File", "&Edit", "&View", "&Window", "&Help"]
+    assert list(bar) == ["&File", "&Edit", "&View", "&Settings", "&Window", "&Help"]
     assert visible_texts(bar["&Edit"]) == ["Undo Import"]
     assert visible_texts(bar["&Help"]) == [
         "Report a Login Problem...",
@@ -309,7 +309,7 @@ def test_classic_puts_global_configuration_under_edit(qtbot: QtBot, env: Env) ->
     window.classic_action.trigger()
     qtbot.waitUntil(lambda: window.is_built, timeout=WAIT_MS)
     bar = menus(window)
-    assert list(bar) == ["&File", "&Edit", "&View", "&Window", "&Help"]
+    assert list(bar) == ["&File", "&Edit", "&View", "&Settings", "&Window", "&Help"]
     assert visible_texts(bar["&Edit"]) == ["Undo Import", "Global Configuration..."]
     assert "Global Configuration..." not in visible_texts(bar["&File"])
     assert window.model.workstation.mode is Mode.CLASSIC

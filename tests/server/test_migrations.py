@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from tests.support import servers
@@ -27,13 +28,19 @@ from tests.support.clock import ManualClock
 from tests.support.databases import BACKENDS, fresh_database
 from tests.support.process_server import run_cli
 from tws_companion.server.db import Base, Database, LoginFailure, SourceFailure, make_engine
-from tws_companion.server.migrations import SchemaMismatchError, migrate
+from tws_companion.server.migrations import SCRIPT_LOCATION, SchemaMismatchError, migrate
 from tws_companion.sls import ocra
 from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RELEASE = json.loads((DATA / "release-schema2.json").read_text(encoding="utf-8"))
 API = "/api/v1"
+#: Every revision, oldest first: the head is the last (new revisions need no edit here).
+REVISIONS = [
+    script.revision
+    for script in reversed(list(ScriptDirectory(str(SCRIPT_LOCATION)).walk_revisions()))
+]
+HEAD = REVISIONS[-1]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -114,7 +121,7 @@ def test_the_head_revision_builds_exactly_the_tables_of_the_models(empty_url: st
     db = Database(url)
     db.dispose()
     assert db.migration.found is None
-    assert [revision for revision, _ in db.migration.applied] == ["0001", "0002", "0003"]
+    assert [revision for revision, _ in db.migration.applied] == REVISIONS
     assert _schema_differences(url) == []
 
 
@@ -133,7 +140,7 @@ def test_a_database_of_the_previous_release_keeps_its_users_sessions_and_throttl
 
     assert ctx.db.migration.found == "0001"
     assert ctx.db.migration.adopted
-    assert [revision for revision, _ in ctx.db.migration.applied] == ["0002", "0003"]
+    assert [revision for revision, _ in ctx.db.migration.applied] == REVISIONS[1:]
     assert _schema_differences(url) == []
     assert "schema_info" not in _tables(url)
     with ctx.db.read() as s:
@@ -234,8 +241,8 @@ def test_servers_starting_together_on_a_new_database_migrate_it_once(empty_url: 
         start.join(timeout=60)
     assert [start.exitcode for start in starts] == [0, 0]
     assert outcomes == [
-        "created the database at revision 0003",
-        "the database is up to date (revision 0003)",
+        f"created the database at revision {HEAD}",
+        f"the database is up to date (revision {HEAD})",
     ]
     assert _schema_differences(url) == []
 
@@ -250,10 +257,14 @@ def test_admin_migrate_says_what_it_did(data_dir: Path) -> None:
         assert result.returncode == 0, result.stderr
         return result.stdout.splitlines()
 
-    assert migrate_command() == [
+    first, *applied = migrate_command()
+    assert first == (
         "the database was made by the last release before migrations (schema 2): recorded it as "
-        "revision 0001, then upgraded it to revision 0003",
+        f"revision 0001, then upgraded it to revision {HEAD}"
+    )
+    assert applied[:2] == [
         "applied 0002: Leaky bucket and code sends.",
         "applied 0003: Settings on the server.",
     ]
-    assert migrate_command() == ["the database is up to date (revision 0003)"]
+    assert [line.split(":")[0] for line in applied] == [f"applied {r}" for r in REVISIONS[1:]]
+    assert migrate_command() == [f"the database is up to date (revision {HEAD})"]

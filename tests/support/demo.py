@@ -14,6 +14,7 @@ DEMO = ROOT / "resources" / "scenarios" / "demo.toml"
 DSC_PLUS_KEY = bytes.fromhex("5f367d63fdd1cd6278e3de73aadc16aec9c7f0c9af5e853acded3346fc5be290")
 IB_KEY_KEY = bytes.fromhex("607fe6cf262e65b01fffa5209aec66ae26522bbc194a86b552d6c2e51e39e4b2")
 SOLO_KEY = bytes.fromhex("dac26abd423ff3f22c1db1b68d785b3d62fe961f6970f0647432e6a93547de13")
+PARTNER_KEY = bytes.fromhex("d6bf2c7c6397017e467c85c12cdd4079941ae9042c382afe2ace59ce67f590e8")
 
 EXTRA_USERS = """
 [[users]]

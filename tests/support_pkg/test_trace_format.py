@@ -8,13 +8,22 @@ import stat
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Unpack
 
 import pytest
 
 from tws_companion.client import errors
 from tws_companion.client.login_machine import LoginMachine
 from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
-from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope, Step
+from tws_companion.protocol import (
+    ChallengeType,
+    Channel,
+    ErrorCode,
+    ErrorNumbers,
+    Platform,
+    Scope,
+    Step,
+)
 from tws_companion.support.environment import DisplayInfo, Environment, Screen
 from tws_companion.support.locations import log_dir, pseudonym_key_path, traces_dir
 from tws_companion.support.pseudonyms import Pseudonyms
@@ -253,7 +262,7 @@ def recorded(
     return machine, recorder, done
 
 
-def api_error(code: ErrorCode, status: int = 400, **extra: int) -> errors.ApiError:
+def api_error(code: ErrorCode, status: int = 400, **extra: Unpack[ErrorNumbers]) -> errors.ApiError:
     return errors.ApiError.create(code.value, status, f"server says {code.value}", **extra)
 
 

@@ -21,6 +21,7 @@ import socket
 import ssl
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import TracebackType
 from typing import Self, cast
 from urllib.parse import quote, unquote, urlsplit
@@ -60,6 +61,18 @@ from tws_companion.protocol import (
     Channel,
     Platform,
 )
+from tws_companion.protocol.device_changes import (
+    ActivatedIbKey,
+    ActivationConfirmRequest,
+    ActivationRequest,
+    CodeRequest,
+    CodeSent,
+    IbKeyPinChangeRequest,
+    MobilePlatform,
+    NewPinRequest,
+    PinChangeChallenge,
+    PinChanged,
+)
 from tws_companion.protocol.models import (
     ChallengeStep,
     DeviceRequest,
@@ -73,6 +86,18 @@ from tws_companion.protocol.models import (
     Session,
     SettingsVersion,
     SettingsVersions,
+)
+from tws_companion.protocol.security import (
+    Approval,
+    DeviceShare,
+    DeviceShareRequest,
+    DeviceShares,
+    Purpose,
+    VerifyDone,
+    VerifyRequest,
+    Withdrawal,
+    WithdrawalRequest,
+    Withdrawals,
 )
 
 __all__ = [
@@ -347,6 +372,115 @@ class ApiClient:
         """``GET /me``: the session's user, scope and devices."""
         return parse_answer(Me, self._call("GET", "/me", token=token))
 
+    # --- PIN change, IB Key activation ---------------------------------------------------------
+
+    def start_ib_key_pin_change(
+        self,
+        username: str,
+        password: str,
+        current_pin: str,
+        new_pin: str,
+        new_pin_repeat: str,
+        *,
+        device_id: str | None = None,
+    ) -> CodeSent:
+        """``POST /ib-key/pin-change``: change an IB Key's PIN (no session: the phone app calls
+        it). An SMS code goes to the user's phone; confirm it with
+        :meth:`confirm_ib_key_pin_change`. ``device_id`` names the IB Key when the user has
+        several.
+
+        :raises InvalidPin: the new PIN breaks the IB Key rule (4 to 6 characters).
+        :raises PinMismatch: ``new_pin`` and ``new_pin_repeat`` differ.
+        :raises InvalidCredentials: wrong password or unknown user name.
+        :raises WrongPin: the current PIN is wrong (``attempts_left`` before the IB Key locks).
+        :raises DeviceLocked: the IB Key is locked; support must reset it.
+        :raises DailySendLimit: no more SMS codes for now.
+        :raises InsecureTransport: before anything is sent, over plain HTTP to another machine.
+        """
+        self.require_secure()
+        body = IbKeyPinChangeRequest.model_construct(
+            username=username,
+            password=password,
+            device_id=device_id,
+            current_pin=current_pin,
+            new_pin=new_pin,
+            new_pin_repeat=new_pin_repeat,
+        )
+        return parse_answer(CodeSent, self._call("POST", "/ib-key/pin-change", body))
+
+    def confirm_ib_key_pin_change(self, change_id: str, code: str) -> PinChanged:
+        """``POST /ib-key/pin-change/{change_id}/confirm``: the SMS code ("Submit Pin Change").
+
+        :raises WrongResponse: wrong code (``attempts_left``); :raises ChallengeFailed: the
+            last wrong code, start again; :raises ChallengeExpired: the code expired;
+            :raises ResponseReused: the code was already used; :raises ChangeNotFound:.
+        """
+        self.require_secure()
+        path = f"/ib-key/pin-change/{_segment(change_id)}/confirm"
+        body = CodeRequest.model_construct(code=code)
+        return parse_answer(PinChanged, self._call("POST", path, body))
+
+    def start_dsc_plus_pin_change(
+        self, token: str, device_id: str, new_pin: str, new_pin_repeat: str
+    ) -> PinChangeChallenge:
+        """``POST /me/devices/{device_id}/pin-change``: the challenge to key into the DSC+
+        with the new PIN (then :meth:`respond_dsc_plus_pin_change`).
+
+        :raises InvalidPin:, :raises PinMismatch:, :raises DeviceNotFound: not the session
+            user's DSC+; :raises DeviceLocked:; :raises ScopeDenied: not a full login.
+        """
+        self.require_secure()
+        path = f"/me/devices/{_segment(device_id)}/pin-change"
+        body = NewPinRequest.model_construct(new_pin=new_pin, new_pin_repeat=new_pin_repeat)
+        return parse_answer(PinChangeChallenge, self._call("POST", path, body, token=token))
+
+    def respond_dsc_plus_pin_change(self, token: str, device_id: str, response: str) -> PinChanged:
+        """``POST /me/devices/{device_id}/pin-change/respond``: the card's response computed
+        with the new PIN; on success the DSC+'s PIN is the new one.
+
+        :raises WrongResponse:, :raises ChallengeFailed:, :raises ChallengeExpired:,
+            :raises ChangeNotFound: no PIN change waits, :raises DeviceLocked:.
+        """
+        self.require_secure()
+        path = f"/me/devices/{_segment(device_id)}/pin-change/respond"
+        body = RespondRequest.model_construct(response=response)
+        return parse_answer(PinChanged, self._call("POST", path, body, token=token))
+
+    def start_ib_key_activation(
+        self,
+        username: str,
+        password: str,
+        platform: MobilePlatform | str = MobilePlatform.ANDROID,
+        *,
+        device_label: str | None = None,
+    ) -> CodeSent:
+        """``POST /ib-key/activation``: activate IB Key for ``username`` on this phone (also
+        "Add User" to an active IB Key); an activation code goes by SMS to the user's phone.
+
+        :raises InvalidCredentials:, :raises PhoneRequired: no mobile number on file,
+            :raises DailySendLimit:, :raises InsecureTransport:.
+        """
+        self.require_secure()
+        body = ActivationRequest.model_construct(
+            username=username,
+            password=password,
+            platform=MobilePlatform(platform),
+            device_label=device_label,
+        )
+        return parse_answer(CodeSent, self._call("POST", "/ib-key/activation", body))
+
+    def confirm_ib_key_activation(self, change_id: str, code: str, pin: str) -> ActivatedIbKey:
+        """``POST /ib-key/activation/{change_id}/confirm``: the activation code and the PIN; the
+        new IB Key, with its OCRA key (``secret_hex``, handed over this once).
+
+        :raises InvalidPin:, :raises WrongResponse:, :raises ChallengeFailed:,
+            :raises ChallengeExpired:, :raises ResponseReused:, :raises ChangeNotFound:.
+        """
+        self.require_secure()
+        path = f"/ib-key/activation/{_segment(change_id)}/confirm"
+        body = ActivationConfirmRequest.model_construct(code=code, pin=pin)
+        return parse_answer(ActivatedIbKey, self._call("POST", path, body))
+
     def settings_key(self, token: str) -> bytes:
         """``GET /me/settings-key``: the user's 32-byte settings key (full scope only)."""
         return settings_key_from_json(self._call("GET", "/me/settings-key", token=token))
@@ -460,6 +594,86 @@ class ApiClient:
         if total is not None and done != total:
             raise TransferInterrupted(self.base_url, done=done, total=total)
         return b"".join(parts)
+
+    # --- identity checks, withdrawals, device sharing ------------------------------------------
+
+    def start_verify(self, username: str, password: str, purpose: Purpose | str) -> LoginStart:
+        """``POST /verify``: start an identity check for ``purpose`` with the user name and
+        password of the user whose device will answer (the device owner's, to share a device).
+
+        Answers like :meth:`start_login`: ``login_id`` names the check; with one device that can
+        verify an identity (DSC+, IB Key, Security Code Card, legacy cards) its challenge comes
+        at once, otherwise pick one of ``devices`` with :meth:`verify_device`. Refusals are those
+        of a login (``InvalidCredentials``, ``LoginThrottled``, ``AccountLocked``,
+        ``NoActiveDevice`` when no device can verify an identity, ...).
+
+        :raises InsecureTransport: before anything is sent, when the password would travel
+            over plain HTTP to another machine.
+        """
+        self.require_secure()
+        body = VerifyRequest.model_construct(
+            username=username, password=password, purpose=Purpose(purpose)
+        )
+        return parse_answer(LoginStart, self._call("POST", "/verify", body))
+
+    def verify_device(self, check_id: str, device_id: str) -> ChallengeStep:
+        """``POST /verify/{check_id}/device``: answer with this device; returns its challenge."""
+        path = f"/verify/{_segment(check_id)}/device"
+        body = DeviceRequest.model_construct(device_id=device_id)
+        return parse_answer(ChallengeStep, self._call("POST", path, body))
+
+    def verify_respond(self, check_id: str, response: str) -> Approval:
+        """``POST /verify/{check_id}/respond``: answer the challenge; returns the approval,
+        valid once, for the check's purpose only, for a few minutes. Wrong responses, expiry
+        and lockout are those of a login (``WrongResponse`` with ``attempts_left``,
+        ``ChallengeFailed``, ``LoginExpired``, ``DeviceLocked``...)."""
+        self.require_secure()
+        path = f"/verify/{_segment(check_id)}/respond"
+        body = RespondRequest.model_construct(response=response)
+        return parse_answer(VerifyDone, self._call("POST", path, body)).approval
+
+    def withdraw(
+        self, token: str, amount_usd: Decimal | str, approval: Approval | str
+    ) -> Withdrawal:
+        """``POST /withdrawals``: withdraw ``amount_usd`` (at most 2 decimal places), confirmed
+        with an approval for ``withdrawal`` of the session's own user.
+
+        :raises WithdrawalLimit: above the limits of the device that confirmed it; its
+            ``device_kinds`` could confirm it.
+        :raises ApprovalUsed, ApprovalExpired, ApprovalWrongPurpose, ApprovalInvalid: verify
+            the identity again.
+        """
+        self.require_secure()
+        body = WithdrawalRequest.model_construct(
+            amount_usd=Decimal(amount_usd), approval=_approval_token(approval)
+        )
+        return parse_answer(Withdrawal, self._call("POST", "/withdrawals", body, token=token))
+
+    def withdrawals(self, token: str) -> list[Withdrawal]:
+        """``GET /me/withdrawals``: the user's withdrawals, newest first."""
+        answer = self._call("GET", "/me/withdrawals", token=token)
+        return list(parse_answer(Withdrawals, answer).withdrawals)
+
+    def request_device_share(self, token: str, approval: Approval | str) -> DeviceShare:
+        """``POST /me/device-shares``: share the device that answered ``approval`` (an identity
+        check for ``share_device`` made with the device owner's credentials) with the session's
+        user. The request is ``approved`` at once (the device joins the user's devices) or
+        ``pending`` until compliance approves it.
+
+        :raises LessSecureDevice, DifferentIdentification, TemporaryDeviceAssigned: the rules
+            of KB2481 refuse it (the message is the seed's).
+        :raises ShareNotNeeded: the device is already the user's, shared or pending.
+        """
+        self.require_secure()
+        body = DeviceShareRequest.model_construct(approval=_approval_token(approval))
+        answer = self._call("POST", "/me/device-shares", body, token=token)
+        return parse_answer(DeviceShare, answer)
+
+    def device_shares(self, token: str) -> list[DeviceShare]:
+        """``GET /me/device-shares``: the user's sharing requests with their status, newest
+        first."""
+        answer = self._call("GET", "/me/device-shares", token=token)
+        return list(parse_answer(DeviceShares, answer).shares)
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -625,6 +839,10 @@ def _described_copy(headers: Mapping[str, str]) -> dict[str, object]:
         "saved_at": headers[SAVED_AT_HEADER],
         "machine": machine,
     }
+
+
+def _approval_token(approval: Approval | str) -> str:
+    return approval.token if isinstance(approval, Approval) else approval
 
 
 def _segment(value: str) -> str:

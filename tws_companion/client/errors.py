@@ -11,9 +11,9 @@ password, a response, a code, a session token or a settings key, nor a response 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
-from tws_companion.protocol import ErrorCode
+from tws_companion.protocol import ErrorCode, ErrorNumbers
 
 
 class ClientError(Exception):
@@ -36,18 +36,19 @@ class ApiError(ClientError):
         status: int,
         message: str,
         *,
-        retry_after: int | None = None,
-        attempts_left: int | None = None,
-        attempts_before_lock: int | None = None,
+        device_kinds: tuple[str, ...] = (),
+        **numbers: Unpack[ErrorNumbers],
     ) -> None:
         super().__init__(message)
         self.code = code
         self.status = status
         self.message = message
-        self.retry_after = retry_after
-        self.attempts_left = attempts_left
+        self.retry_after = numbers.get("retry_after")
+        self.attempts_left = numbers.get("attempts_left")
         #: A wrong password: failed logins left before the account locks.
-        self.attempts_before_lock = attempts_before_lock
+        self.attempts_before_lock = numbers.get("attempts_before_lock")
+        #: ``withdrawal_limit``: the device kinds that could confirm the withdrawal.
+        self.device_kinds = device_kinds
 
     def __init_subclass__(cls, *, code: ErrorCode | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -68,6 +69,8 @@ class ApiError(ClientError):
             extra += f", attempts_left={self.attempts_left}"
         if self.attempts_before_lock is not None:
             extra += f", attempts_before_lock={self.attempts_before_lock}"
+        if self.device_kinds:
+            extra += f", device_kinds={self.device_kinds!r}"
         return (
             f"{type(self).__name__}(code={str(self.code)!r}, status={self.status}, "
             f"message={self.message!r}{extra})"
@@ -80,21 +83,15 @@ class ApiError(ClientError):
         status: int,
         message: str,
         *,
-        retry_after: int | None = None,
-        attempts_left: int | None = None,
-        attempts_before_lock: int | None = None,
+        device_kinds: tuple[str, ...] = (),
+        **numbers: Unpack[ErrorNumbers],
     ) -> ApiError:
         """The error of the class registered for ``code``; a plain ApiError for an unknown code."""
-        numbers = {
-            "retry_after": retry_after,
-            "attempts_left": attempts_left,
-            "attempts_before_lock": attempts_before_lock,
-        }
         try:
             known = ErrorCode(code)
         except ValueError:
-            return ApiError(code, status, message, **numbers)
-        return ERROR_CLASSES[known](known, status, message, **numbers)
+            return ApiError(code, status, message, **numbers, device_kinds=device_kinds)
+        return ERROR_CLASSES[known](known, status, message, **numbers, device_kinds=device_kinds)
 
     @classmethod
     def from_body(cls, status: int, body: object) -> ApiError:
@@ -115,6 +112,7 @@ class ApiError(ClientError):
             retry_after=error.retry_after,
             attempts_left=error.attempts_left,
             attempts_before_lock=error.attempts_before_lock,
+            device_kinds=error.device_kinds or (),
         )
 
 
@@ -248,6 +246,68 @@ class UnsupportedMediaType(ApiError, code=ErrorCode.UNSUPPORTED_MEDIA_TYPE):
 
 class InternalError(ApiError, code=ErrorCode.INTERNAL_ERROR):
     """The server failed; it tells no details."""
+
+
+# identity checks, withdrawals, sharing
+
+
+class ApprovalInvalid(ApiError, code=ErrorCode.APPROVAL_INVALID):
+    """The approval is unknown, or was given to another user: verify your identity again."""
+
+
+class ApprovalUsed(ApiError, code=ErrorCode.APPROVAL_USED):
+    """The approval was already used once: verify your identity again."""
+
+
+class ApprovalExpired(ApiError, code=ErrorCode.APPROVAL_EXPIRED):
+    """The approval's few minutes ran out: verify your identity again."""
+
+
+class ApprovalWrongPurpose(ApiError, code=ErrorCode.APPROVAL_WRONG_PURPOSE):
+    """The approval was given for another task."""
+
+
+class WithdrawalLimit(ApiError, code=ErrorCode.WITHDRAWAL_LIMIT):
+    """Above the limit of the device that confirmed it; ``device_kinds`` could confirm it."""
+
+
+class LessSecureDevice(ApiError, code=ErrorCode.LESS_SECURE_DEVICE):
+    """KB2481: a participant holds a more secure device; share that one."""
+
+
+class DifferentIdentification(ApiError, code=ErrorCode.DIFFERENT_IDENTIFICATION):
+    """KB2481: the users' identification data differ."""
+
+
+class TemporaryDeviceAssigned(ApiError, code=ErrorCode.TEMPORARY_DEVICE_ASSIGNED):
+    """KB2481: a participant holds a temporary device (temporary passcode, online card)."""
+
+
+class ShareNotNeeded(ApiError, code=ErrorCode.SHARE_NOT_NEEDED):
+    """The device is the requester's own, or is already shared with them or pending."""
+
+
+# PIN change, IB Key activation
+
+
+class PinMismatch(ApiError, code=ErrorCode.PIN_MISMATCH):
+    """The new PIN and its repetition differ."""
+
+
+class InvalidPin(ApiError, code=ErrorCode.INVALID_PIN):
+    """The new PIN breaks the rule of its device kind (the message says the rule)."""
+
+
+class WrongPin(ApiError, code=ErrorCode.WRONG_PIN):
+    """The current PIN is not right; ``attempts_left`` failures before the device locks."""
+
+
+class ChangeNotFound(ApiError, code=ErrorCode.CHANGE_NOT_FOUND):
+    """Unknown, finished or failed PIN change or activation; start over."""
+
+
+class PhoneRequired(ApiError, code=ErrorCode.PHONE_REQUIRED):
+    """No mobile number is on file to send the SMS code to; call Client Services."""
 
 
 class ServerUnreachable(ClientError):

@@ -280,7 +280,7 @@ class Application(QObject):
         if devices.dsc_plus is not None:
             windows.append(DscPlusSimulator(devices.dsc_plus))
         if devices.ib_key is not None:
-            windows.append(IbKeySimulator(devices.ib_key))
+            windows.append(IbKeySimulator(devices.ib_key, api=lambda: self.api, worker=self.worker))
         if devices.card is not None:
             windows.append(CodeCardViewer(devices.card_label, devices.card, worker=self.worker))
         self.simulators = windows

@@ -8,6 +8,7 @@ resendRequested(str) — "sms" or "voice" (SMS page only).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,9 @@ class DevicePage(TranslatedWidget):
         self.submit_button.setObjectName("primary")
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(self._submit)
+        #: The submit button's text, read on every language change: "Log In" when ``None``;
+        #: another use of the page sets its own (the identity check's "Continue").
+        self.submit_text: Callable[[], str] | None = None
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(self.title)
@@ -138,7 +142,9 @@ class DevicePage(TranslatedWidget):
             self.submitted.emit(text)
 
     def retranslate(self) -> None:
-        self.submit_button.setText(self.tr("Log In"))
+        self.submit_button.setText(
+            self.submit_text() if self.submit_text is not None else self.tr("Log In")
+        )
 
 
 class OcraPage(DevicePage):

@@ -3,7 +3,10 @@
 It renders the :class:`LoginMachine`'s current state: credentials, the M2FS drop-down, the page of
 the chosen device (``PAGES``), or a message (expired, locked with a live countdown, restricted).
 Every server call runs on the :class:`Worker`; while one runs the window shows it is busy and
-Cancel always works (the late answer is dropped).
+Cancel always works (the late answer is dropped). What it shares with the identity check (the
+rendering, the busy state, Cancel, the keys) is its base,
+:class:`~tws_companion.gui.login_machine_dialog.LoginMachineDialog`; here are its first page, its
+header, its calls and its start-up.
 
 Keyboard: each page opens with the focus in its first empty field; Tab follows the fields in the
 order they are shown; Return continues from the field or drop-down that has the focus; the
@@ -23,47 +26,34 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QSize, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QPoint, QSize, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
-    QProgressBar,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from tws_companion.client.errors import ApiError
 from tws_companion.client.login_machine import (
     LoginMachine,
     LoginState,
-    NoticeKind,
     Phase,
     ServerCall,
 )
-from tws_companion.gui.i18n import LANGUAGES, TranslatedWidget, Translations
-from tws_companion.gui.layouts import right_aligned
-from tws_companion.gui.messages import (
-    describe,
-    describe_failure,
-    device_choice_text,
-    wait_text,
-)
+from tws_companion.gui.i18n import LANGUAGES, Translations
+from tws_companion.gui.login_machine_dialog import STYLE, CredentialsFields, LoginMachineDialog
 from tws_companion.gui.preferences import LoginPreferences
-from tws_companion.gui.theme import FOCUS_FRAME, login_palette
-from tws_companion.gui.worker import Task, Worker
+from tws_companion.gui.theme import login_palette
+from tws_companion.gui.worker import Worker
 from tws_companion.protocol import Channel, Platform
 from tws_companion.protocol.usernames import normalize_username
 
@@ -83,42 +73,6 @@ WORKER_POLL_MS = 25
 
 #: The width the window opens with (it grows when what it shows needs more).
 DEFAULT_SIZE = QSize(460, 430)
-
-STYLE = (
-    """
-QDialog#loginDialog { background: #f4f6f9; }
-QFrame#header { background: #14263b; }
-QLabel#brand { color: white; font-size: 17px; font-weight: bold; }
-QLabel#subtitle { color: #a9bdd6; font-size: 11px; }
-QLabel#pageTitle { font-size: 15px; font-weight: bold; color: #14263b; }
-QLabel#sectionTitle { font-weight: bold; }
-QLabel#challengeCode { color: #0b5cad; letter-spacing: 4px; }
-QLabel#countdown { color: #8a5a00; }
-QLabel#notice { color: #b3261e; background: #fdecea; border: 1px solid #f3c1bc;
-                border-radius: 4px; padding: 6px; }
-QLabel#notice[kind="info"] { color: #14466b; background: #e8f1fb; border-color: #bcd6f3; }
-QLineEdit { padding: 5px; border: 1px solid #b8c2cc; border-radius: 3px; background: white; }
-QLineEdit:focus { border-color: #0b5cad; }
-QLineEdit#responseField { font-family: "DejaVu Sans Mono"; font-size: 16px; }
-QPushButton { padding: 3px 12px; color: #14263b; background: #ffffff;
-              border: 2px solid #b8c2cc; border-radius: 3px; }
-QPushButton:hover { background: #eef3f8; }
-QPushButton:pressed, QPushButton:checked { background: #dde6ef; }
-QPushButton:disabled { color: #8a96a3; }
-QPushButton#primary { background: #0b5cad; color: white; border-color: #0b5cad;
-                      padding: 5px 20px; font-weight: bold; }
-QPushButton#primary:hover { background: #0a509a; border-color: #0a509a; }
-QPushButton#primary:disabled { background: #9db7d3; border-color: #9db7d3; }
-QPushButton#link { color: #0b5cad; background: transparent; border-color: transparent;
-                   text-decoration: underline; padding: 0 2px; }
-QFrame#requestBox { background: white; border: 1px solid #d5dbe1; border-radius: 4px; }
-"""
-    + FOCUS_FRAME
-    + """
-QPushButton#primary:focus { border-color: #14263b; }
-QPushButton#link:focus { border-color: palette(highlight); }
-"""
-)
 
 
 def respond_on_worker(
@@ -144,28 +98,12 @@ class LoginResult:
     settings_key_cached: bool
 
 
-class CredentialsPage(TranslatedWidget):
+class CredentialsPage(CredentialsFields):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        form = QFormLayout()
-        # By name: the first paint does not wait for PySide to build the Qt namespace's enums.
-        form.setProperty("labelAlignment", "AlignRight")
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.username.setMaxLength(64)
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        # Never offered for saving or completion: no completer, and the password echo mode
-        # tells input methods it is hidden, sensitive and not to be predicted or remembered.
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(256)
         self.platform = QComboBox()
-        self.username_label = QLabel()
-        self.password_label = QLabel()
         self.platform_label = QLabel()
-        form.addRow(self.username_label, self.username)
-        form.addRow(self.password_label, self.password)
-        form.addRow(self.platform_label, self.platform)
+        self.form.addRow(self.platform_label, self.platform)
         self.login_button = QPushButton()
         self.login_button.setObjectName("primary")
         self.login_button.setDefault(True)
@@ -200,7 +138,7 @@ class CredentialsPage(TranslatedWidget):
         links.addWidget(self.login_button)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.addLayout(form)
+        self._layout.addLayout(self.form)
         self._layout.addLayout(links)
         self._layout.addWidget(self.more_options)
         # The on-screen keyboard goes here, under More Options, when it is first opened.
@@ -243,10 +181,6 @@ class CredentialsPage(TranslatedWidget):
             self.language,
         ]
 
-    def focus_first_empty(self) -> None:
-        """The user name on a first run, else the password."""
-        (self.password if self.username.text().strip() else self.username).setFocus()
-
     def _target(self) -> QLineEdit:
         return self.username if self.username.hasFocus() else self.password
 
@@ -274,71 +208,9 @@ class CredentialsPage(TranslatedWidget):
         self.language_label.setText(self.tr("Language"))
 
 
-class SelectDevicePage(TranslatedWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = QLabel()
-        self.title.setObjectName("pageTitle")
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.devices = QComboBox()
-        self.devices.setObjectName("deviceChoice")
-        self.continue_button = QPushButton()
-        self.continue_button.setObjectName("primary")
-        self.continue_button.setDefault(True)
-        row = right_aligned(self.continue_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.devices)
-        layout.addStretch(1)
-        layout.addLayout(row)
-        self.retranslate()
+class LoginDialog(LoginMachineDialog):
+    credentials: CredentialsPage
 
-    def focus_chain(self) -> list[QWidget]:
-        return [self.devices, self.continue_button]
-
-    def retranslate(self) -> None:
-        self.title.setText(self.tr("Select second factor device"))
-        self.hint.setText(
-            self.tr("You have several active security devices. Choose the one to use now.")
-        )
-        self.continue_button.setText(self.tr("Continue"))
-
-
-class MessagePage(TranslatedWidget):
-    """Expired, locked or restricted: what happened, and the way on."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = QLabel()
-        self.title.setObjectName("pageTitle")
-        self.text = QLabel()
-        self.text.setObjectName("messageText")
-        self.text.setWordWrap(True)
-        self.countdown = QLabel()
-        self.countdown.setObjectName("lockoutCountdown")
-        self.start_over = QPushButton()
-        self.start_over.setObjectName("primary")
-        row = right_aligned(self.start_over)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.text)
-        layout.addWidget(self.countdown)
-        layout.addStretch(1)
-        layout.addLayout(row)
-        self.retranslate()
-
-    def focus_chain(self) -> list[QWidget]:
-        return [self.start_over]
-
-    def retranslate(self) -> None:
-        self.start_over.setText(self.tr("Start over"))
-
-
-class LoginDialog(QDialog):
     loggedIn = Signal(object)
 
     def __init__(
@@ -352,24 +224,18 @@ class LoginDialog(QDialog):
         clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        preferences = preferences or LoginPreferences()
+        machine = LoginMachine(platform=preferences.platform, clock=clock)
+        super().__init__(machine, worker, CredentialsPage(), parent)
+        self.preferences = preferences
         self.setObjectName("loginDialog")
         self.setPalette(login_palette())
         self.setStyleSheet(STYLE)
         self._api = api
-        self.worker = worker
-        self.preferences = preferences or LoginPreferences()
         #: The keyring the settings key is kept in; ``None``: the user's (made on the worker).
         self.store = store
         self.translations = translations
-        self.machine = LoginMachine(platform=self.preferences.platform, clock=clock)
-        self.task: Task | None = None
-        # The last failure that was not the server's answer: the machine keeps only its text.
-        self._failure: Exception | None = None
         self.login_result: LoginResult | None = None
-        #: Whether the page shown next gets the focus in its first empty field (at the start,
-        #: and when a call ends: the page was disabled meanwhile).
-        self._refocus = True
         #: The user name whose "Use/store settings on server" the tick shows, and whether the
         #: user has set the tick since (then it stays as set, whatever name is typed).
         self._options_user = normalize_username(self.preferences.last_username)
@@ -409,33 +275,9 @@ class LoginDialog(QDialog):
         header_layout.addWidget(self.brand)
         header_layout.addWidget(self.subtitle)
 
-        self.credentials = CredentialsPage()
-        self.select_page = SelectDevicePage()
-        self.message_page = MessagePage()
-        #: The device pages built so far, by device kind (see :meth:`device_page`).
-        self.device_pages: dict[str, DevicePage] = {}
-        self.stack = QStackedWidget()
-        for fixed in (self.credentials, self.select_page, self.message_page):
-            self.stack.addWidget(fixed)
-
-        self.notice = QLabel()
-        self.notice.setObjectName("notice")
-        self.notice.setWordWrap(True)
-        self.notice.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(4)
-        self.progress.hide()
         self.busy_label = QLabel()
         self.busy_label.setObjectName("busy")
         self.busy_label.hide()
-        self.other_device = QPushButton()
-        self.other_device.setObjectName("link")
-        self.other_device.setFlat(True)
-        self.cancel_button = QPushButton()
-        self.cancel_button.setObjectName("cancel")
-
         buttons = QHBoxLayout()
         buttons.addWidget(self.other_device)
         buttons.addStretch(1)
@@ -460,48 +302,9 @@ class LoginDialog(QDialog):
         self.stack.setMinimumWidth(DEFAULT_SIZE.width() - margins.left() - margins.right())
         self.resize(self.sizeHint().expandedTo(DEFAULT_SIZE))
         self._set_tab_order()
-        self.timer = QTimer(self)
-        self.timer.setInterval(250)
 
-    def _set_tab_order(self) -> None:
-        """Tab follows each page's fields, then Use another device and Cancel."""
-        chain = [
-            *self.credentials.focus_chain(),
-            *self.select_page.focus_chain(),
-            *self.message_page.focus_chain(),
-            *(w for page in dict.fromkeys(self.device_pages.values()) for w in page.focus_chain()),
-            self.other_device,
-            self.cancel_button,
-        ]
-        for before, after in pairwise(chain):
-            QWidget.setTabOrder(before, after)
-
-    def device_page(self, kind: str) -> DevicePage | None:
-        """The page of a device kind (``None`` for a kind without one), built when first needed:
-        the window paints before any device page is built, and then builds them one at a time
-        while the GUI thread is idle (:meth:`_after_first_paint`)."""
-        page = self.device_pages.get(kind)
-        if page is not None:
-            return page
-        from tws_companion.gui.device_pages import PAGES
-
-        page_class = PAGES.get(kind)
-        if page_class is None:
-            return None
-        # Kinds that share a page class share one page.
-        page = next((p for p in self.device_pages.values() if type(p) is page_class), None)
-        if page is None:
-            page = page_class()
-            self.stack.addWidget(page)
-            page.submitted.connect(self._respond)
-            page.resendRequested.connect(self._resend)
-            if self.busy:
-                page.set_busy(True)
-        for other, other_class in PAGES.items():
-            if other_class is page_class:
-                self.device_pages[other] = page
-        self._set_tab_order()
-        return page
+    def _page_built(self, page: DevicePage) -> None:
+        page.resendRequested.connect(self._resend)
 
     def _after_first_paint(self) -> Iterator[None]:
         """What the first paint does not wait for, in steps of a few milliseconds each (see
@@ -537,7 +340,6 @@ class LoginDialog(QDialog):
         QTimer.singleShot(0, self, self._next_step)
 
     def _connect_signals(self) -> None:
-        self.machine.subscribe(self.show_state)
         self.credentials.login_button.clicked.connect(self._login)
         self.credentials.password.returnPressed.connect(self._login)
         self.credentials.username.editingFinished.connect(self._user_name_entered)
@@ -546,206 +348,39 @@ class LoginDialog(QDialog):
             # Once the layout has taken in what was shown or hidden.
             toggle.toggled.connect(lambda _on: QTimer.singleShot(0, self, self._fit_to_contents))
         self.credentials.language.currentIndexChanged.connect(self._language_chosen)
-        self.select_page.continue_button.clicked.connect(self._select_device)
-        self.message_page.start_over.clicked.connect(self._start_over)
-        self.other_device.clicked.connect(self.machine.choose_another_device)
-        self.cancel_button.clicked.connect(self._cancel)
-        self.timer.timeout.connect(self._tick)
 
     # --- rendering ----------------------------------------------------------------------------
 
-    @Slot(object)
-    def show_state(self, state: LoginState) -> None:
-        phase = state.phase
-        shown = self.stack.currentWidget()
-        if phase is Phase.CREDENTIALS:
-            self.stack.setCurrentWidget(self.credentials)
-            if state.username and not self.credentials.username.text():
-                self.credentials.username.setText(state.username)
-        elif phase is Phase.SELECT_DEVICE:
-            self._render_devices(state, keep_choice=shown is self.select_page)
-            self.stack.setCurrentWidget(self.select_page)
-        elif phase is Phase.RESPOND and state.device is not None and state.challenge is not None:
-            page = self.device_page(state.device.kind)
-            if page is not None:
-                if page.challenge is not state.challenge:
-                    page.show_challenge(state.device, state.challenge)
-                self.stack.setCurrentWidget(page)
-        elif phase in (Phase.EXPIRED, Phase.LOCKED, Phase.RESTRICTED):
-            self._render_message(state)
-        elif phase is Phase.DONE:
-            self.stack.setCurrentWidget(self.message_page)
-        self._render_notice(state)
-        self.other_device.setVisible(state.can_switch_device)
+    def _state_shown(self, state: LoginState) -> None:
+        if (
+            state.phase is Phase.CREDENTIALS
+            and state.username
+            and not self.credentials.username.text()
+        ):
+            self.credentials.username.setText(state.username)
         self._grow_to_fit()
-        if self._refocus or self.stack.currentWidget() is not shown:
-            self._refocus = False
-            self._focus_page()
-        self._update_timer()
-        self._tick_labels()
 
-    def _render_devices(self, state: LoginState, *, keep_choice: bool) -> None:
-        """The M2FS drop-down: each device by the name of its kind, in the user's language;
-        the device chosen so far stays chosen (a new language, a refused device), else the
-        preferred one."""
-        combo = self.select_page.devices
-        chosen = combo.currentData() if keep_choice else None
-        combo.clear()
-        for device in state.devices:
-            combo.addItem(device_choice_text(device, state.devices), device.id)
-        for wanted in (chosen, state.preferred_device_id):
-            if wanted is not None and combo.findData(wanted) >= 0:
-                combo.setCurrentIndex(combo.findData(wanted))
-                break
-
-    def _focus_page(self) -> None:
-        """The focus in the first empty field of the page shown (or its button)."""
-        page = self.stack.currentWidget()
-        if page is self.credentials:
-            self.credentials.focus_first_empty()
-        elif page is self.select_page:
-            self.select_page.devices.setFocus()
-        elif page is self.message_page:
-            start_over = self.message_page.start_over
-            (start_over if start_over.isVisibleTo(self) else self.cancel_button).setFocus()
-        else:
-            from tws_companion.gui.device_pages import DevicePage  # loaded: a device page is shown
-
-            if isinstance(page, DevicePage):
-                page.focus_input()
-
-    def _render_message(self, state: LoginState) -> None:
-        page = self.message_page
-        titles = {
+    def _message_titles(self) -> dict[Phase, str]:
+        return {
             Phase.EXPIRED: self.tr("Start over"),
             Phase.LOCKED: self.tr("Please wait"),
             Phase.RESTRICTED: self.tr("Login refused"),
         }
-        page.title.setText(titles[state.phase])
-        page.text.setText(self._describe(state))
-        page.start_over.setVisible(state.phase is not Phase.LOCKED)
-        self.stack.setCurrentWidget(page)
-
-    def _describe(self, state: LoginState) -> str:
-        notice = state.notice
-        if notice is None:
-            return ""
-        failure = self._failure
-        if (
-            notice.kind is NoticeKind.UNREACHABLE
-            and failure is not None
-            and notice.text == str(failure)
-        ):
-            return describe_failure(failure)
-        return describe(
-            notice,
-            state.challenge.type if state.challenge is not None else None,
-            self.machine.notice_seconds_left(),
-        )
-
-    def _render_notice(self, state: LoginState) -> None:
-        notice = state.notice
-        show = notice is not None and state.phase not in (
-            Phase.EXPIRED,
-            Phase.LOCKED,
-            Phase.RESTRICTED,
-        )
-        if show and notice is not None:
-            self.notice.setText(self._describe(state))
-            info = notice.code is None and notice.kind.value != "unreachable"
-            self.notice.setProperty("kind", "info" if info else "error")
-            self.notice.style().unpolish(self.notice)
-            self.notice.style().polish(self.notice)
-        self.notice.setVisible(show)
-
-    def _update_timer(self) -> None:
-        state = self.machine.state
-        needed = (
-            state.countdown_until is not None
-            or (state.notice is not None and state.notice.wait_until is not None)
-            or (state.phase is Phase.RESPOND and state.challenge_deadline is not None)
-        )
-        if needed and not self.timer.isActive():
-            self.timer.start()
-        elif not needed:
-            self.timer.stop()
-
-    @Slot()
-    def _tick(self) -> None:
-        self.machine.tick()  # may change the state, which renders
-        self._tick_labels()
-
-    def _tick_labels(self) -> None:
-        state = self.machine.state
-        if state.notice is not None and state.notice.wait_until is not None:
-            self._render_notice(state)  # "Please wait N seconds before ...", counted down
-        left = self.machine.seconds_left()
-        if state.phase is Phase.LOCKED and left is not None:
-            self.message_page.countdown.setText(wait_text(left))
-        else:
-            self.message_page.countdown.clear()
-        if state.phase is Phase.RESPOND and state.device is not None:
-            page = self.device_page(state.device.kind)
-            if page is not None:
-                if left is not None:
-                    page.set_call_countdown(left)
-                else:
-                    page.set_countdown(self.machine.challenge_seconds_left())
 
     # --- busy state ---------------------------------------------------------------------------
 
-    def _run(
-        self,
-        name: str,
-        func: Callable[..., object],
-        *args: object,
-        on_success: Callable[[Any], object],
-    ) -> None:
-        if self.task is not None:
-            return  # one call at a time
-        self.task = self.worker.submit(name, func, *args)
-        self.task.succeeded.connect(on_success)
-        self.task.failed.connect(self._failed)
-        self.task.finished.connect(self._task_finished)
-        self._set_busy(True)
-
     def _set_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
+        super()._set_busy(busy)
         self.busy_label.setVisible(busy)
-        self.credentials.setEnabled(not busy)
-        self.select_page.setEnabled(not busy)
-        for page in set(self.device_pages.values()):
-            page.set_busy(busy)
-        self.message_page.setEnabled(not busy)
-        self.other_device.setEnabled(not busy)
-
-    @Slot()
-    def _task_finished(self) -> None:
-        self.task = None
-        self._set_busy(False)
-        self._refocus = True
-        self.show_state(self.machine.state)
-
-    @Slot(object)
-    def _failed(self, error: object) -> None:
-        failure = error if isinstance(error, Exception) else RuntimeError(str(error))
-        self._failure = None if isinstance(failure, ApiError) else failure
-        self.machine.failed(failure)
-
-    @property
-    def busy(self) -> bool:
-        return self.task is not None
 
     # --- user actions -------------------------------------------------------------------------
 
     @Slot()
     def _login(self) -> None:
-        username = self.credentials.username.text().strip()
-        password = self.credentials.password.text()
-        if not username or not password or self.busy:
-            return
-        if self.machine.state.phase is not Phase.CREDENTIALS:
-            return  # a wait is counted down: no login until it ends
+        entered = self._entered_credentials()
+        if entered is None:
+            return  # e.g. a wait is counted down: no login until it ends
+        username, password = entered
         platform = Platform(self.credentials.platform.currentData())
         self.preferences.last_username = username
         self.preferences.platform = platform
@@ -770,18 +405,13 @@ class LoginDialog(QDialog):
     def _started(self, start: LoginStart) -> None:
         self.machine.started(start)
 
-    @Slot()
-    def _select_device(self) -> None:
-        state = self.machine.state
-        device_id = self.select_page.devices.currentData()
-        if state.login_id is None or device_id is None:
-            return
-        self.machine.sending(ServerCall.SELECT_DEVICE, device_id=str(device_id))
+    def _send_device_choice(self, login_id: str, device_id: str) -> None:
+        self.machine.sending(ServerCall.SELECT_DEVICE, device_id=device_id)
         self._run(
             "select_device",
             self.api.select_device,
-            state.login_id,
-            str(device_id),
+            login_id,
+            device_id,
             on_success=self._device_chosen,
         )
 
@@ -799,21 +429,18 @@ class LoginDialog(QDialog):
                 "resend", self.api.resend, login_id, channel, on_success=self.machine.code_resent
             )
 
-    @Slot(str)
-    def _respond(self, response: str) -> None:
-        state = self.machine.state
-        if state.login_id is not None:
-            self.machine.sending(ServerCall.RESPOND)
-            self._run(
-                "respond",
-                respond_on_worker,
-                self.api,
-                self.store,
-                state.username,
-                state.login_id,
-                response,
-                on_success=self._responded,
-            )
+    def _send_response(self, login_id: str, response: str) -> None:
+        self.machine.sending(ServerCall.RESPOND)
+        self._run(
+            "respond",
+            respond_on_worker,
+            self.api,
+            self.store,
+            self.machine.state.username,
+            login_id,
+            response,
+            on_success=self._responded,
+        )
 
     @Slot(object)
     def _responded(self, outcome: Responded) -> None:
@@ -832,27 +459,6 @@ class LoginDialog(QDialog):
         )
         self.loggedIn.emit(self.login_result)
         self.accept()
-
-    @Slot()
-    def _start_over(self) -> None:
-        self.machine.start_over()
-
-    @Slot()
-    def _cancel(self) -> None:
-        """Cancel always works: drop a running call; from step 1, close the window."""
-        if self.task is not None:
-            # A cancelled task emits no result, but still ``finished`` when its call ends: that
-            # must not end the busy state of a newer call started meanwhile.
-            self.task.cancel()
-            self.task.finished.disconnect(self._task_finished)
-            self.task = None
-            self._set_busy(False)
-            self.machine.cancel()
-            return
-        if self.machine.state.phase is Phase.CREDENTIALS:
-            self.reject()
-        else:
-            self.machine.cancel()
 
     @Slot()
     def _user_name_entered(self) -> None:
@@ -880,11 +486,6 @@ class LoginDialog(QDialog):
 
     # --- Qt -----------------------------------------------------------------------------------
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("TWS Companion Login"))
         self.brand.setText(self.tr("TWS Companion"))
@@ -898,22 +499,6 @@ class LoginDialog(QDialog):
             self.credentials.language.setCurrentIndex(max(0, index))
             self.credentials.language.blockSignals(False)
         self.show_state(self.machine.state)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Return belongs to the field that has focus (each page submits on it, the device
-        drop-down continues); QDialog would otherwise press some other button. Escape is Cancel:
-        it never loses a running login."""
-        from PySide6.QtCore import Qt  # not before the first paint: see _after_first_paint
-
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            if self.select_page.devices.hasFocus() and not self.busy:
-                self._select_device()
-        elif event.key() == Qt.Key.Key_Escape:
-            event.accept()
-            self._cancel()
-        else:
-            super().keyPressEvent(event)
 
     @Slot()
     def _fit_to_contents(self) -> None:

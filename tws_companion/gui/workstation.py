@@ -79,6 +79,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -223,6 +224,8 @@ class WorkstationWindow(QMainWindow):
         self.report_dialog: QWidget | None = None
         #: Help > Check My Setup (a DoctorDialog, imported when first opened).
         self.doctor_dialog: QWidget | None = None
+        #: Settings > Secure Login System (a SecurityWindow, imported when first opened).
+        self.security_window: QDialog | None = None
         self.logoff_box: QMessageBox | None = None
         self.save_error_box: QMessageBox | None = None
         self._finishing: str | None = None
@@ -332,6 +335,8 @@ class WorkstationWindow(QMainWindow):
             action.setCheckable(True)
             self.mode_group.addAction(action)
 
+        self.settings_menu = bar.addMenu("")
+        self.secure_login_action = self.settings_menu.addAction("")
         self.window_menu = bar.addMenu("")
         self.new_panel_menu = self.window_menu.addMenu("")
         self.new_panel_actions: dict[PanelKind, QAction] = {}
@@ -351,7 +356,12 @@ class WorkstationWindow(QMainWindow):
         self.check_setup_action = self.help_menu.addAction("")
         self.about_action = self.help_menu.addAction("")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self._menus_when_unlocked = [self.edit_menu, self.view_menu, self.window_menu]
+        self._menus_when_unlocked = [
+            self.edit_menu,
+            self.view_menu,
+            self.settings_menu,
+            self.window_menu,
+        ]
         self._actions_when_unlocked = [
             self.save_action,
             self.save_as_action,
@@ -378,6 +388,7 @@ class WorkstationWindow(QMainWindow):
         self.about_action.triggered.connect(self.open_about)
         self.report_problem_action.triggered.connect(self.open_report_problem)
         self.check_setup_action.triggered.connect(self.open_check_setup)
+        self.secure_login_action.triggered.connect(self.open_security)
         self.tabs.currentChanged.connect(self._workspace_shown)
         self.tabs.tabBar().tabMoved.connect(self._changed)
         self.tabs.tabBarDoubleClicked.connect(self._tab_double_clicked)
@@ -948,6 +959,26 @@ class WorkstationWindow(QMainWindow):
         if self.doctor_dialog is not None:
             self.doctor_dialog.deleteLater()
             self.doctor_dialog = None
+
+    @Slot()
+    def open_security(self) -> None:
+        """Settings > Secure Login System: the user's security devices, withdrawals, device
+        sharing, PIN change (one window at a time; see :mod:`tws_companion.gui.security_window`)."""
+        from tws_companion.gui.security_window import SecurityWindow
+
+        if self.security_window is None:
+            window = SecurityWindow(self.result, self.api, self.worker, parent=self)
+            window.finished.connect(self._security_closed)
+            self.security_window = window
+            window.open()
+        self.security_window.raise_()
+        self.security_window.activateWindow()
+
+    @Slot(int)
+    def _security_closed(self, _result: int) -> None:
+        if self.security_window is not None:
+            self.security_window.deleteLater()
+            self.security_window = None
 
     # --- Global Configuration ------------------------------------------------------------------
 
@@ -1555,7 +1586,7 @@ class WorkstationWindow(QMainWindow):
         self._stop_timers()
         if self.book is not None:
             self.geometry_saves.save_now()
-        for dialog in (self.global_config_dialog, self.recovery_dialog):
+        for dialog in (self.global_config_dialog, self.recovery_dialog, self.security_window):
             if dialog is not None:
                 dialog.reject()
         task = self.worker.submit("logout", self.api.logout, self.result.session.token)
@@ -1648,6 +1679,8 @@ class WorkstationWindow(QMainWindow):
         self.about_action.setText(self.tr("About TWS Companion"))
         self.report_problem_action.setText(self.tr("Report a Login Problem..."))
         self.check_setup_action.setText(self.tr("Check My Setup..."))
+        self.settings_menu.setTitle(self.tr("&Settings"))
+        self.secure_login_action.setText(self.tr("Secure Login System..."))
         scope = (
             self.tr("full access")
             if self.result.session.scope.value == "full"

@@ -11,6 +11,7 @@ value). Extending a vocabulary is fine; renaming a value breaks every client in 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypedDict
 
 API_PREFIX = "/api/v1"
 
@@ -120,6 +121,34 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"  # 413
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415
     INTERNAL_ERROR = "internal_error"  # 500: never expected; no details leak
+    # identity checks, withdrawals, sharing
+    APPROVAL_INVALID = "approval_invalid"  # 403: unknown approval, or another user's
+    APPROVAL_USED = "approval_used"  # 409: the approval was already used once
+    APPROVAL_EXPIRED = "approval_expired"  # 410: the approval's few minutes ran out
+    APPROVAL_WRONG_PURPOSE = "approval_wrong_purpose"  # 403: approved for another task
+    WITHDRAWAL_LIMIT = "withdrawal_limit"  # 403: above the device's limit (error.device_kinds)
+    LESS_SECURE_DEVICE = "less_secure_device"  # 403: KB2481, share the most secure device
+    DIFFERENT_IDENTIFICATION = "different_identification"  # 403: KB2481, not the same person
+    TEMPORARY_DEVICE_ASSIGNED = "temporary_device_assigned"  # 403: KB2481, temporary device
+    SHARE_NOT_NEEDED = "share_not_needed"  # 409: own device, or already shared or pending
+    # PIN change, IB Key activation
+    PIN_MISMATCH = "pin_mismatch"  # 409: the new PIN and its repetition differ
+    INVALID_PIN = "invalid_pin"  # 422: the new PIN breaks the device kind's rule (sls.pins)
+    WRONG_PIN = "wrong_pin"  # 401: the current PIN is not right (counts as a device failure)
+    CHANGE_NOT_FOUND = "change_not_found"  # 404: unknown, finished or failed PIN change/activation
+    PHONE_REQUIRED = "phone_required"  # 409: no mobile number on file for the SMS code
+
+
+class ErrorNumbers(TypedDict, total=False):
+    """The numbers an error answer may carry, each optional (keyword arguments of the server's
+    and the client's error types)."""
+
+    #: Seconds to wait (throttling, lockout, resend).
+    retry_after: int | None
+    #: Tries left on the current challenge; for a wrong password, failed logins before a wait.
+    attempts_left: int | None
+    #: For a wrong password: failed logins left before the account locks.
+    attempts_before_lock: int | None
 
 
 ERROR_STATUS: dict[ErrorCode, int] = {
@@ -155,4 +184,20 @@ ERROR_STATUS: dict[ErrorCode, int] = {
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.INTERNAL_ERROR: 500,
+    # identity checks, withdrawals, sharing
+    ErrorCode.APPROVAL_INVALID: 403,
+    ErrorCode.APPROVAL_USED: 409,
+    ErrorCode.APPROVAL_EXPIRED: 410,
+    ErrorCode.APPROVAL_WRONG_PURPOSE: 403,
+    ErrorCode.WITHDRAWAL_LIMIT: 403,
+    ErrorCode.LESS_SECURE_DEVICE: 403,
+    ErrorCode.DIFFERENT_IDENTIFICATION: 403,
+    ErrorCode.TEMPORARY_DEVICE_ASSIGNED: 403,
+    ErrorCode.SHARE_NOT_NEEDED: 409,
+    # PIN change, IB Key activation
+    ErrorCode.PIN_MISMATCH: 409,
+    ErrorCode.INVALID_PIN: 422,
+    ErrorCode.WRONG_PIN: 401,
+    ErrorCode.CHANGE_NOT_FOUND: 404,
+    ErrorCode.PHONE_REQUIRED: 409,
 }

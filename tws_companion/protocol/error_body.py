@@ -1,6 +1,6 @@
 """The error answer of the API, ``{"error": {"code", "message", retry_after?, attempts_left?,
-attempts_before_lock?}}``: built by the server with :func:`error_body` and read by the client with
-:func:`parse_error_body`.
+attempts_before_lock?, device_kinds?}}``: built by the server with :func:`error_body` and read
+by the client with :func:`parse_error_body`.
 
 ``code`` is kept as text when parsing, so a code added by a newer server still reads (the client
 falls back to a plain error for it); the message is made one line.
@@ -8,11 +8,11 @@ falls back to a plain error for it); the message is made one line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from tws_companion.protocol import ErrorCode
+from tws_companion.protocol import ErrorCode, ErrorNumbers
 from tws_companion.protocol.fields import Count, Name
 from tws_companion.protocol.validation import parse
 
@@ -32,6 +32,8 @@ class ErrorDetail(BaseModel):
     #: For a wrong password: the failed logins the user name may still have before the account
     #: locks (0: it is locked now).
     attempts_before_lock: Count | None = None
+    #: ``withdrawal_limit``: the device kinds that could confirm the withdrawal.
+    device_kinds: tuple[Name, ...] | None = None
 
     @field_validator("message")
     @classmethod
@@ -51,18 +53,11 @@ def error_body(
     code: ErrorCode,
     message: str,
     *,
-    retry_after: int | None = None,
-    attempts_left: int | None = None,
-    attempts_before_lock: int | None = None,
+    device_kinds: tuple[str, ...] | None = None,
+    **numbers: Unpack[ErrorNumbers],
 ) -> dict[str, Any]:
     """The JSON error answer, without the numbers that do not apply."""
-    detail = ErrorDetail(
-        code=code.value,
-        message=message,
-        retry_after=retry_after,
-        attempts_left=attempts_left,
-        attempts_before_lock=attempts_before_lock,
-    )
+    detail = ErrorDetail(code=code.value, message=message, device_kinds=device_kinds, **numbers)
     return ErrorBody(error=detail).model_dump(mode="json", exclude_none=True)
 
 

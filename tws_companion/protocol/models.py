@@ -107,6 +107,9 @@ class Device(_Answer):
     id: Name
     kind: Name
     label: str
+    #: ``active``, ``locked``, ``revoked`` (:class:`~tws_companion.protocol.DeviceStatus`), in
+    #: ``/me`` only (a plain string: a newer server may add one); absent from a login's devices.
+    status: Name | None = None
 
 
 class Challenge(_Answer):

@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import DeviceStatus
 from tws_companion.protocol.fields import DEVICE_ID_MAX_LENGTH, USERNAME_MAX_LENGTH, is_device_id
 from tws_companion.protocol.models import SETTINGS_KEY_BYTES
+from tws_companion.protocol.security import ShareStatus
 from tws_companion.protocol.usernames import normalize_username as normalize_username
 from tws_companion.server import authenticators
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
-from tws_companion.server.db import Device, LoginFailure, User
+from tws_companion.server.db import Device, DeviceShare, LoginFailure, User
 from tws_companion.server.device_secrets import device_card, device_pin, device_secret
 from tws_companion.sls import code_card, temporary
 from tws_companion.sls.devices import DeviceKind
@@ -299,3 +300,24 @@ def user_devices(session: Session, user: User) -> list[Device]:
     return list(
         session.scalars(select(Device).where(Device.user_id == user.id).order_by(Device.issued_at))
     )
+
+
+def _shared_ids(user_id: int) -> Select[Any]:
+    """The ids of the devices shared with the user (approved requests, KB2481)."""
+    return select(DeviceShare.device_id).where(
+        DeviceShare.requester_id == user_id, DeviceShare.status == ShareStatus.APPROVED.value
+    )
+
+
+def login_devices(session: Session, user: User) -> list[Device]:
+    """The devices the user may log in with: their own, then those shared with them."""
+    shared = session.scalars(
+        select(Device).where(Device.id.in_(_shared_ids(user.id))).order_by(Device.issued_at)
+    )
+    return user_devices(session, user) + list(shared)
+
+
+def shared_with(session: Session, device_id: str, user_id: int) -> bool:
+    """Whether the device is shared with the user (an approved request)."""
+    found = session.scalar(_shared_ids(user_id).where(DeviceShare.device_id == device_id))
+    return found is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tws_companion.protocol import DeviceStatus
-from tws_companion.server import accounts, device_secrets
+from tws_companion.server import accounts, device_secrets, device_sharing
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
 from tws_companion.server.scenario import load_scenario, read_scenario
@@ -65,6 +65,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     scenario.add_argument("file", type=Path)
 
     sub.add_parser("migrate", help="apply the database migrations (serve does too)")
+
+    sharing = sub.add_parser("list-sharing", help="list device-sharing requests (KB2481)")
+    sharing.add_argument("--pending", action="store_true", help="only those awaiting approval")
+    approve = sub.add_parser("approve-sharing", help="approve a pending device-sharing request")
+    approve.add_argument("share_id", type=int, metavar="ID")
+    refuse = sub.add_parser("refuse-sharing", help="refuse a pending device-sharing request")
+    refuse.add_argument("share_id", type=int, metavar="ID")
 
 
 def run(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
@@ -203,6 +210,28 @@ def _migrate(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _list_sharing(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    print(f"{'id':>6} {'status':<9} {'requester':<16} {'owner':<16} {'device':<18} kind", file=out)
+    for share in device_sharing.list_all(ctx, pending_only=args.pending):
+        print(
+            f"{share.share_id:>6} {share.status:<9} {share.requester:<16} {share.owner:<16} "
+            f"{share.device_id:<18} {share.device_kind}",
+            file=out,
+        )
+    return 0
+
+
+def _decide_sharing(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
+    approve = args.admin_command == "approve-sharing"
+    share = device_sharing.decide(ctx, args.share_id, approve=approve)
+    print(
+        f"sharing request {share.share_id} {share.status}: device {share.device_id} of "
+        f"{share.owner} for {share.requester}",
+        file=out,
+    )
+    return 0
+
+
 _COMMANDS = {
     "create-user": _create_user,
     "add-device": _add_device,
@@ -213,4 +242,7 @@ _COMMANDS = {
     "export-card": _export_card,
     "load-scenario": _load_scenario,
     "migrate": _migrate,
+    "list-sharing": _list_sharing,
+    "approve-sharing": _decide_sharing,
+    "refuse-sharing": _decide_sharing,
 }

@@ -39,7 +39,14 @@ from tws_companion.protocol.models import (
     SettingsVersion,
     SettingsVersions,
 )
-from tws_companion.server import login_flow, me, password_check, sessions, settings_store
+from tws_companion.server import (
+    login_flow,
+    me,
+    password_check,
+    security_routes,
+    sessions,
+    settings_store,
+)
 from tws_companion.server.api_router import api_router
 from tws_companion.server.context import ServerContext
 from tws_companion.server.deps import (
@@ -51,6 +58,7 @@ from tws_companion.server.deps import (
     in_threadpool,
     in_writer,
 )
+from tws_companion.server.device_change_routes import router as device_change_router
 from tws_companion.server.errors import install_error_handlers
 from tws_companion.server.limits import RequestLimits
 
@@ -204,4 +212,6 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.add_middleware(RequestLimits)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(security_routes.router)
+    app.include_router(device_change_router)
     return app

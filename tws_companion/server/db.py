@@ -17,9 +17,11 @@ from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -210,6 +212,8 @@ class Login(Base):
     code_expires_at: Mapped[datetime | None]
     resends: Mapped[int] = mapped_column(default=0)
     last_send_at: Mapped[datetime | None]
+    #: An identity check's purpose (``protocol.security.Purpose``); None for a login proper.
+    purpose: Mapped[str | None] = mapped_column(String(16))
     #: Bumped by every change. Steps lock the row (FOR UPDATE; SQLite's IMMEDIATE write lock),
     #: which is what keeps two workers from both accepting; the version makes a lost race loud.
     version: Mapped[int] = mapped_column(default=0)
@@ -247,6 +251,56 @@ class SessionToken(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class Approval(Base):
+    """What a completed identity check gives: single use, for one purpose, short-lived."""
+
+    __tablename__ = "approvals"
+
+    #: SHA-256 of the token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    #: The device that answered the identity check, and its kind.
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
+    device_kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]
+
+
+class Withdrawal(Base):
+    """A withdrawal accepted, with the kind of device that confirmed it (for its limits)."""
+
+    __tablename__ = "withdrawals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    device_kind: Mapped[str] = mapped_column(String(16))
+    #: Kept as history: no foreign key, the device may be removed later.
+    device_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_withdrawals_user_id_created_at", "user_id", "created_at"),)
+
+
+class DeviceShare(Base):
+    """A request to share the owner's device with the requester (KB2481)."""
+
+    __tablename__ = "device_shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
+    #: ``protocol.security.ShareStatus``: pending, approved or refused.
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
 #: Execution option marking a connection whose transactions only read.
 READ_ONLY = "tws_read_only"
 
@@ -258,6 +312,37 @@ SQLITE_BUSY_SECONDS = 30
 
 #: How long to wait between attempts to switch a database another process holds to WAL.
 WAL_SWITCH_RETRY_SECONDS = 0.01
+
+
+class DeviceChange(Base):
+    """A change to a security device waiting for its confirmation (``server.pin_change``,
+    ``server.ib_key_activation``): an IB Key PIN change or activation confirmed with an SMS code,
+    or a DSC+ PIN change confirmed with the response to a challenge computed with the new PIN."""
+
+    __tablename__ = "device_changes"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: ``ib_key_pin``, ``dsc_plus_pin`` or ``activation``.
+    purpose: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The device whose PIN changes (None for an activation until it makes one).
+    device_id: Mapped[str | None] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), index=True
+    )
+    #: ``pending``, ``done`` or ``failed``.
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    #: The new PIN, encrypted with the master key, bound to this change's id.
+    new_pin_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: HMAC of the SMS code, bound to this change; cleared once used.
+    code_digest: Mapped[str | None] = mapped_column(String(128))
+    #: The DSC+ challenge to answer with the new PIN.
+    challenge: Mapped[str | None] = mapped_column(String(64))
+    wrong_answers: Mapped[int] = mapped_column(default=0)
+    #: An activation: ``android`` or ``ios``, and the label the new IB Key gets.
+    platform: Mapped[str | None] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(64))
 
 
 def _use_wal(dbapi_connection: Any) -> None:

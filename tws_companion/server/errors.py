@@ -29,6 +29,7 @@ class ApiError(Exception):
         attempts_left: int | None = None,
         attempts_before_lock: int | None = None,
         headers: dict[str, str] | None = None,
+        device_kinds: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -36,6 +37,8 @@ class ApiError(Exception):
         self.retry_after = retry_after
         self.attempts_left = attempts_left
         self.attempts_before_lock = attempts_before_lock
+        #: ``withdrawal_limit``: the device kinds that could confirm the withdrawal.
+        self.device_kinds = device_kinds
         #: Headers the answer carries besides ``Retry-After`` (a refused settings save names the
         #: current copy's ``ETag``).
         self.headers = headers or {}
@@ -51,6 +54,7 @@ class ApiError(Exception):
             retry_after=self.retry_after,
             attempts_left=self.attempts_left,
             attempts_before_lock=self.attempts_before_lock,
+            device_kinds=self.device_kinds,
         )
 
 

@@ -15,12 +15,17 @@ and its device as objects in no session, work on those, and write back what a st
 a bare connection (``Database.core_transaction``). Every login ends with ``respond``; this keeps
 its server time to a fraction of what the ORM's loading and unit of work cost (see
 benchmarks/README.md).
+
+An identity check (``POST /verify``, :mod:`identity_check`) is a login with a ``purpose``: it opens
+with the devices of the kinds that may verify an identity, takes the same steps, and ends with
+:func:`verify_response` and an approval instead of a session. The login steps serve only logins
+without a purpose, and the identity-check steps only logins with one.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
@@ -45,16 +50,17 @@ from tws_companion.server.authenticators import (
 )
 from tws_companion.server.authenticators.send_caps import prune_sends
 from tws_companion.server.context import ServerContext
-from tws_companion.server.db import Device, Login, LoginFailure, UsedChallenge, User
+from tws_companion.server.db import Approval, Device, Login, LoginFailure, UsedChallenge, User
 from tws_companion.server.driver_statements import DriverStatement
 from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.server.login_states import LoginState
 from tws_companion.sls.durations import ceil_seconds, plural
 from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
 
-__all__ = ["open_login", "prune", "resend", "respond", "select_device"]
+__all__ = ["open_login", "prune", "resend", "respond", "select_device", "verify_response"]
 
 M = TypeVar("M", Login, Device)
+T = TypeVar("T")
 
 LOGIN_ID_BYTES = 24
 #: One in this many logins also prunes finished logins and old used challenges.
@@ -62,6 +68,10 @@ PRUNE_EVERY = 100
 
 LOGIN_NOT_FOUND = "This login is over or does not exist. Start over from step 1."
 NOT_YOUR_DEVICE = "That device is not one of yours."
+NO_DEVICE_FOR_PURPOSE = (
+    "None of your security devices can confirm this task: it needs a Digital Security Card+, "
+    "IB Key or a Security Code Card."
+)
 #: Why no usable device is left, in the order a user should hear it.
 _REFUSAL_ORDER = (Usability.PORTAL_ONLY, Usability.LOCKED, Usability.EXPIRED)
 
@@ -71,7 +81,9 @@ _REFUSAL_ORDER = (Usability.PORTAL_ONLY, Usability.LOCKED, Usability.EXPIRED)
 # PostgreSQL; SQLite has no row locks and needs none (its write transactions exclude each other).
 
 #: What no step changes in a login once it is open (the version changes with every write).
-_LOGIN_FIXED = frozenset(("id", "user_id", "platform", "source", "created_at", "expires_at"))
+_LOGIN_FIXED = frozenset(
+    ("id", "user_id", "platform", "source", "created_at", "expires_at", "purpose")
+)
 #: What a step may change in a login, and writes back.
 _LOGIN_CHANGES = tuple(
     column.key
@@ -231,10 +243,19 @@ def _deliver(ctx: ServerContext, pending: PendingDelivery | None) -> None:
 
 
 def open_login(
-    ctx: ServerContext, user_id: int, platform: Platform, source: str, now: datetime
+    ctx: ServerContext,
+    user_id: int,
+    platform: Platform,
+    source: str,
+    now: datetime,
+    *,
+    purpose: str | None = None,
+    kinds: Collection[str] | None = None,
 ) -> LoginStart:
     """After a correct password: check the address, list the usable devices, and with a single
-    device issue its challenge at once (M2FS users pick from the list first)."""
+    device issue its challenge at once (M2FS users pick from the list first).
+
+    An identity check passes its ``purpose`` and the device ``kinds`` that may answer it."""
     with ctx.db.transaction() as s:
         user = s.get(User, user_id)
         if user is None:
@@ -245,7 +266,11 @@ def open_login(
                 "Login from this IP address is not permitted: IP restrictions are active on "
                 "your account. Log in from one of the addresses you designated.",
             )
-        devices = accounts.user_devices(s, user)
+        devices = accounts.login_devices(s, user)
+        if kinds is not None:
+            devices = [device for device in devices if device.kind in kinds]
+            if not devices:
+                raise ApiError(ErrorCode.NO_ACTIVE_DEVICE, NO_DEVICE_FOR_PURPOSE)
         states = {device.id: usability(ctx, device, platform, now) for device in devices}
         usable = [device for device in devices if states[device.id] is Usability.USABLE]
         if not usable:
@@ -259,6 +284,7 @@ def open_login(
             state=LoginState.SELECT_DEVICE,
             created_at=now,
             expires_at=now + ctx.policy.login_transaction_ttl,
+            purpose=purpose,
         )
         s.add(login)
         pending: PendingDelivery | None = None
@@ -285,10 +311,10 @@ def open_login(
     return started
 
 
-def _open(c: Connection, login: Login | None, now: datetime) -> Login:
-    """``login`` if it is still open; a login that has just expired is closed (and that is
-    committed)."""
-    if login is None or login.state.over:
+def _open(c: Connection, login: Login | None, now: datetime, check: bool) -> Login:
+    """``login`` if it is still open and is an identity check if ``check`` (a login proper if
+    not); a login that has just expired is closed (and that is committed)."""
+    if login is None or login.state.over or (login.purpose is not None) != check:
         raise ApiError(ErrorCode.LOGIN_NOT_FOUND, LOGIN_NOT_FOUND)
     if now >= login.expires_at:
         login.state = LoginState.FAILED
@@ -300,11 +326,11 @@ def _open(c: Connection, login: Login | None, now: datetime) -> Login:
     return login
 
 
-def _load_login(c: Connection, login_id: str, now: datetime) -> Login:
+def _load_login(c: Connection, login_id: str, now: datetime, check: bool = False) -> Login:
     """The open login, locked for this transaction, as an object in no session (written back
     by :func:`_kept`)."""
     row = _SELECT_LOGIN.first(c, login_id=login_id) if is_login_id(login_id) else None
-    return _open(c, None if row is None else _detached(Login, _LOGIN_COLUMNS, row), now)
+    return _open(c, None if row is None else _detached(Login, _LOGIN_COLUMNS, row), now, check)
 
 
 def _load_device(c: Connection, device_id: str | None) -> Device | None:
@@ -320,29 +346,44 @@ def _waiting_device(login: Login, device: Device | None) -> Device:
     return device
 
 
-def _load_response_step(c: Connection, login_id: str, now: datetime) -> tuple[Login, Device]:
+def _load_response_step(
+    c: Connection, login_id: str, now: datetime, check: bool = False
+) -> tuple[Login, Device]:
     """The open login and the device it waits for a response from, both locked, in one
     statement; otherwise the refusals of the other steps (no such login, select a device)."""
     row = _SELECT_LOGIN_AND_DEVICE.first(c, login_id=login_id) if is_login_id(login_id) else None
     if row is None:
-        login = _load_login(c, login_id, now)
+        login = _load_login(c, login_id, now, check)
         return login, _waiting_device(login, None)
     split = len(_LOGIN_COLUMNS)
-    login = _open(c, _detached(Login, _LOGIN_COLUMNS, row[:split]), now)
+    login = _open(c, _detached(Login, _LOGIN_COLUMNS, row[:split]), now, check)
     device = _detached(Device, _DEVICE_COLUMNS, row[split:])
     return login, _waiting_device(login, device)
 
 
 def select_device(
-    ctx: ServerContext, login_id: str, device_id: str, now: datetime
+    ctx: ServerContext,
+    login_id: str,
+    device_id: str,
+    now: datetime,
+    *,
+    kinds: Collection[str] | None = None,
 ) -> ChallengeStep:
-    """Pick (or switch to) one of the login's devices and get its challenge."""
+    """Pick (or switch to) one of the login's devices and get its challenge; with ``kinds``, in
+    an identity check, one of those kinds. A device shared with the user is theirs too."""
     with ctx.db.transaction() as s:
         c = s.connection()
-        login = _load_login(c, login_id, now)
+        login = _load_login(c, login_id, now, check=kinds is not None)
         with _kept(c, login):
             device = _load_device(c, device_id)
-            if device is None or device.user_id != login.user_id:
+            if (
+                device is None
+                or (kinds is not None and device.kind not in kinds)
+                or (
+                    device.user_id != login.user_id
+                    and not accounts.shared_with(s, device.id, login.user_id)
+                )
+            ):
                 raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
             state = usability(ctx, device, login.platform, now)
             if state is Usability.REVOKED:
@@ -379,12 +420,32 @@ def respond(ctx: ServerContext, login_id: str, response: str, now: datetime) -> 
     with ctx.db.core_transaction() as c:
         login, device = _load_response_step(c, login_id, now)
         with _kept(c, login, device):
-            return _check_response(ctx, c, login, device, response, now)
+            authenticator = _accept_response(ctx, c, login, device, response, now)
+            return _log_in(ctx, c, login, device, authenticator, now)
 
 
-def _check_response(
+def verify_response(
+    ctx: ServerContext,
+    check_id: str,
+    response: str,
+    now: datetime,
+    approve: Callable[[Connection, Login, Device], T],
+) -> T:
+    """An identity check's response, checked as a login's (the same counts, expiry and locks);
+    on success, what ``approve`` makes of the check (``login.purpose`` says what it is for) in
+    the same transaction."""
+    with ctx.db.core_transaction() as c:
+        login, device = _load_response_step(c, check_id, now, check=True)
+        with _kept(c, login, device):
+            _accept_response(ctx, c, login, device, response, now)
+            return approve(c, login, device)
+
+
+def _accept_response(
     ctx: ServerContext, c: Connection, login: Login, device: Device, response: str, now: datetime
-) -> LoginDone:
+) -> Authenticator:
+    """Accept the response to the login's latest challenge (or refuse it, and count that): the
+    login is done, the device's and the user name's failure runs end."""
     authenticator = authenticator_for(device.kind)
     state = authenticator.usability(ctx, device, login.platform, now)
     if state is not Usability.USABLE:
@@ -404,8 +465,20 @@ def _check_response(
     login.code_digest = None
     login.state = LoginState.DONE
     device.consecutive_failures = 0
-    terms = authenticator.session_terms(ctx, device, now)
     _END_FAILURE_STREAK.rowcount(c, user_id=login.user_id)
+    return authenticator
+
+
+def _log_in(
+    ctx: ServerContext,
+    c: Connection,
+    login: Login,
+    device: Device,
+    authenticator: Authenticator,
+    now: datetime,
+) -> LoginDone:
+    """A login accepted: its device becomes the preferred one, and a session opens."""
+    terms = authenticator.session_terms(ctx, device, now)
     _LOGGED_IN.rowcount(
         c,
         user_id=login.user_id,
@@ -473,9 +546,10 @@ def _record_failure(ctx: ServerContext, c: Connection, login: Login, now: dateti
 def prune(s: Session, ctx: ServerContext, now: datetime) -> None:
     """Forget what no rule needs any more: finished logins, challenges answered over a day ago
     (they may be issued again after that), failure counts past every wait, code sends that left
-    the caps' window, expired sessions."""
+    the caps' window, expired sessions and identity-check approvals."""
     horizon = now - max(ctx.policy.login_transaction_ttl, ctx.policy.lockout_window)
     s.execute(delete(Login).where(Login.expires_at < horizon))
+    s.execute(delete(Approval).where(Approval.expires_at < now))
     s.execute(delete(UsedChallenge).where(UsedChallenge.used_at < now - ctx.policy.lockout_window))
     password_check.prune_failures(s, ctx, now)
     prune_sends(s, ctx, now)

@@ -1,7 +1,8 @@
 """What a logged-in session may ask about its user: ``/me``, the settings key, the Online Security
 Code Card.
 
-- ``/me`` lists only the devices usable on the session's platform now;
+- ``/me`` lists only the devices usable on the session's platform now (its own, then those shared
+  with it), each with its status;
 - the settings key needs a full-scope session (a temporary passcode past its first 2 days only
   prints the online card);
 - the online card is printed after a temporary-passcode login, while that passcode still opens
@@ -47,7 +48,7 @@ def describe(ctx: ServerContext, row: SessionToken) -> Me:
         user = _user(s, row)
         devices = [
             DeviceAnswer.model_validate(device, from_attributes=True)
-            for device in accounts.user_devices(s, user)
+            for device in accounts.login_devices(s, user)  # shared ones too (KB2481)
             if usability(ctx, device, row.platform, now) is Usability.USABLE
         ]
         return Me(

@@ -81,6 +81,8 @@ NO_WITHDRAWALS = WithdrawalLimit(Decimal(0), Decimal(0))
 @dataclass(frozen=True, slots=True)
 class DeviceSpec:
     kind: DeviceKind
+    #: What the seeds call it (English; the GUI shows its own translated names).
+    name: str
     level: SecurityLevel
     challenge: ChallengeType
     withdrawal_limit: WithdrawalLimit
@@ -101,6 +103,7 @@ def _limit(per_day: int, per_five_days: int) -> WithdrawalLimit:
 DEVICE_SPECS: dict[DeviceKind, DeviceSpec] = {
     DeviceKind.DSC_PLUS: DeviceSpec(
         DeviceKind.DSC_PLUS,
+        "Digital Security Card+",
         SecurityLevel.HIGHEST,
         ChallengeType.OCRA,
         UNLIMITED,
@@ -109,6 +112,7 @@ DEVICE_SPECS: dict[DeviceKind, DeviceSpec] = {
     ),
     DeviceKind.IB_KEY: DeviceSpec(
         DeviceKind.IB_KEY,
+        "IB Key",
         SecurityLevel.HIGH,
         ChallengeType.OCRA,
         _limit(1_000_000, 1_000_000),
@@ -117,18 +121,21 @@ DEVICE_SPECS: dict[DeviceKind, DeviceSpec] = {
     ),
     DeviceKind.CODE_CARD: DeviceSpec(
         DeviceKind.CODE_CARD,
+        "Security Code Card",
         SecurityLevel.LOWEST,
         ChallengeType.INDICES,
         _limit(200_000, 600_000),
     ),
     DeviceKind.SMS: DeviceSpec(
         DeviceKind.SMS,
+        "SMS",
         SecurityLevel.LOW,
         ChallengeType.OOB,
         _limit(200_000, 600_000),
     ),
     DeviceKind.TEMPORARY: DeviceSpec(
         DeviceKind.TEMPORARY,
+        "temporary passcode",
         SecurityLevel.NONE,
         ChallengeType.PASSCODE,
         NO_WITHDRAWALS,
@@ -136,6 +143,7 @@ DEVICE_SPECS: dict[DeviceKind, DeviceSpec] = {
     ),
     DeviceKind.ONLINE_CARD: DeviceSpec(
         DeviceKind.ONLINE_CARD,
+        "Online Security Code Card",
         SecurityLevel.LOW,
         ChallengeType.INDICES,
         _limit(200_000, 600_000),
@@ -143,6 +151,7 @@ DEVICE_SPECS: dict[DeviceKind, DeviceSpec] = {
     ),
     DeviceKind.DSC: DeviceSpec(
         DeviceKind.DSC,
+        "Digital Security Card",
         SecurityLevel.HIGH,
         ChallengeType.OCRA,
         _limit(1_000_000, 1_500_000),
@@ -151,6 +160,7 @@ DEVICE_SPECS: dict[DeviceKind, DeviceSpec] = {
     ),
     DeviceKind.GOLD: DeviceSpec(
         DeviceKind.GOLD,
+        "Gold card",
         SecurityLevel.HIGH,
         ChallengeType.OCRA,
         UNLIMITED,
@@ -159,6 +169,7 @@ DEVICE_SPECS: dict[DeviceKind, DeviceSpec] = {
     ),
     DeviceKind.PLATINUM: DeviceSpec(
         DeviceKind.PLATINUM,
+        "Platinum card",
         SecurityLevel.HIGH,
         ChallengeType.OCRA,
         UNLIMITED,

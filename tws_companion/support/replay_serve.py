@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Final, Protocol, TextIO
 
 from tws_companion.protocol import ErrorCode
+from tws_companion.sls.devices import spec
 from tws_companion.support.replay import describe
 from tws_companion.support.replay_server import ReplayServer, start_replay_server
 from tws_companion.support.trace_format import LoginTrace, TraceStep
@@ -39,15 +40,6 @@ EXIT_USAGE: Final = 2
 RAN_OUT: Final = {
     ErrorCode.CHALLENGE_EXPIRED.value: ("challenge", ("started", "device_chosen", "code_resent")),
     ErrorCode.LOGIN_EXPIRED.value: ("login", ("started",)),
-}
-#: What each device kind is called in the instructions.
-KIND_NAMES: Final = {
-    "dsc_plus": "Digital Security Card+",
-    "ib_key": "IB Key",
-    "code_card": "Security Code Card",
-    "online_card": "Online Security Code Card",
-    "sms": "SMS",
-    "temporary": "temporary passcode",
 }
 
 
@@ -130,7 +122,7 @@ def connect_lines(served: ReplayServer, *, gui: bool) -> list[str]:
         f"(platform {trace.platform}).",
     ]
     for device in scenario.devices:
-        name = f"{KIND_NAMES.get(device.kind, device.kind)} ({device.kind})"
+        name = f"{spec(device.kind).name} ({device.kind})"
         if device.pin is not None:
             lines.append(f"  {name}: PIN {device.pin}")
         elif device.passcode is not None:

@@ -13,7 +13,7 @@ from tws_companion.client.errors import (
     ProtocolError,
     WrongResponse,
 )
-from tws_companion.protocol import ERROR_STATUS, ErrorCode
+from tws_companion.protocol import ERROR_STATUS, ErrorCode, ErrorNumbers
 from tws_companion.protocol.error_body import error_body
 
 
@@ -135,7 +135,7 @@ def test_a_code_cannot_get_two_classes() -> None:
         (ErrorCode.INVALID_CREDENTIALS, {}),
     ],
 )
-def test_the_body_the_server_builds_reads_back(code: ErrorCode, numbers: dict[str, int]) -> None:
+def test_the_body_the_server_builds_reads_back(code: ErrorCode, numbers: ErrorNumbers) -> None:
     """The server's :func:`error_body` and the client's reading are one format."""
     body = error_body(code, "Line one.\n  Line two.", **numbers)
     error = ApiError.from_body(ERROR_STATUS[code], body)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Unpack
 
 import pytest
 
 from tws_companion.client import errors
 from tws_companion.client.login_machine import LoginMachine, NoticeKind, Phase
 from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
-from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform, Scope, Step
+from tws_companion.protocol import (
+    ChallengeType,
+    Channel,
+    ErrorCode,
+    ErrorNumbers,
+    Platform,
+    Scope,
+    Step,
+)
 from tws_companion.sls.durations import ceil_seconds
 from tws_companion.sls.policy import THROTTLE_FIRST_WAIT
 
@@ -61,7 +70,7 @@ def chosen(device: Device, challenge: Challenge) -> ChallengeStep:
     return ChallengeStep(step=Step.RESPOND, device_id=device.id, challenge=challenge)
 
 
-def api_error(code: ErrorCode, **extra: int) -> errors.ApiError:
+def api_error(code: ErrorCode, **extra: Unpack[ErrorNumbers]) -> errors.ApiError:
     return errors.ApiError.create(code.value, 400, f"server says {code.value}", **extra)
 
 

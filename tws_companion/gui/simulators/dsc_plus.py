@@ -4,6 +4,13 @@ It follows the seeds' sequence: "press" until ``PIN>`` shows, the PIN (``DSC_PLU
 digits) and "OK", then at ``CHALLNG>`` the challenge and "OK", and the OCRA response appears
 (``DSC_PLUS_OCRA_SUITE``). ``DSC_PLUS_PIN_TRIES`` wrong PINs in a row lock the card for the life
 of the window.
+
+PIN change (seed: "How to change the PIN of a security device", DSC+): the "Change PIN" key (or
+P) puts the card in PIN-change mode: ``NEW PIN>`` takes any 4 digits, then ``CHALLNG>`` the
+challenge the client shows, and the response is computed with that new PIN. Once it has shown
+that response the card keeps the new PIN, as a physical card does: it cannot know whether the
+server accepted the change, so a change the server refused is undone by changing the PIN again
+(back to the old one). Leaving the mode before the response keeps the old PIN.
 """
 
 from __future__ import annotations
@@ -88,12 +95,22 @@ QPushButton#dscPower {
     min-height: 46px; max-height: 46px;
 }
 QPushButton#dscPower:pressed { background: #7d1f14; }
+QPushButton#dscChangePin {
+    background: transparent;
+    color: #c9d1db;
+    border: 1px solid #7d8591;
+    border-radius: 8px;
+    font-size: 11px;
+    padding: 3px;
+}
+QPushButton#dscChangePin:checked { background: #8df0a8; color: #10131a; }
 """
 
 
 class _State(Enum):
     OFF = auto()
     PIN = auto()
+    NEW_PIN = auto()
     PIN_ERROR = auto()
     CHALLENGE = auto()
     RESPONSE = auto()
@@ -105,16 +122,19 @@ class DscPlusSimulator(TranslatedWidget):
 
     ``ValueError`` (naming the rule, never the PIN) for a device whose PIN no DSC+ takes.
 
-    Keyboard: the digits, Enter (OK), Backspace, Delete or Escape (C), Space ("press").
+    Keyboard: the digits, Enter (OK), Backspace, Delete or Escape (C), Space ("press"), P (Change
+    PIN mode).
     The title and tooltips follow the app's language; what is printed on the card and shown on
     its display ("press", "OK", "C", ``PIN>``, ``CHALLNG>``) stays as on the device.
 
     Signals: responseShown(str) - the response just put on the display;
-    displayChanged(str) - the new display text (PIN digits show as ``*``).
+    displayChanged(str) - the new display text (PIN digits show as ``*``);
+    pinChanged() - the card now holds a new PIN (never carried by the signal).
     """
 
     responseShown = Signal(str)
     displayChanged = Signal(str)
+    pinChanged = Signal()
 
     def __init__(self, device: SimulatedOcraDevice, parent: QWidget | None = None) -> None:
         problem = pin_problem(DeviceKind.DSC_PLUS, device.pin)
@@ -122,6 +142,11 @@ class DscPlusSimulator(TranslatedWidget):
             raise ValueError(problem)
         super().__init__(parent)
         self._device = device
+        #: The card's PIN: the device's, until a PIN change gives it another.
+        self._pin = device.pin
+        #: In PIN-change mode, after the new PIN was keyed: the response computed with it makes
+        #: it the card's PIN.
+        self._changing = False
         self._state = _State.OFF
         self._entry = ""
         self._pin_ok = ""
@@ -140,6 +165,8 @@ class DscPlusSimulator(TranslatedWidget):
         self.power_key = QPushButton(self.tr("press", "the power key printed on the DSC+"))
         self.ok_key = QPushButton(self.tr("OK", "a key printed on the DSC+"))
         self.clear_key = QPushButton(self.tr("C", "the clear key printed on the DSC+"))
+        self.change_pin_key = QPushButton()
+        self.change_pin_key.setCheckable(True)
         self.digit_keys: dict[str, QPushButton] = {digit: QPushButton(digit) for digit in _DIGITS}
         self._build()
         self._connect_signals()
@@ -153,16 +180,34 @@ class DscPlusSimulator(TranslatedWidget):
         """What the LCD shows right now ("" when the card is off)."""
         return self._display
 
+    @property
+    def changing_pin(self) -> bool:
+        """Whether the card is in PIN-change mode."""
+        return self._state is _State.NEW_PIN or self._changing
+
     @Slot()
     def press_power(self) -> None:
-        """The "press" key: turns the card on (``PIN>``) or off."""
+        """The "press" key: turns the card on (``PIN>``) or off (leaving PIN-change mode)."""
         if self._state is _State.LOCKED:
             return
+        self._start(_State.PIN if self._state is _State.OFF else _State.OFF)
+
+    @Slot()
+    def press_change_pin(self) -> None:
+        """The "Change PIN" key: the card on in PIN-change mode (``NEW PIN>``), or out of it
+        (off) when it is in it."""
+        if self._state is not _State.LOCKED:
+            self._start(_State.OFF if self.changing_pin else _State.NEW_PIN)
+        self.change_pin_key.setChecked(self.changing_pin)
+
+    def _start(self, state: _State) -> None:
         self._error_timer.stop()
         self._entry = ""
         self._pin_ok = ""
         self._response = ""
-        self._state = _State.PIN if self._state is _State.OFF else _State.OFF
+        self._changing = False
+        self._state = state
+        self.change_pin_key.setChecked(state is _State.NEW_PIN)
         self._render()
 
     def press_digit(self, digit: str) -> None:
@@ -176,6 +221,7 @@ class DscPlusSimulator(TranslatedWidget):
             self._response = ""
         limit = {
             _State.PIN: DSC_PLUS_PIN_DIGITS,
+            _State.NEW_PIN: DSC_PLUS_PIN_DIGITS,
             _State.CHALLENGE: DSC_PLUS_CHALLENGE_DIGITS,
         }.get(self._state)
         if limit is None or len(self._entry) >= limit:
@@ -188,6 +234,12 @@ class DscPlusSimulator(TranslatedWidget):
         """The "OK" key: checks the PIN, or answers the challenge."""
         if self._state is _State.PIN and len(self._entry) == DSC_PLUS_PIN_DIGITS:
             self._check_pin()
+        elif self._state is _State.NEW_PIN and len(self._entry) == DSC_PLUS_PIN_DIGITS:
+            self._pin_ok = self._entry  # any PIN: the response will carry it to the server
+            self._entry = ""
+            self._changing = True
+            self._state = _State.CHALLENGE
+            self._render()
         elif self._state is _State.CHALLENGE and len(self._entry) == DSC_PLUS_CHALLENGE_DIGITS:
             self._answer_challenge()
 
@@ -200,7 +252,7 @@ class DscPlusSimulator(TranslatedWidget):
         if self._state is _State.RESPONSE:
             self._state = _State.CHALLENGE
             self._response = ""
-        if self._state in (_State.PIN, _State.CHALLENGE):
+        if self._state in (_State.PIN, _State.NEW_PIN, _State.CHALLENGE):
             self._entry = ""
             self._render()
 
@@ -217,6 +269,8 @@ class DscPlusSimulator(TranslatedWidget):
             self.press_clear()
         elif key == Qt.Key.Key_Space:
             self.press_power()
+        elif key == Qt.Key.Key_P:
+            self.press_change_pin()
         else:
             super().keyPressEvent(event)
 
@@ -257,12 +311,15 @@ class DscPlusSimulator(TranslatedWidget):
         keypad.addWidget(self.clear_key, 3, 0)
         keypad.addWidget(self.digit_keys["0"], 3, 1)
         keypad.addWidget(self.ok_key, 3, 2)
+        keypad.addWidget(self.change_pin_key, 4, 0, 1, 3)
         for digit, key in self.digit_keys.items():
             key.setObjectName("dscKey")
             key.setAccessibleName(digit)
         self.ok_key.setObjectName("dscOk")
         self.clear_key.setObjectName("dscClear")
-        for key in (self.power_key, self.ok_key, self.clear_key, *self.digit_keys.values()):
+        self.change_pin_key.setObjectName("dscChangePin")
+        keys = (self.power_key, self.ok_key, self.clear_key, self.change_pin_key)
+        for key in (*keys, *self.digit_keys.values()):
             # The card keeps the keyboard focus, so typing works whatever key was clicked last.
             key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             key.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -294,10 +351,18 @@ class DscPlusSimulator(TranslatedWidget):
         self.lcd.setAccessibleName(self.tr("Card display"))
         self.ok_key.setToolTip(self.tr("Confirm (Enter)"))
         self.clear_key.setToolTip(self.tr("Clear (Backspace)"))
+        self.change_pin_key.setText(self.tr("Change PIN"))
+        self.change_pin_key.setToolTip(
+            self.tr(
+                "PIN-change mode (P): key the new PIN, then the challenge shown by the PIN "
+                "change; the card keeps the new PIN once it shows the response"
+            )
+        )
 
     def _connect_signals(self) -> None:
         self.power_key.clicked.connect(self.press_power)
         self.ok_key.clicked.connect(self.press_ok)
+        self.change_pin_key.clicked.connect(self.press_change_pin)
         self.clear_key.clicked.connect(self.press_clear)
         for digit, key in self.digit_keys.items():
             key.clicked.connect(lambda _checked=False, d=digit: self.press_digit(d))
@@ -306,7 +371,7 @@ class DscPlusSimulator(TranslatedWidget):
     def _check_pin(self) -> None:
         entered = self._entry
         self._entry = ""
-        if secure_equals(entered, self._device.pin):
+        if secure_equals(entered, self._pin):
             self._wrong_pins = 0
             self._pin_ok = entered
             self._state = _State.CHALLENGE
@@ -341,8 +406,15 @@ class DscPlusSimulator(TranslatedWidget):
             return
         self._response = response
         self._state = _State.RESPONSE
+        changed = self._changing
+        if changed:
+            self._pin = self._pin_ok
+            self._changing = False
+            self.change_pin_key.setChecked(False)
         self._render()
         self.responseShown.emit(response)
+        if changed:
+            self.pinChanged.emit()
 
     def _render(self) -> None:
         state = self._state
@@ -350,6 +422,10 @@ class DscPlusSimulator(TranslatedWidget):
             text = ""
         elif state is _State.PIN:
             text = self.tr("PIN>", "LCD text of the DSC+; keep as on the device") + "*" * len(
+                self._entry
+            )
+        elif state is _State.NEW_PIN:
+            text = self.tr("NEW PIN>", "LCD text of the DSC+ in PIN-change mode") + "*" * len(
                 self._entry
             )
         elif state is _State.PIN_ERROR:

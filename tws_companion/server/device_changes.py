@@ -1,0 +1,262 @@
+"""Changes to a security device waiting for their confirmation (the ``device_changes`` table),
+and the SMS code that confirms an IB Key PIN change or activation.
+
+The code is the SMS authenticator's (:mod:`.authenticators.sms`): 6 random digits from
+``sls.one_time_codes``, stored only as an HMAC bound to its change, valid
+``one_time_code_ttl``, accepted once; ``max_wrong_responses`` wrong codes end the change. Every
+send counts against the caps per user and per phone number (:mod:`.authenticators.send_caps`),
+and is sent after the transaction has committed; a failed send is taken back (the change is
+forgotten and uses up no cap). The new PIN waits encrypted with the master key, bound to the
+change's id.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tws_companion.protocol import Channel, DeviceStatus, ErrorCode
+from tws_companion.protocol.device_changes import CodeSent
+from tws_companion.server.authenticators import send_caps
+from tws_companion.server.context import ServerContext
+from tws_companion.server.db import Device, DeviceChange, User
+from tws_companion.server.errors import ApiError, CommittedApiError
+from tws_companion.server.gateways.base import GatewayError
+from tws_companion.sls import one_time_codes
+from tws_companion.sls.devices import DeviceKind
+from tws_companion.sls.durations import ceil_seconds, plural
+from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
+from tws_companion.storage.outbox import SecurityCode
+
+__all__ = [
+    "ChangeState",
+    "CodeDelivery",
+    "Purpose",
+    "check_address",
+    "check_code",
+    "check_expiry",
+    "finish",
+    "load_pending",
+    "new_change",
+    "new_pin",
+    "prune",
+    "send_code",
+    "user_phone",
+    "wrong_answer",
+]
+
+CHANGE_ID_BYTES = 24
+CHANGE_NOT_FOUND = "This PIN change or activation is over or does not exist. Start again."
+IP_RESTRICTED = (
+    "This is not permitted from this IP address: IP restrictions are active on your account. "
+    "Use one of the addresses you designated."
+)
+NO_PHONE = (
+    "No mobile phone number is on file for this user, so no SMS code can be sent. Call Client "
+    "Services (ibkr.com/support)."
+)
+
+
+class Purpose(StrEnum):
+    """What a device change does once confirmed."""
+
+    IB_KEY_PIN = "ib_key_pin"
+    DSC_PLUS_PIN = "dsc_plus_pin"
+    ACTIVATION = "activation"
+
+
+class ChangeState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def _pin_context(change: DeviceChange) -> str:
+    return f"device-change-pin:{change.id}"
+
+
+def _code_context(change: DeviceChange) -> str:
+    # A login's codes are bound to its id, which has no ':' (never confused with this).
+    return f"device-change:{change.id}"
+
+
+def new_change(
+    ctx: ServerContext,
+    s: Session,
+    purpose: Purpose,
+    user_id: int,
+    now: datetime,
+    expires_at: datetime,
+    *,
+    new_pin: str | None = None,
+    device_id: str | None = None,
+) -> DeviceChange:
+    """A pending change of ``user_id``'s device until ``expires_at`` (added to the session),
+    with ``new_pin`` sealed."""
+    change = DeviceChange(
+        id=secrets.token_urlsafe(CHANGE_ID_BYTES),
+        purpose=purpose.value,
+        user_id=user_id,
+        device_id=device_id,
+        state=ChangeState.PENDING.value,
+        created_at=now,
+        expires_at=expires_at,
+        wrong_answers=0,
+    )
+    if new_pin is not None:
+        change.new_pin_enc = ctx.master_key.encrypt(new_pin.encode(), _pin_context(change))
+    s.add(change)
+    return change
+
+
+def new_pin(ctx: ServerContext, change: DeviceChange) -> str:
+    """The new PIN the change waits to set."""
+    if change.new_pin_enc is None:
+        raise LookupError(f"device change {change.purpose} has no new PIN")
+    return ctx.master_key.decrypt(change.new_pin_enc, _pin_context(change)).decode()
+
+
+def check_address(user: User, source: str) -> None:
+    """IP restrictions hold here as at a login: refuse an address the user did not designate."""
+    if not ip_allowed(source, parse_allowed_ips(user.allowed_ips)):
+        raise ApiError(ErrorCode.IP_RESTRICTED, IP_RESTRICTED)
+
+
+def user_phone(s: Session, user: User) -> str:
+    """The mobile number SMS codes go to: the user's, else that of an active SMS device."""
+    if user.phone:
+        return user.phone
+    phone = s.scalar(
+        select(Device.phone).where(
+            Device.user_id == user.id,
+            Device.kind == DeviceKind.SMS.value,
+            Device.status == DeviceStatus.ACTIVE,
+            Device.phone.is_not(None),
+        )
+    )
+    if not phone:
+        raise ApiError(ErrorCode.PHONE_REQUIRED, NO_PHONE)
+    return phone
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDelivery:
+    """An SMS code to send once the transaction has committed."""
+
+    change_id: str
+    to: str
+    text: str
+    send_id: int
+    security_code: SecurityCode
+
+    def __repr__(self) -> str:
+        return f"CodeDelivery(change_id={self.change_id!r})"
+
+    def deliver(self, ctx: ServerContext) -> None:
+        """Send it; a failed send is taken back (the change and its count are forgotten)."""
+        try:
+            ctx.gateway.send_sms(self.to, self.text, security_code=self.security_code)
+        except GatewayError as exc:
+            with ctx.db.transaction() as s:
+                s.execute(delete(DeviceChange).where(DeviceChange.id == self.change_id))
+                send_caps.take_back(s, self.send_id)
+            raise ApiError(ErrorCode.GATEWAY_UNAVAILABLE, str(exc)) from None
+
+
+def send_code(
+    ctx: ServerContext, s: Session, change: DeviceChange, phone: str, now: datetime
+) -> tuple[CodeDelivery, CodeSent]:
+    """Give ``change`` a new SMS code, within the caps; what to send after the commit, and the
+    answer telling where it went."""
+    send = send_caps.record_send(s, ctx, change.user_id, phone, Channel.SMS, now)
+    code = one_time_codes.new_code(ctx.policy.one_time_code_digits)
+    ttl = ctx.policy.one_time_code_ttl
+    change.code_digest = one_time_codes.code_digest(ctx.code_key, _code_context(change), code)
+    delivery = CodeDelivery(
+        change.id,
+        phone,
+        one_time_codes.sms_text(code, ttl),
+        send.id,
+        SecurityCode(code, valid_seconds=ceil_seconds(ttl)),
+    )
+    sent = CodeSent(
+        change_id=change.id,
+        destination=one_time_codes.mask_phone(phone),
+        expires_at=change.expires_at,
+        expires_in=max(0, ceil_seconds(change.expires_at - now)),
+    )
+    return delivery, sent
+
+
+def load_pending(
+    s: Session, change_id: str, purpose: Purpose, user_id: int | None = None
+) -> DeviceChange:
+    """The change ``change_id`` of ``purpose`` (of ``user_id`` when given), locked; a change
+    already confirmed is ``response_reused``, anything else that is not pending
+    ``change_not_found``."""
+    change = s.get(DeviceChange, change_id, with_for_update=True)
+    if (
+        change is None
+        or change.purpose != purpose.value
+        or (user_id is not None and change.user_id != user_id)
+    ):
+        raise ApiError(ErrorCode.CHANGE_NOT_FOUND, CHANGE_NOT_FOUND)
+    if change.state == ChangeState.DONE.value:
+        raise ApiError(ErrorCode.RESPONSE_REUSED, "That code was already used once. Start again.")
+    if change.state != ChangeState.PENDING.value:
+        raise ApiError(ErrorCode.CHANGE_NOT_FOUND, CHANGE_NOT_FOUND)
+    return change
+
+
+def check_expiry(change: DeviceChange, now: datetime, what: str) -> None:
+    """An expired change fails (committed): ``what`` ran out."""
+    if now >= change.expires_at:
+        change.state = ChangeState.FAILED.value
+        change.code_digest = None
+        change.new_pin_enc = None
+        raise CommittedApiError(ErrorCode.CHALLENGE_EXPIRED, f"{what} has expired. Start again.")
+
+
+def wrong_answer(ctx: ServerContext, change: DeviceChange, what: str) -> CommittedApiError:
+    """Count a wrong code or response; the last one allowed ends the change."""
+    change.wrong_answers += 1
+    attempts_left = ctx.policy.max_wrong_responses - change.wrong_answers
+    if attempts_left <= 0:
+        change.state = ChangeState.FAILED.value
+        change.code_digest = None
+        change.new_pin_enc = None
+        return CommittedApiError(
+            ErrorCode.CHALLENGE_FAILED, "Too many wrong attempts. Start again."
+        )
+    return CommittedApiError(
+        ErrorCode.WRONG_RESPONSE,
+        f"{what} is not correct. {plural(attempts_left, 'attempt')} left.",
+        attempts_left=attempts_left,
+    )
+
+
+def check_code(ctx: ServerContext, change: DeviceChange, code: str, now: datetime) -> None:
+    """Accept the SMS code of ``change`` (pending, locked) or refuse it, counting a wrong one."""
+    check_expiry(change, now, "The SMS code")
+    digest = change.code_digest
+    if digest is None or not one_time_codes.verify_code(
+        ctx.code_key, _code_context(change), code, digest
+    ):
+        raise wrong_answer(ctx, change, "The SMS code")
+
+
+def finish(change: DeviceChange) -> None:
+    """The change is confirmed: its code and new PIN are forgotten, a second answer refused."""
+    change.state = ChangeState.DONE.value
+    change.code_digest = None
+    change.new_pin_enc = None
+
+
+def prune(s: Session, ctx: ServerContext, now: datetime) -> None:
+    """Forget changes that ended over a day ago (until then, a used code is told as such)."""
+    s.execute(delete(DeviceChange).where(DeviceChange.expires_at < now - ctx.policy.lockout_window))
