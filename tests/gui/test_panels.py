@@ -11,6 +11,8 @@ import pytest
 from PySide6.QtCore import (
     QCoreApplication,
     QItemSelectionModel,
+    QModelIndex,
+    QModelRoleData,
     Qt,
     QTranslator,
 )
@@ -52,7 +54,7 @@ from tws_companion.gui.panels.prices import (
     stable_seed,
 )
 from tws_companion.gui.panels.symbols import normalize_symbol
-from tws_companion.gui.panels.watchlist import WatchlistPanel
+from tws_companion.gui.panels.watchlist import WatchlistModel, WatchlistPanel
 from tws_companion.layout.model import (
     BAR_SIZES,
     NEWS_SOURCES,
@@ -398,6 +400,46 @@ def test_watchlist_prices_come_from_the_market_and_move(
     assert panel.timer.interval() >= 1000
     panel.hide()
     assert not panel.timer.isActive()
+
+
+def test_a_cell_painted_is_read_with_all_its_roles_at_once(
+    qtbot: QtBot, market: SimulatedMarket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view reads every role of a cell in one call into Python (``multiData``), each as
+    ``data`` gives it: rises in green, figures right-aligned, as before."""
+    painting: list[bool] = []
+    read: list[str] = []  # who asked data() for a role, while the table is painted
+    data = WatchlistModel.data
+
+    def watched(self: WatchlistModel, index: QModelIndex, role: int = 0) -> object:
+        if painting:
+            read.append(sys._getframe(1).f_code.co_name)
+        return data(self, index, role)
+
+    monkeypatch.setattr(WatchlistModel, "data", watched)  # before Qt first asks the model
+    panel = watchlist(qtbot, market, "AAPL", "MSFT", "QQQ")
+    model = panel.model
+    roles = [
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+    ]
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in roles:
+                asked = QModelRoleData(role)
+                model.multiData(index, asked)
+                assert asked.data() == model.data(index, role)
+
+    shown(qtbot, panel)
+    painting.append(True)
+    panel.table.viewport().grab()
+    painting.clear()
+    assert read  # the cells were read...
+    assert set(read) == {"multiData"}  # ... never one role at a time by Qt itself
 
 
 # --- order entry -------------------------------------------------------------------------------

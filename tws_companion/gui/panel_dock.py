@@ -40,7 +40,9 @@ from tws_companion.gui.panels.labels import kind_label
 from tws_companion.layout.model import ColorGroup, DockArea, Panel, PanelKind, Workspace
 
 __all__ = [
+    "BAND_HEIGHT",
     "CURTAIN_BANDS",
+    "TITLE_BAR_HEIGHT",
     "PanelDock",
     "PanelTitleBar",
     "WorkspacePage",
@@ -48,8 +50,13 @@ __all__ = [
     "display_title",
 ]
 
-#: A page being built is covered by this many horizontal bands, taken away one at a time.
+#: A page being built is covered by this many horizontal bands, taken away one at a time...
 CURTAIN_BANDS = 24
+#: ... each at most this high: a taller page (a hundred panels in one column make the window
+#: that tall) has more of them, so uncovering one never paints more than a panel or two.
+BAND_HEIGHT = 240
+#: The least height of a panel's title bar.
+TITLE_BAR_HEIGHT = 24
 
 _QT_AREAS = {
     DockArea.LEFT: Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -121,10 +128,12 @@ class PanelTitleBar(QWidget):
         self.chip = QToolButton()
         self.chip.setObjectName("colorChip")
         self.chip.setAutoRaise(True)
-        self.chip.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.chip.setIconSize(QSize(12, 12))
-        self.chip.setMenu(dock.group_menu)
-        self.chip.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
+        # The menu opens on a click, not as the button's own menu: that would draw an arrow,
+        # which only a style sheet per chip hides (slow to make and to lay out, per panel).
+        self.chip.clicked.connect(
+            lambda: dock.group_menu.popup(self.chip.mapToGlobal(self.chip.rect().bottomLeft()))
+        )
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
         font = self.title.font()
@@ -141,6 +150,9 @@ class PanelTitleBar(QWidget):
         self.close_button.clicked.connect(dock.close)
         for button in (self.float_button, self.close_button):
             button.setIconSize(QSize(12, 12))
+        # At least TITLE_BAR_HEIGHT high: the title's minimum height, within the margins (the
+        # dock asks its title bar's size hint several times per layout pass: no Python override).
+        self.title.setMinimumHeight(TITLE_BAR_HEIGHT - 2 * 2)
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 2, 2, 2)
         row.setSpacing(4)
@@ -157,10 +169,6 @@ class PanelTitleBar(QWidget):
         """The Classic trading window can be neither floated nor closed."""
         self.float_button.setVisible(not fixed)
         self.close_button.setVisible(not fixed)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), max(hint.height(), 24))
 
 
 class PanelDock(QDockWidget):
@@ -246,6 +254,8 @@ class WorkspacePage(QMainWindow):
         self.pending: list[Panel] | None = None
         #: Docks of the workspace this page showed before :meth:`empty`, still to delete.
         self.departing: list[PanelDock] = []
+        #: Docks added since the page was last laid out (see :meth:`lay_out`).
+        self.unlaid = 0
         #: The opaque bands that cover the page while it is built (see :meth:`cover`), and how
         #: many of them (from the top) are drawn back to nothing.
         self._curtain: list[QWidget] = []
@@ -267,6 +277,7 @@ class WorkspacePage(QMainWindow):
         self.central = None
         self.central_panel = None
         self.pending = None
+        self.unlaid = 0
         self.workspace = workspace
         self.setObjectName(f"workspace-{workspace.id}")
         return gone
@@ -280,20 +291,23 @@ class WorkspacePage(QMainWindow):
             self.setCentralWidget(dock)
         else:
             self.addDockWidget(_QT_AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
-            if area is DockArea.FLOATING:
-                dock.setFloating(True)
-                dock.hide()  # a window of its own: shown by the workstation when it is time
-        for band in self._curtain:
-            band.raise_()  # above the dock just added
+        if self._curtain:
+            dock.stackUnder(self._curtain[0])  # under the bands (raising them repaints them)
+        if area is DockArea.FLOATING and not central:
+            dock.setFloating(True)
+            dock.hide()  # a window of its own: shown by the workstation when it is time
+        self.unlaid += 1
+        self._raise_curtain()
 
     # --- building out of sight -------------------------------------------------------------
     #
     # Showing or hiding a page of a hundred panels (some 4,000 widgets) is one long call, and so
-    # is painting it all, or laying it out again for every dock added to it while it shows. So a
-    # page being built (or emptied) stays where it is, covered by opaque bands (which Qt paints
-    # instead of what they cover), its layout off: docks come and go a few at a time, each
-    # cheap; then one layout pass, and the bands are taken away one per turn of the event loop
-    # (each turn paints only the strip it uncovers).
+    # is painting it all, laying it out again for every dock added to it while it shows, or
+    # laying a hundred new docks out in one pass. So a page being built (or emptied) stays where
+    # it is, covered by opaque bands (which Qt paints instead of what they cover), its layout
+    # off: docks come and go a few at a time, each cheap, with a layout pass every few docks
+    # (each sizes only the docks new since the last); then the last pass, and the bands are
+    # taken away one per turn of the event loop (each turn paints only the strip it uncovers).
 
     @property
     def is_covered(self) -> bool:
@@ -304,26 +318,37 @@ class WorkspacePage(QMainWindow):
         layout = self.layout()
         if layout is not None:
             layout.setEnabled(False)
-        if not self._curtain:
-            for _ in range(CURTAIN_BANDS):
-                band = QWidget(self)
-                band.setObjectName("curtain")
-                band.setAutoFillBackground(True)  # opaque: Qt paints it instead of what it covers
-                self._curtain.append(band)
         self._open_bands = 0
         self._place_curtain()
         for band in self._curtain:
             band.show()
             band.raise_()
 
-    def lay_out(self) -> None:
-        """Lay the docks out again, in one pass (still covered)."""
+    def lay_out(self, *, more_to_come: bool = False) -> None:
+        """Lay the docks out again, in one pass (still covered). ``more_to_come``: the page is
+        still being built, so its layout is off again afterwards; laying out the docks built so
+        far every few docks keeps each pass short (a pass sizes the docks added since the last
+        one, and only moves the others), where one pass over a hundred new docks is one long
+        call."""
         layout = self.layout()
         if layout is not None:
             layout.setEnabled(True)
             layout.activate()
-        for band in self._curtain:
-            band.raise_()
+            if more_to_come:
+                layout.setEnabled(False)
+        self.unlaid = 0
+        self._raise_curtain()
+
+    def _raise_curtain(self) -> None:
+        """Keep the bands above every other child (one the layout made, say): raising a band
+        repaints all of it, so they are raised only when something came above them."""
+        count = len(self._curtain)
+        if not count:
+            return
+        widgets = [w for w in self.children() if isinstance(w, QWidget) and not w.isWindow()]
+        if any(a is not b for a, b in zip(widgets[-count:], self._curtain, strict=True)):
+            for band in self._curtain:
+                band.raise_()
 
     def uncover_band(self) -> bool:
         """Draw the top band that still covers the page back to nothing (it stays shown: hiding
@@ -335,13 +360,22 @@ class WorkspacePage(QMainWindow):
         return self.is_covered
 
     def _place_curtain(self) -> None:
+        """Place the bands still covering the page (more of them if it grew)."""
         width, height = self.width(), self.height()
+        if self.is_covered or not self._curtain:
+            while len(self._curtain) < max(CURTAIN_BANDS, -(-height // BAND_HEIGHT)):
+                band = QWidget(self)
+                band.setObjectName("curtain")
+                band.setAutoFillBackground(True)  # opaque: Qt paints it instead of what it covers
+                band.show()
+                self._curtain.append(band)
+        count = len(self._curtain)
         for index, band in enumerate(self._curtain):
             if index < self._open_bands:
                 band.setGeometry(0, 0, 0, 0)
                 continue
-            top = height * index // CURTAIN_BANDS
-            band.setGeometry(0, top, width, height * (index + 1) // CURTAIN_BANDS - top)
+            top = height * index // count
+            band.setGeometry(0, top, width, height * (index + 1) // count - top)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

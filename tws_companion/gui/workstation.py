@@ -12,11 +12,12 @@ builds them again from another layout (Layout/Settings Recovery's "restart"), ke
   workspace is the fixed trading window in the middle, the other panels docked around it; Global
   Configuration is under Edit instead of File, as in TWS.
 - **Opening**: a workspace's panels are built when it is first shown, out of sight (the page
-  covered, its layout off) and a few at a time (:data:`BUILD_SLICE_MS`), then laid out in one
-  pass and uncovered a strip per turn of the event loop; what is taken down is deleted the same
-  way (the page shown is kept, covered, for the workspace shown next: hiding or showing a page
-  of a hundred panels in one call would stall the window). A workspace never shown keeps its
-  panels in the model untouched.
+  covered, its layout off) and a few at a time (:data:`BUILD_SLICE_MS`), laid out every
+  :data:`LAYOUT_EVERY` panels (a pass in a turn of the event loop of its own), then uncovered a
+  strip per turn of the event loop; what is taken down is deleted the same way (the page shown
+  is kept, covered, for the workspace shown next: hiding or showing a page of a hundred panels
+  in one call would stall the window). A workspace never shown keeps its panels in the model
+  untouched.
 - **Color groups**: a panel's chip (and its title bar's context menu) puts it in a group; a
   symbol chosen in one panel of a group is shown by the others, and the group keeps it.
 - **Saving**: every change (a panel edited, a dock moved, a tab added...) is saved about two
@@ -151,11 +152,15 @@ __all__ = [
     "AUTOSAVE_DELAY_MS",
     "BUILD_SLICE_MS",
     "GEOMETRY_DELAY_MS",
+    "LAYOUT_EVERY",
     "WorkstationWindow",
 ]
 
 #: The longest stretch of building or deleting panels before the event loop runs again.
 BUILD_SLICE_MS = 10
+#: A workspace being built is laid out every this many new panels (each pass in a turn of the
+#: event loop of its own): one pass over a hundred new panels would stall the window.
+LAYOUT_EVERY = 8
 #: A change is saved this long after the last one.
 AUTOSAVE_DELAY_MS = 2_000
 #: A moved or resized window's place is saved this long after it stopped moving.
@@ -479,7 +484,7 @@ class WorkstationWindow(QMainWindow):
         if page in self._build_queue:
             self._build_queue.remove(page)
         self._build_queue.insert(0, page)
-        page.cover()  # built out of sight: one layout pass when done, not one per panel
+        page.cover()  # built out of sight: a layout pass every few panels, not one per panel
         if not self.statusBar().currentMessage():  # a result said just before stays
             self.statusBar().showMessage(self._opening_text())
         self._build_timer.start()
@@ -499,12 +504,13 @@ class WorkstationWindow(QMainWindow):
         then show the floating panels, for at most :data:`BUILD_SLICE_MS` at a time, then let
         the event loop run: a large layout never freezes the window while it opens."""
         started = time.perf_counter()
+        worked = False
         while (time.perf_counter() - started) * 1000 < BUILD_SLICE_MS:
             if self._build_queue:
                 page = self._build_queue[0]
                 if page.departing:
                     self._delete(page.departing.pop())
-                elif page.pending:
+                elif page.pending and page.unlaid < LAYOUT_EVERY:
                     panel = page.pending.pop(0)
                     self._building = True
                     try:
@@ -512,8 +518,15 @@ class WorkstationWindow(QMainWindow):
                     finally:
                         self._building = False
                 else:
-                    self._build_queue.pop(0)
-                    self._page_built(page)
+                    if worked:
+                        break  # a layout pass has a turn of the event loop to itself
+                    if page.pending:
+                        page.lay_out(more_to_come=True)  # the docks built so far
+                    else:
+                        self._build_queue.pop(0)
+                        self._page_built(page)
+                    break
+                worked = True
             elif self._to_uncover:
                 if not self._to_uncover[0].uncover_band():
                     self._to_uncover.pop(0)
@@ -538,8 +551,8 @@ class WorkstationWindow(QMainWindow):
             self.layoutApplied.emit()
 
     def _page_built(self, page: WorkspacePage) -> None:
-        """Lay ``page`` out in one pass; it is uncovered a strip at a time (see
-        :meth:`_build_slice`)."""
+        """Lay ``page`` out (its last panels; the others were laid out every few panels); it is
+        uncovered a strip at a time (see :meth:`_build_slice`)."""
         page.lay_out()
         if page not in self._to_uncover:
             self._to_uncover.append(page)
@@ -553,7 +566,8 @@ class WorkstationWindow(QMainWindow):
         dock.closedByUser.connect(self._dock_closed)
         dock.topLevelChanged.connect(lambda _floating: self._dock_moved(dock))
         dock.dockLocationChanged.connect(lambda _area: self._changed())
-        dock.installEventFilter(self)
+        if dock.isFloating():
+            dock.installEventFilter(self)  # its moves are remembered (see _dock_moved)
         widget.changed.connect(lambda: self._panel_changed(dock))
         widget.symbolChosen.connect(lambda symbol: self._symbol_chosen(dock, symbol))
         if panel.area is DockArea.FLOATING and not central:
@@ -1175,7 +1189,10 @@ class WorkstationWindow(QMainWindow):
 
     def _dock_moved(self, dock: PanelDock) -> None:
         if dock.isFloating():
+            dock.installEventFilter(self)  # a window of its own: its moves are remembered
             self._keep_above(dock)
+        else:
+            dock.removeEventFilter(self)  # not every event of every docked panel through Python
         self._show_dock_title(dock)
         self._changed()
         self._geometry_changed()

@@ -3,12 +3,14 @@ columns, number formats."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QRegularExpression,
@@ -171,6 +173,19 @@ class ColumnsTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else 1 + len(self._columns)
+
+    def multiData(
+        self,
+        index: _Index,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803 - Qt's name
+    ) -> None:
+        """Every role a view asks of a cell at once, each from :meth:`data`: a cell painted is one
+        call from Qt into Python instead of one per role (seven or more). Each such call takes
+        the GIL again, and while a worker runs Python (opening a file, saving) each can wait for
+        it for up to the switch interval (5 ms)."""
+        span = [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan
+        for role_data in cast("Iterable[QModelRoleData]", span):
+            role_data.setData(self.data(index, role_data.role()))
 
     def headerData(
         self,
