@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -1089,11 +1089,14 @@ def test_a_save_that_ends_after_its_window_is_gone_still_reports(qtbot: QtBot) -
         release.wait(10)
         written.append(value)
 
-    queue = SaveQueue(worker, "test-save", slow_save, lambda: 7, 10)
+    window = QObject()  # stands for the workstation, which owns its save queues
+    queue = SaveQueue(worker, "test-save", slow_save, lambda: 7, 10, parent=window)
     done: list[BaseException | None] = []
     queue.save_now(done.append)
     queue.save_now(done.append)  # waits for the running one, which outlives the window
-    shiboken6.delete(queue)
+    with qtbot.waitSignal(window.destroyed, timeout=WAIT_MS):
+        window.deleteLater()  # as the workstation is after a logout
+    assert not shiboken6.isValid(queue)
     release.set()
     qtbot.waitUntil(lambda: len(done) == 2, timeout=WAIT_MS)
     assert done[0] is None
