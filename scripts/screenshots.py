@@ -1,11 +1,11 @@
 """Screenshots of every login step, the device simulators, the workstation and each layout
-dialog, "Use/store settings on server", and the support windows, in English and Chinese, for
-README and review.
+dialog, "Use/store settings on server", the support windows and the account security centre, in
+English and Chinese, for README and review.
 
 Run under a virtual X server (the README's screenshots are taken this way)::
 
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py \
-        [--steps login simulators workstation server-settings report doctor]
+        [--steps login simulators workstation server-settings report doctor security]
 
 It starts the demo server in this process on a temporary data folder, drives the real login
 dialog through each step (``login``), shows the demo's simulators with the devices the demo
@@ -18,9 +18,13 @@ way for its shot), saves, is asked after the other saved in between, lists the s
 in Layout/Settings Recovery, and last logs in while the server cannot be reached (its settings
 calls go to a closed port). ``report`` is Help > Report a Login Problem after a refused login (its
 trace shown); ``doctor`` is Help > Check My Setup against the demo server and, in English,
-``tws-companion doctor`` run in a process and shown as a terminal shows it. Everything runs in a
-temporary folder that is also the home folder (so no file of this machine shows in a file
-dialog), with an in-memory keyring.
+``tws-companion doctor`` run in a process and shown as a terminal shows it. ``security`` opens
+Settings > Secure Login System in the workstation of ``demo`` (its devices and withdrawal limits;
+a withdrawal through the identity check, refused for the code card's limit, then confirmed with
+the DSC+; the DSC+'s PIN change at its challenge), shares demo's devices as ``partner`` (refused,
+then approved), and shows the IB Key app's Change PIN and Add User screens against the server.
+Everything runs in a temporary folder that is also the home folder (so no file of this machine
+shows in a file dialog), with an in-memory keyring.
 
 - Openbox is started as the window manager when it is installed, so that windows have their
   title bars; the workstation's shots are taken from the screen (menus and dialogs included),
@@ -50,7 +54,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from unittest import mock
 
 import keyring
@@ -70,7 +74,12 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.demo import dsc_plus_response, write_scenario  # noqa: E402 - path set
+from tests.support.demo import (  # noqa: E402 - path set
+    dsc_plus_response,
+    ib_key_response,
+    latest_code,
+    write_scenario,
+)
 from tests.support.dialog_login import log_in_with_dsc_plus  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
 from tws_companion.cli import _demo_devices as demo_devices  # noqa: E402
@@ -82,8 +91,13 @@ from tws_companion.client.settings_sync import (  # noqa: E402
     ServerSettings,
 )
 from tws_companion.gui import server_settings  # noqa: E402
-from tws_companion.gui.app import Application  # noqa: E402
-from tws_companion.gui.device_pages import OcraPage, SmsPage  # noqa: E402
+from tws_companion.gui.app import Application, DemoDevices  # noqa: E402
+from tws_companion.gui.device_pages import (  # noqa: E402
+    CodeCardPage,
+    DevicePage,
+    OcraPage,
+    SmsPage,
+)
 from tws_companion.gui.garbage import GuiThreadCollector  # noqa: E402
 from tws_companion.gui.global_config import GlobalConfigDialog  # noqa: E402
 from tws_companion.gui.i18n import Translations  # noqa: E402
@@ -94,6 +108,7 @@ from tws_companion.gui.panels.watchlist import WatchlistPanel  # noqa: E402
 from tws_companion.gui.preferences import LoginPreferences  # noqa: E402
 from tws_companion.gui.recovery_dialog import ChoiceKind, RecoveryDialog  # noqa: E402
 from tws_companion.gui.server_settings import ServerSettingsController  # noqa: E402
+from tws_companion.gui.simulators import SimulatedOcraDevice  # noqa: E402
 from tws_companion.gui.worker import Worker  # noqa: E402
 from tws_companion.gui.workstation import WorkstationWindow  # noqa: E402
 from tws_companion.layout.defaults import default_layout  # noqa: E402
@@ -113,8 +128,14 @@ from tws_companion.layout.profile import SettingsProfile  # noqa: E402
 from tws_companion.server.config import ServerConfig  # noqa: E402
 from tws_companion.server.runner import EmbeddedServer  # noqa: E402
 from tws_companion.server.scenario import Scenario, load_scenario, read_scenario  # noqa: E402
+from tws_companion.sls.code_card import CodeCard  # noqa: E402
 from tws_companion.storage.paths import data_root  # noqa: E402
 from tws_companion.storage.secret_store import SecretStore  # noqa: E402
+
+if TYPE_CHECKING:
+    from tws_companion.gui.device_sharing_dialog import DeviceSharingDialog
+    from tws_companion.gui.identity_check_dialog import IdentityCheckDialog
+    from tws_companion.gui.security_window import SecurityWindow
 
 #: Seconds between "Request new code" requests on the screenshot server.
 RESEND_INTERVAL = 1
@@ -135,7 +156,7 @@ NOTES = {
     "en": "Roll the ES future on Thursday.\nNVDA reports after the close.",
     "zh_CN": "周四展期 ES 期货。\nNVDA 收盘后公布财报。",
 }
-STEPS = ("login", "simulators", "workstation", "server-settings", "report", "doctor")
+STEPS = ("login", "simulators", "workstation", "server-settings", "report", "doctor", "security")
 #: The locale of a computer set to each language.
 LOCALES = {"en": "en_US", "zh_CN": "zh_CN"}
 
@@ -992,6 +1013,321 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+# --- the security centre: Settings > Secure Login System -------------------------------------
+
+#: The withdrawal confirmed in the shots, in US dollars: above the Security Code Card's limit per
+#: day (refused, naming the devices that can confirm it), within the DSC+'s (accepted).
+WITHDRAWAL_AMOUNT = "300000"
+#: The user whose devices the shots use, and the user who asks to share them (same entity, an
+#: IB Key of their own): (user name, password).
+DEMO_USER = ("demo", "demo-pass-1")
+PARTNER = ("partner", "partner-pass-1")
+#: The new PIN typed in the DSC+'s PIN change (the change is cancelled after its shot: the other
+#: shots answer with the scenario's PIN).
+NEW_DSC_PLUS_PIN = "5678"
+#: The new PIN typed in the IB Key app's Change PIN (the screen is left before Submit).
+NEW_IB_KEY_PIN = "1470"
+#: The user added to the IB Key app (a DSC+ user with no IB Key yet), and the PIN typed.
+ADDED_USER = ("traveller", "traveller-pass-1", "8642")
+
+
+def security_steps(
+    url: str, language: str, shoot: Shooter, server: EmbeddedServer, scenario: Scenario, work: Path
+) -> None:
+    """Settings > Secure Login System as ``demo`` (its devices and limits, a withdrawal refused
+    for the code card's limit then confirmed with the DSC+, the DSC+'s PIN change), device
+    sharing as ``partner`` (refused for a less secure device, then approved), and the IB Key
+    app's Change PIN and Add User screens."""
+    translations = Translations()
+    translations.apply(language)
+    devices = demo_devices(server, scenario)
+    assert devices.card is not None
+    homes = work / f"security-{language}"
+    application = Application(ApiClient(url), translations, home=homes / "demo")
+    try:
+        window = log_in(application)
+        security = open_security(window, shoot)
+        shoot.screen("71-secure-login-system", security)
+        withdrawal_shots(security, devices.card, shoot)
+        pin_change_shot(security, shoot)
+    finally:
+        application.shutdown()
+
+    application = Application(ApiClient(url), translations, home=homes / "partner")
+    try:
+        window = log_in_as_partner(application, devices)
+        window.secure_login_action.trigger()
+        security = loaded_security_window(window)
+        sharing_shots(security, devices.card, shoot)
+    finally:
+        application.shutdown()
+
+    ib_key_menu_shots(url, devices, shoot)
+
+
+def open_security(window: WorkstationWindow, shoot: Shooter) -> SecurityWindow:
+    """Settings > Secure Login System..., with the mouse (the menu's shot taken on the way; see
+    :func:`open_layout_menu` for how without xdotool)."""
+    bar, menu, action = window.menuBar(), window.settings_menu, window.secure_login_action
+    if shutil.which("xdotool") is None:
+        bar.setActiveAction(menu.menuAction())
+        wait_until(menu.isVisible, 10)
+        menu.setActiveAction(action)
+    else:
+        point_at(bar, bar.actionGeometry(menu.menuAction()))
+        xdotool("click", "1")
+        wait_until(menu.isVisible, 10)
+        settle(menu)
+        point_at(menu, menu.actionGeometry(action))
+    wait_until(lambda: menu.activeAction() is action, 10)
+    frame, shown_menu = on_screen(window), on_screen(menu)
+    shoot.screen(
+        "70-settings-secure-login-menu",
+        menu,
+        area=QRect(frame.topLeft(), shown_menu.bottomRight() + QPoint(160, 60)),
+    )
+    if shutil.which("xdotool") is None:
+        action.trigger()
+        menu.close()
+    else:
+        xdotool("click", "1")
+    return loaded_security_window(window)
+
+
+def loaded_security_window(window: WorkstationWindow) -> SecurityWindow:
+    """The Secure Login System window the workstation opened, once its devices are listed."""
+    from tws_companion.gui.security_window import SecurityWindow
+
+    def loaded() -> bool:
+        security = window.security_window
+        return (
+            isinstance(security, SecurityWindow)
+            and security.isVisible()
+            and security.devices is not None
+            and security.task is None
+        )
+
+    wait_until(loaded)
+    security = window.security_window
+    assert isinstance(security, SecurityWindow)
+    return security
+
+
+def log_in_as_partner(application: Application, devices: DemoDevices) -> WorkstationWindow:
+    """Log in as ``partner`` with its IB Key (its only device: no drop-down), the response
+    computed as the IB Key app would."""
+    held = devices.ib_key
+    keys = (held,) if isinstance(held, SimulatedOcraDevice) else tuple(held or ())
+    key = next(device for device in keys if device.user == PARTNER[0])
+    dialog = application.show_login()
+    dialog.credentials.username.setText(PARTNER[0])
+    dialog.credentials.password.setText(PARTNER[1])
+    dialog.credentials.login_button.click()
+    wait_until(lambda: not dialog.busy)
+    page = dialog.stack.currentWidget()
+    assert isinstance(page, OcraPage), dialog.stack.currentWidget()
+    page.response_field.setText(ib_key_response(page.challenge_code.text(), key.secret, key.pin))
+    page.submit_button.click()
+    return opened_workstation(application)
+
+
+def identity_check() -> IdentityCheckDialog:
+    """The identity check the task just opened, its first step shown."""
+    from tws_companion.gui.identity_check_dialog import IdentityCheckDialog
+
+    check = modal_of(IdentityCheckDialog)
+    settle(check)
+    return check
+
+
+def enter_credentials(check: IdentityCheckDialog, username: str, password: str) -> None:
+    """Step 1 of an identity check typed in (the user name when it is not filled in)."""
+    if not check.credentials.username.text():
+        QTest.keyClicks(check.credentials.username, username)
+    QTest.keyClicks(check.credentials.password, password)
+
+
+def to_device_list(check: IdentityCheckDialog) -> None:
+    """Continue from step 1: the device drop-down (M2FS)."""
+    check.credentials.continue_button.click()
+    wait_until(lambda: not check.busy)
+    assert check.current_page() is check.select_page, check.notice.text()
+
+
+def pick_device(check: IdentityCheckDialog, device_id: str) -> DevicePage:
+    """``device_id`` picked in the drop-down, Continue: its page, the challenge shown."""
+    combo = check.select_page.devices
+    combo.setCurrentIndex(combo.findData(device_id))
+    check.select_page.continue_button.click()
+    wait_until(lambda: not check.busy)
+    page = check.current_page()
+    assert isinstance(page, DevicePage), check.notice.text()
+    assert page.challenge is not None
+    return page
+
+
+def answer(page: DevicePage, card: CodeCard) -> None:
+    """Type the answer ``demo``'s device gives (its DSC+ with its PIN, or its code card's
+    values), as a user fills the fields."""
+    challenge = page.challenge
+    assert challenge is not None
+    if isinstance(page, CodeCardPage):
+        for field, index in zip(page.fields, challenge.indices or (), strict=True):
+            QTest.keyClicks(field, card.values[index])
+    else:
+        assert isinstance(page, OcraPage)
+        QTest.keyClicks(page.response_field, dsc_plus_response(challenge.code or ""))
+
+
+def withdrawal_shots(security: SecurityWindow, card: CodeCard, shoot: Shooter) -> None:
+    """Withdraw funds: the identity check (password, device drop-down), refused with the code
+    card, confirmed with the DSC+ (its challenge), accepted."""
+    from tws_companion.gui.withdrawal_dialog import WithdrawalDialog
+
+    security.withdraw_button.click()
+    dialog = modal_of(WithdrawalDialog)
+    QTest.keyClicks(dialog.amount_field, WITHDRAWAL_AMOUNT)
+    QTest.keyClick(dialog.amount_field, Qt.Key.Key_Return)
+    check = identity_check()
+    enter_credentials(check, *DEMO_USER)
+    shoot.screen("72-identity-check-password", check)
+
+    to_device_list(check)
+    settle(check)
+    # The list opens over the drop-down from the device it offers first (the DSC+), so the
+    # page's title stays in view.
+    combo = check.select_page.devices
+    combo.setCurrentIndex(0)
+    combo.showPopup()
+    popup = combo.view().window()
+    wait_until(popup.isVisible, 10)
+    shoot.screen(
+        "73-identity-check-devices", check, popup, area=on_screen(check).united(on_screen(popup))
+    )
+    combo.hidePopup()
+    submit(pick_device(check, "demo-card"), card)
+    wait_until(lambda: dialog.check is None and dialog.outcome is not None and dialog.task is None)
+    shoot.screen("74-withdrawal-refused", dialog)
+
+    # "Confirm with another device...": the same amount, with the DSC+.
+    dialog.other_device_button.click()
+    check = identity_check()
+    enter_credentials(check, *DEMO_USER)
+    to_device_list(check)
+    page = pick_device(check, "demo-dscplus")
+    answer(page, card)
+    shoot.screen("75-identity-check-dsc-plus", check)
+    page.submit_button.click()
+    wait_until(
+        lambda: (
+            dialog.outcome is not None
+            and not isinstance(dialog.outcome, Exception)
+            and dialog.task is None
+        )
+    )
+    shoot.screen("76-withdrawal-accepted", dialog)
+    dialog.close_button.click()
+    wait_until(lambda: modal() is security and security.task is None)
+
+
+def submit(page: DevicePage, card: CodeCard) -> None:
+    """The device's answer typed in, Continue."""
+    answer(page, card)
+    page.submit_button.click()
+
+
+def pin_change_shot(security: SecurityWindow, shoot: Shooter) -> None:
+    """Change PIN... for the DSC+: the new PIN twice, Continue, and the challenge to key into the
+    card with the new PIN (its response typed in); then Cancel (the PIN stays)."""
+    from tws_companion.gui.pin_change_dialog import PinChangeDialog
+
+    row = next(i for i, device in enumerate(security.devices or ()) if device.kind == "dsc_plus")
+    security.table.selectRow(row)
+    security.pin_button.click()
+    dialog = modal_of(PinChangeDialog)
+    QTest.keyClicks(dialog.new_pin, NEW_DSC_PLUS_PIN)
+    QTest.keyClicks(dialog.repeat_pin, NEW_DSC_PLUS_PIN)
+    dialog.continue_button.click()
+    wait_until(lambda: dialog.task is None and dialog.step == 1)
+    QTest.keyClicks(dialog.response, dsc_plus_response(dialog.challenge.text(), NEW_DSC_PLUS_PIN))
+    shoot.screen("77-dsc-plus-pin-change", dialog)
+    dialog.cancel_button.click()
+    wait_until(lambda: modal() is security and security.task is None)
+
+
+def sharing_shots(security: SecurityWindow, card: CodeCard, shoot: Shooter) -> None:
+    """Share a device..., as ``partner`` with demo's credentials: demo's code card is refused
+    ("Less secure device": demo holds a DSC+), demo's DSC+ is approved at once (same entity)."""
+    for device_id, name in (
+        ("demo-card", "78-device-sharing-refused"),
+        ("demo-dscplus", "79-device-sharing-approved"),
+    ):
+        dialog = share(security, device_id, card)
+        shoot.screen(name, dialog)
+        dialog.continue_button.click()  # OK
+        wait_until(lambda: modal() is security and security.task is None)
+
+
+def share(security: SecurityWindow, device_id: str, card: CodeCard) -> DeviceSharingDialog:
+    """Share a device...: the rules, Continue, demo's credentials and ``device_id``'s answer,
+    the review, Continue; returns the dialog once the server answered."""
+    from tws_companion.gui.device_sharing_dialog import DeviceSharingDialog
+
+    security.share_button.click()
+    dialog = modal_of(DeviceSharingDialog)
+    wait_until(lambda: dialog.requests is not None)
+    dialog.continue_button.click()
+    check = identity_check()
+    enter_credentials(check, *DEMO_USER)
+    to_device_list(check)
+    submit(pick_device(check, device_id), card)
+    wait_until(lambda: dialog.stack.currentWidget() is dialog.review_page)
+    dialog.continue_button.click()
+    wait_until(lambda: dialog.task is None and dialog.list_task is None)
+    assert dialog.stack.currentWidget() is dialog.result_page
+    return dialog
+
+
+def ib_key_menu_shots(url: str, devices: DemoDevices, shoot: Shooter) -> None:
+    """The IB Key app's menu screens, connected to the demo server: Change PIN filled in for
+    ``demo`` (left before Submit), and Add User on Android once the Activation Code came by SMS
+    (the code and the PIN typed in)."""
+    from tws_companion.gui.simulators.ib_key import IbKeySimulator
+
+    assert devices.ib_key is not None
+    assert devices.outbox is not None
+    worker = Worker()
+    api = ApiClient(url)
+    phone = IbKeySimulator(devices.ib_key, api=api, worker=worker)
+    try:
+        phone.show()
+        settle(phone)
+        phone.change_pin_action.trigger()
+        screen = phone.change_pin
+        QTest.keyClicks(screen.password, DEMO_USER[1])
+        QTest.keyClicks(screen.current_pin, phone.device.pin)
+        QTest.keyClicks(screen.new_pin, NEW_IB_KEY_PIN)
+        QTest.keyClicks(screen.repeat_pin, NEW_IB_KEY_PIN)
+        shoot(phone, "80-ib-key-change-pin")
+        screen.cancel.click()
+
+        username, password, pin = ADDED_USER
+        phone.add_user_action.trigger()
+        adding = phone.add_user
+        QTest.keyClicks(adding.username, username)
+        QTest.keyClicks(adding.password, password)
+        adding.continue_button.click()
+        wait_until(lambda: phone.task is None)
+        assert adding.step == 1, adding.problem.text()
+        QTest.keyClicks(adding.code, latest_code(devices.outbox, "sms"))
+        QTest.keyClicks(adding.pin, pin)
+        shoot(phone, "81-ib-key-add-user")
+    finally:
+        phone.close()
+        worker.shutdown()
+        api.close()
+
+
 # --- the machine the shots are taken on ------------------------------------------------------
 
 
@@ -1166,6 +1502,8 @@ def take(output: Path, language: str, steps: list[str], places: Places, work: Pa
             report_steps(url, language, shoot, work / f"support-{language}")
         if "doctor" in steps:
             doctor_steps(url, language, shoot, work / f"support-{language}")
+        if "security" in steps:
+            security_steps(url, language, shoot, server, scenario, work)
     finally:
         server.stop()
     print(f"{language}: {time.monotonic() - started:.0f} s")
