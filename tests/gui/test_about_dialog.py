@@ -47,7 +47,6 @@ def test_the_about_box_shows_the_version_qt_python_and_license(qtbot: QtBot) -> 
         "Python": platform.python_version(),
         "License": declared,
     }
-    dialog.grab().save("/tmp/s9/about-dialog.png")
 
 
 def test_copy_puts_the_versions_on_the_clipboard(qtbot: QtBot) -> None:

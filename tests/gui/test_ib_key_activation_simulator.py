@@ -21,7 +21,6 @@ from tws_companion.gui.simulators.ib_key import IbKeySimulator
 from tws_companion.gui.worker import Worker
 from tws_companion.protocol import Platform
 
-SCREENSHOTS = Path("/tmp/s10")
 DEMO_IB_KEY = SimulatedOcraDevice("IB Key on my phone", IB_KEY_KEY, "2580", user="demo")
 
 
@@ -89,7 +88,6 @@ def test_add_user_on_android_then_log_in_with_the_new_ib_key(
     assert phone.task is None  # the PIN rule is checked before anything is sent
     assert "4 to 6 characters" in screen.problem.text()
     screen.pin.setText("Qw3$")
-    phone.grab().save(str(SCREENSHOTS / "pinchange-ibkey-activate-filled.png"))
     with qtbot.waitSignal(phone.userAdded, timeout=20_000) as added:
         screen.activate.click()
     _wait(qtbot, phone)

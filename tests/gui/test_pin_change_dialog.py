@@ -5,7 +5,6 @@ the new PIN afterwards."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -25,7 +24,6 @@ TRAVELLER, TRAVELLER_PASSWORD, TRAVELLER_DSC, TRAVELLER_PIN = (
     "traveller-dscplus",
     "8642",
 )
-SCREENSHOTS = Path("/tmp/s10")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +84,6 @@ def test_the_new_pin_then_the_challenge_answered_with_it_changes_the_pin(
 ) -> None:
     wait = _waiter(qtbot, dialog)
     assert dialog.new_pin.hasFocus()
-    dialog.grab().save(str(SCREENSHOTS / "pinchange-dialog-1.png"))
     qtbot.keyClicks(dialog.new_pin, "2468")
     qtbot.keyClick(dialog.new_pin, Qt.Key.Key_Return)
     assert dialog.repeat_pin.hasFocus()
@@ -100,7 +97,6 @@ def test_the_new_pin_then_the_challenge_answered_with_it_changes_the_pin(
     assert challenge.isdigit()
     assert "expires in" in dialog.countdown.text()
     assert dialog.response.hasFocus()
-    dialog.grab().save(str(SCREENSHOTS / "pinchange-dialog-2.png"))
     with qtbot.waitSignal(dialog.pinChanged, timeout=20_000) as changed:
         qtbot.keyClicks(dialog.response, dsc_plus_response(challenge, "2468"))
         qtbot.keyClick(dialog.response, Qt.Key.Key_Return)
@@ -110,7 +106,6 @@ def test_the_new_pin_then_the_challenge_answered_with_it_changes_the_pin(
     assert changed.args == [TRAVELLER_DSC]
     assert dialog.step == 2
     assert "accepted" in dialog.done_text.text()
-    dialog.grab().save(str(SCREENSHOTS / "pinchange-dialog-3.png"))
     assert _log_in(api, "2468")
     with pytest.raises(WrongResponse):
         _log_in(api, TRAVELLER_PIN)
@@ -157,7 +152,6 @@ def test_a_response_computed_with_the_old_pin_is_refused_with_the_attempts_left(
     assert dialog.step == 1
     assert "NEW PIN" in dialog.notice.text()
     assert "Attempts left: 2." in dialog.notice.text()
-    dialog.grab().save(str(SCREENSHOTS / "pinchange-dialog-wrong.png"))
     dialog.reject()
     assert _log_in(api, TRAVELLER_PIN)  # unchanged (and the failure run ends)
 

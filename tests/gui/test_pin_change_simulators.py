@@ -32,7 +32,6 @@ from tws_companion.protocol import Platform
 from tws_companion.sls import ocra
 from tws_companion.sls.devices import DSC_PLUS_OCRA_SUITE
 
-SCREENSHOTS = Path("/tmp/s10")
 DEMO_CARD = SimulatedOcraDevice("Digital Security Card+", DSC_PLUS_KEY, "1234", user="demo")
 DEMO_IB_KEY = SimulatedOcraDevice("IB Key on my phone", IB_KEY_KEY, "2580", user="demo")
 SOLO_IB_KEY = SimulatedOcraDevice("IB Key", SOLO_KEY, "4321", user="solo")
@@ -153,7 +152,6 @@ def test_change_pin_in_the_ib_key_app_then_log_in_with_the_new_pin(
     screen.current_pin.setText("4321")
     screen.new_pin.setText("Zz9!")
     screen.repeat_pin.setText("Zz9!")
-    phone.grab().save(str(SCREENSHOTS / "pinchange-ibkey-change-filled.png"))
     qtbot.keyClick(screen.repeat_pin, Qt.Key.Key_Return)  # Submit
     _wait(qtbot, phone)
     assert screen.step == 1, screen.problem.text()
@@ -167,7 +165,6 @@ def test_change_pin_in_the_ib_key_app_then_log_in_with_the_new_pin(
     assert changed.args == ["solo"]
     assert screen.step == 2
     assert "successfully processed" in screen.done_text.text()
-    phone.grab().save(str(SCREENSHOTS / "pinchange-ibkey-done.png"))
     screen.start_page.click()  # Go to start page
     assert phone.screens.currentWidget() is phone.authenticate_screen
     # The app answers with the new PIN, and the server takes that answer.
@@ -211,7 +208,6 @@ def test_the_ib_key_app_tells_a_wrong_current_pin_and_checks_the_new_pins_first(
     assert "current PIN is not correct" in screen.problem.text()
     assert "Attempts left before IB Key is locked: 9." in screen.problem.text()
     assert "call Client Services" in screen.problem.text()
-    phone.grab().save(str(SCREENSHOTS / "pinchange-ibkey-wrong-pin.png"))
     screen.password.setText("not-the-password")
     screen.current_pin.setText("4321")
     screen.submit.click()

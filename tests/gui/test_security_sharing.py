@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.process_server import RunningServer
 from tests.support.security_session import (
+    WAIT_MS,
     log_in,
     open_security_window,
     pass_identity_check,
@@ -21,6 +22,7 @@ from tests.support.security_session import (
 )
 from tws_companion.client.api import ApiClient
 from tws_companion.gui.device_sharing_dialog import DeviceSharingDialog
+from tws_companion.gui.i18n import Translations
 from tws_companion.gui.identity_check_dialog import IdentityCheckDialog
 from tws_companion.gui.security_window import SecurityWindow
 from tws_companion.gui.worker import Worker
@@ -85,6 +87,23 @@ def test_a_request_the_rules_allow_is_approved_and_the_device_joins_the_list(
     qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.action_dialog is None and window.task is None)
     assert "Digital Security Card+" in [row[0] for row in window.device_texts()]
+
+
+def test_a_device_named_only_by_its_kind_is_listed_in_the_users_language(
+    qtbot: QtBot,
+    server: RunningServer,
+    open_as: Callable[[str], SecurityWindow],
+) -> None:
+    """The server names a device given no label after its kind, in English: switched to
+    Chinese, the list shows the kind in Chinese alone, not "数码安全卡+: Digital Security Card+"."""
+    window = open_as("heir")
+    dialog = share(qtbot, server, window, "demo", "demo-dscplus")
+    translations = Translations()
+    assert translations.apply("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: dialog.request_texts()[0][0] == "数码安全卡+", timeout=WAIT_MS)
+    finally:
+        translations.apply("en")
 
 
 def test_sharing_a_less_secure_device_is_refused(

@@ -29,6 +29,7 @@ from tws_companion.gui.messages import device_kind_name
 from tws_companion.gui.security_dialog import ConfirmedTaskDialog, read_only_table, table_texts
 from tws_companion.gui.security_window import failure_text
 from tws_companion.gui.worker import Task
+from tws_companion.sls.devices import spec
 
 if TYPE_CHECKING:
     from tws_companion.protocol.security import Approval, DeviceShare
@@ -160,7 +161,7 @@ class DeviceSharingDialog(ConfirmedTaskDialog):
             row = self.requests_table.rowCount()
             self.requests_table.insertRow(row)
             device = device_kind_name(share.device_kind)
-            if share.device_label and share.device_label != device:
+            if _given_label(share.device_kind, share.device_label, device):
                 device = self.tr("{kind}: {label}").format(kind=device, label=share.device_label)
             texts = (
                 device,
@@ -345,3 +346,13 @@ class DeviceSharingDialog(ConfirmedTaskDialog):
         self.continue_button.setText(self.tr("OK") if on_result else self.tr("Continue"))
         self.close_button.setText(self.tr("Close"))
         self.close_button.setVisible(not on_result)  # OK ends the procedure (KB2481 step 9)
+
+
+def _given_label(kind: str, label: str, shown_name: str) -> bool:
+    """Whether a device's label says more than the name of its kind, as shown or as the server
+    names a device that was given no label (in English)."""
+    try:
+        default = spec(kind).name
+    except ValueError:
+        default = kind
+    return bool(label) and label.casefold() not in {shown_name.casefold(), default.casefold()}

@@ -75,6 +75,9 @@ class MenuScreen(TranslatedWidget):
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setWidget(self.steps)
+        # The phone's white screen shows through: a scroll area paints its own grey otherwise.
+        self.scroller.viewport().setAutoFillBackground(False)
+        self.steps.setAutoFillBackground(False)
         self.cancel = QPushButton()
         self.cancel.setObjectName("cancelScreen")
         self.cancel.clicked.connect(self.closed)
