@@ -23,11 +23,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from tws_companion.protocol.fields import (
     PRINTABLE_PATTERN,
-    USERNAME_MAX_LENGTH,
     Count,
     DeviceId,
     Moment,
@@ -37,7 +36,6 @@ from tws_companion.protocol.fields import (
     Username,
 )
 from tws_companion.protocol.models import Challenge
-from tws_companion.protocol.usernames import normalize_username
 
 __all__ = [
     "PIN_MAX_LENGTH",
@@ -106,19 +104,9 @@ class _Answer(BaseModel):
 
 
 class _WithUsername(_Request):
-    """A request naming a user, whose name must fit its column once case-folded (as at a
-    login)."""
+    """A request naming a user (its password is checked as at a login)."""
 
     username: Username
-
-    @field_validator("username")
-    @classmethod
-    def _fits_once_normalised(cls, username: str) -> str:
-        if len(normalize_username(username)) > USERNAME_MAX_LENGTH:
-            raise ValueError(
-                f"String should have at most {USERNAME_MAX_LENGTH} characters once case-folded"
-            )
-        return username
 
 
 class IbKeyPinChangeRequest(_WithUsername):

@@ -14,7 +14,9 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+
+from tws_companion.protocol.usernames import normalize_username
 
 #: Text without control characters: no C0 (NUL, tab, newline...), DEL or C1.
 PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
@@ -52,8 +54,20 @@ def _moment_text(value: object) -> object:
     return value
 
 
+def _fits_once_normalised(username: str) -> str:
+    """A user name longer than its column once normalised is refused like any over-long name
+    (case-folding may lengthen it: 64 x "ß" folds to 128 characters)."""
+    if len(normalize_username(username)) > USERNAME_MAX_LENGTH:
+        raise ValueError(
+            f"String should have at most {USERNAME_MAX_LENGTH} characters once case-folded"
+        )
+    return username
+
+
 Username = Annotated[
-    str, Field(min_length=1, max_length=USERNAME_MAX_LENGTH, pattern=PRINTABLE_PATTERN)
+    str,
+    Field(min_length=1, max_length=USERNAME_MAX_LENGTH, pattern=PRINTABLE_PATTERN),
+    AfterValidator(_fits_once_normalised),
 ]
 Password = Annotated[
     str, Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, pattern=PRINTABLE_PATTERN)

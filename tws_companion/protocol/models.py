@@ -25,7 +25,6 @@ from tws_companion.protocol import (
     Step,
 )
 from tws_companion.protocol.fields import (
-    USERNAME_MAX_LENGTH,
     Count,
     DeviceId,
     Moment,
@@ -34,7 +33,6 @@ from tws_companion.protocol.fields import (
     ResponseText,
     Username,
 )
-from tws_companion.protocol.usernames import normalize_username
 
 #: Length in bytes of a user's settings key.
 SETTINGS_KEY_BYTES = 32
@@ -52,21 +50,11 @@ class _Answer(BaseModel):
 
 
 class LoginRequest(_Request):
-    """``POST /login``. A user name longer than its column once normalised (case-folding may
-    lengthen it: 64 x "ß" folds to 128 characters) is refused like any over-long name."""
+    """``POST /login``."""
 
     username: Username
     password: Password
     platform: Platform = Platform.TWS
-
-    @field_validator("username")
-    @classmethod
-    def _fits_once_normalised(cls, username: str) -> str:
-        if len(normalize_username(username)) > USERNAME_MAX_LENGTH:
-            raise ValueError(
-                f"String should have at most {USERNAME_MAX_LENGTH} characters once case-folded"
-            )
-        return username
 
 
 class DeviceRequest(_Request):

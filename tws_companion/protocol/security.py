@@ -19,17 +19,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from tws_companion.protocol.fields import (
     IDENTIFIER_PATTERN,
-    USERNAME_MAX_LENGTH,
     Moment,
     Name,
     Password,
     Username,
 )
-from tws_companion.protocol.usernames import normalize_username
 
 #: The largest withdrawal a request may name (USD); above it the request is a 422.
 MAX_WITHDRAWAL_USD = Decimal(10) ** 12
@@ -82,15 +80,6 @@ class VerifyRequest(_Request):
     username: Username
     password: Password
     purpose: Purpose
-
-    @field_validator("username")
-    @classmethod
-    def _fits_once_normalised(cls, username: str) -> str:
-        if len(normalize_username(username)) > USERNAME_MAX_LENGTH:
-            raise ValueError(
-                f"String should have at most {USERNAME_MAX_LENGTH} characters once case-folded"
-            )
-        return username
 
 
 class WithdrawalRequest(_Request):
