@@ -131,7 +131,7 @@ class DeviceSharingDialog(ConfirmedTaskDialog):
         if self.list_task is not None:
             return
         self.list_task = self.worker.submit(
-            "device_shares", self.api.device_shares, self.login.session.token
+            "device_shares", self.api.device_shares, self.login.session.token, owner=self
         )
         self.list_task.succeeded.connect(self._requests_loaded)
         self.list_task.failed.connect(self._requests_failed)
@@ -240,6 +240,7 @@ class DeviceSharingDialog(ConfirmedTaskDialog):
             self.api.request_device_share,
             self.login.session.token,
             approval,
+            owner=self,
         )
         self.task.succeeded.connect(self._answered)
         self.task.failed.connect(self._refused)

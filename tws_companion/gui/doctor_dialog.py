@@ -203,7 +203,7 @@ class DoctorDialog(QDialog):
         super().done(result)
 
     def _submit(self, generation: int, check: Check) -> None:
-        task = self._track(self._worker.submit(f"doctor:{check.id}", run_check, check))
+        task = self._track(self._worker.submit(f"doctor:{check.id}", run_check, check, owner=self))
         task.succeeded.connect(functools.partial(self._arrived, generation))
         task.failed.connect(functools.partial(self._crashed, generation, check.id))
 
@@ -334,7 +334,9 @@ class DoctorDialog(QDialog):
         self.install_button.setEnabled(False)
         install = functools.partial(install_tws_api, replace=replace)
         task = self._track(
-            self._worker.submit("doctor:install-api", install, archive, self.setup.user_home)
+            self._worker.submit(
+                "doctor:install-api", install, archive, self.setup.user_home, owner=self
+            )
         )
         task.succeeded.connect(self._installed)
         task.failed.connect(self._install_failed)

@@ -448,7 +448,7 @@ class SaveAsFlow(QObject):
 
     def start(self) -> None:
         self._prepare = self.worker.submit(
-            "settings-dialog-drives", prepare_file_dialog, self.folders.get()
+            "settings-dialog-drives", prepare_file_dialog, self.folders.get(), owner=self
         )
         self._prepare.succeeded.connect(self._prepared)
         self._prepare.failed.connect(self._prepare_failed)
@@ -552,7 +552,7 @@ class SaveAsFlow(QObject):
         self.folders.set(path.parent)
         self._status(self.tr("Saving settings to {path}…").format(path=path))
         save = partial(self.profile.save_as, path, self.layout, decrypted=self.decrypted)
-        task = self.worker.submit("save-settings-as", save)
+        task = self.worker.submit("save-settings-as", save, owner=self)
         task.succeeded.connect(self._saved)
         task.failed.connect(self._failed)
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication
 
 from tws_companion.client.errors import CertificateError, InsecureTransport, ProtocolError, TlsError
 from tws_companion.client.login_machine import Notice, NoticeKind
+from tws_companion.gui.code_texts import QT_TRANSLATE_NOOP, CodeTexts
 from tws_companion.protocol import ChallengeType, ErrorCode
 
 if TYPE_CHECKING:  # a pydantic model: the login window paints before pydantic is loaded
@@ -188,8 +189,7 @@ def describe(
         return QCoreApplication.translate(
             "Messages", "The response is not correct. {left} attempts left."
         ).format(left=left)
-    known = _by_code().get(code) if code is not None else None
-    return known if known is not None else notice.text
+    return _BY_CODE.text(code, notice.text)
 
 
 def _wrong_password(notice: Notice) -> str:
@@ -226,66 +226,65 @@ def _wrong_password(notice: Notice) -> str:
     return "\n".join(lines)
 
 
-def _by_code() -> dict[ErrorCode, str]:
-    return {
-        ErrorCode.LOGIN_THROTTLED: QCoreApplication.translate(
-            "Messages", "Too many failed login attempts."
-        ),
-        ErrorCode.SOURCE_THROTTLED: QCoreApplication.translate(
+#: The server's refusals of a login step, by code.
+_BY_CODE = CodeTexts(
+    "Messages",
+    {
+        ErrorCode.LOGIN_THROTTLED: QT_TRANSLATE_NOOP("Messages", "Too many failed login attempts."),
+        ErrorCode.SOURCE_THROTTLED: QT_TRANSLATE_NOOP(
             "Messages", "Too many failed logins from this computer."
         ),
-        ErrorCode.ACCOUNT_LOCKED: QCoreApplication.translate(
+        ErrorCode.ACCOUNT_LOCKED: QT_TRANSLATE_NOOP(
             "Messages",
             "Too many failed login attempts: the account is locked. Contact Client Services "
             "to unlock it sooner.",
         ),
-        ErrorCode.IP_RESTRICTED: QCoreApplication.translate(
+        ErrorCode.IP_RESTRICTED: QT_TRANSLATE_NOOP(
             "Messages",
             "IP restrictions are active on your account: logins are permitted only from the "
             "IP addresses you designated, and this computer is not one of them.",
         ),
-        ErrorCode.NO_ACTIVE_DEVICE: QCoreApplication.translate(
+        ErrorCode.NO_ACTIVE_DEVICE: QT_TRANSLATE_NOOP(
             "Messages", "You have no active security device. Contact Client Services."
         ),
-        ErrorCode.LOGIN_EXPIRED: QCoreApplication.translate(
+        ErrorCode.LOGIN_EXPIRED: QT_TRANSLATE_NOOP(
             "Messages", "The login took too long and has expired. Start over from step 1."
         ),
-        ErrorCode.LOGIN_NOT_FOUND: QCoreApplication.translate(
+        ErrorCode.LOGIN_NOT_FOUND: QT_TRANSLATE_NOOP(
             "Messages", "This login is over. Start over from step 1."
         ),
-        ErrorCode.CHALLENGE_EXPIRED: QCoreApplication.translate(
+        ErrorCode.CHALLENGE_EXPIRED: QT_TRANSLATE_NOOP(
             "Messages", "The challenge has expired. Start over from step 1."
         ),
-        ErrorCode.CHALLENGE_FAILED: QCoreApplication.translate(
+        ErrorCode.CHALLENGE_FAILED: QT_TRANSLATE_NOOP(
             "Messages", "Too many wrong responses. Start over from step 1."
         ),
-        ErrorCode.RESPONSE_REUSED: QCoreApplication.translate(
+        ErrorCode.RESPONSE_REUSED: QT_TRANSLATE_NOOP(
             "Messages", "That response was already used once. Start over from step 1."
         ),
-        ErrorCode.DEVICE_LOCKED: QCoreApplication.translate(
+        ErrorCode.DEVICE_LOCKED: QT_TRANSLATE_NOOP(
             "Messages",
             "This security device is locked after too many wrong responses. Contact Client "
             "Services to reset it.",
         ),
-        ErrorCode.DEVICE_EXPIRED: QCoreApplication.translate(
+        ErrorCode.DEVICE_EXPIRED: QT_TRANSLATE_NOOP(
             "Messages", "Your temporary security device has expired. Contact Client Services."
         ),
-        ErrorCode.PORTAL_ONLY: QCoreApplication.translate(
+        ErrorCode.PORTAL_ONLY: QT_TRANSLATE_NOOP(
             "Messages",
             "Your temporary passcode is more than 2 days old: it now opens Client Portal only, "
             "to print your Online Security Code Card.",
         ),
-        ErrorCode.RESEND_TOO_SOON: QCoreApplication.translate(
+        ErrorCode.RESEND_TOO_SOON: QT_TRANSLATE_NOOP(
             "Messages", "Please wait a few seconds before requesting a new code."
         ),
-        ErrorCode.RESEND_LIMIT: QCoreApplication.translate(
+        ErrorCode.RESEND_LIMIT: QT_TRANSLATE_NOOP(
             "Messages",
             "You have requested the maximum number of new codes. Start over from step 1.",
         ),
-        ErrorCode.GATEWAY_UNAVAILABLE: QCoreApplication.translate(
+        ErrorCode.GATEWAY_UNAVAILABLE: QT_TRANSLATE_NOOP(
             "Messages", "The security code could not be sent. Try again, or choose another way."
         ),
-        ErrorCode.SCOPE_DENIED: QCoreApplication.translate(
-            "Messages", "This login does not allow that."
-        ),
-    }
+        ErrorCode.SCOPE_DENIED: QT_TRANSLATE_NOOP("Messages", "This login does not allow that."),
+    },
+)

@@ -347,7 +347,7 @@ class PinChangeDialog(QDialog):
     ) -> None:
         self.show_notice("")
         self._busy(True)
-        task = self.worker.submit(name, func, *args)
+        task = self.worker.submit(name, func, *args, owner=self)
         task.succeeded.connect(then)
         task.failed.connect(self._failed)
         task.finished.connect(self._ended)

@@ -699,7 +699,7 @@ class RecoveryDialog(QDialog):
     def _submit(
         self, name: str, func: Callable[..., Any], *args: Any, background: bool = False
     ) -> Task:
-        task = self.worker.submit(name, func, *args)
+        task = self.worker.submit(name, func, *args, owner=self)
         (self._background if background else self._tasks).add(task)
         task.finished.connect(partial(self._task_done, task))
         self._update_buttons()
@@ -910,7 +910,7 @@ class RecoveryDialog(QDialog):
     def _load_versions(self) -> None:
         if self.server is None:
             return
-        task = self.server.submit("recovery-server-versions", _server_versions)
+        task = self.server.submit("recovery-server-versions", _server_versions, owner=self)
         self._background.add(task)
         task.finished.connect(partial(self._task_done, task))
         task.succeeded.connect(self._versions_listed)
@@ -941,7 +941,7 @@ class RecoveryDialog(QDialog):
         if unread and version.number not in self._fetching and self.server is not None:
             self._fetching[version.number] = (0, version.size)
             task = self.server.submit(
-                "recovery-server-preview", partial(_fetch_version, version.number)
+                "recovery-server-preview", partial(_fetch_version, version.number), owner=self
             )
             self._background.add(task)
             task.finished.connect(partial(self._task_done, task))

@@ -229,7 +229,9 @@ class ReportDialog(QDialog):
 
     def _gather(self) -> None:
         info = display_info(self.language)
-        task = self.worker.submit("gather-report", gather_bundle, home_of(self.root), info)
+        task = self.worker.submit(
+            "gather-report", gather_bundle, home_of(self.root), info, owner=self
+        )
         task.succeeded.connect(self._gathered)
         task.failed.connect(self._gather_error)
 
@@ -320,7 +322,7 @@ class ReportDialog(QDialog):
             return
         self._start = None
         self._prepare = self.worker.submit(
-            "report-dialog-drives", prepare_file_dialog, self._folder_memory().get()
+            "report-dialog-drives", prepare_file_dialog, self._folder_memory().get(), owner=self
         )
         self._prepare.succeeded.connect(self._prepared)
         self._prepare.failed.connect(self._prepare_failed)
@@ -387,7 +389,7 @@ class ReportDialog(QDialog):
         self._folder_memory().set(self.path.parent)
         self.save_button.setEnabled(False)
         self.status.setText(self.tr("Saving the report to {path}…").format(path=self.path))
-        task = self.worker.submit("save-report", write_bundle, self.bundle, self.path)
+        task = self.worker.submit("save-report", write_bundle, self.bundle, self.path, owner=self)
         task.succeeded.connect(self._saved)
         task.failed.connect(self._save_failed)
 

@@ -1,15 +1,19 @@
 """Saving on the worker: :class:`SaveQueue` runs one kind of save (the layout settings, the window
 geometry) on the :class:`~tws_companion.gui.worker.Worker`, one at a time, debounced.
 
+The queue owns its save tasks (the worker's owner rule): when its window is deleted while a save
+runs, the queue hears nothing more, but whoever waits for that save still hears how it ended, and
+a save asked for behind it reports that the window closed before it started.
+
 Signals of SaveQueue: saved(), failed(object) — each save's outcome.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from tws_companion.gui.worker import Task, Worker
@@ -18,6 +22,38 @@ __all__ = ["SaveCallback", "SaveQueue"]
 
 #: Called when a save has finished, with its error or ``None``.
 SaveCallback = Callable[[BaseException | None], None]
+
+
+class _Waiting:
+    """The save asked for while one runs: (forced, callbacks). A plain object, apart from the
+    queue, so that its callers still hear of it once the queue is gone."""
+
+    def __init__(self) -> None:
+        self.request: tuple[bool, list[SaveCallback]] | None = None
+
+    def add(self, forced: bool, callbacks: list[SaveCallback]) -> None:
+        if self.request is None:
+            self.request = (forced, callbacks)
+        else:
+            self.request = (self.request[0] or forced, self.request[1] + callbacks)
+
+    def take(self) -> tuple[bool, list[SaveCallback]] | None:
+        request, self.request = self.request, None
+        return request
+
+
+def _as_error(error: object) -> BaseException:
+    return error if isinstance(error, BaseException) else RuntimeError(str(error))
+
+
+def _abandoned(waiting: _Waiting, callbacks: list[SaveCallback], ok: bool, payload: object) -> None:
+    """The queue went while its save ran: the save's callers hear how it ended, the save
+    waiting behind it never starts."""
+    for callback in callbacks:
+        callback(None if ok else _as_error(payload))
+    request = waiting.take()
+    for callback in request[1] if request is not None else []:
+        callback(RuntimeError("the window closed before the save started"))
 
 
 class SaveQueue(QObject):
@@ -55,8 +91,8 @@ class SaveQueue(QObject):
         self._debounce.setInterval(delay_ms)
         self._debounce.timeout.connect(self.save_if_changed)
         self._task: Task | None = None
-        #: A save asked for during the running one: (forced, callbacks).
-        self._pending: tuple[bool, list[SaveCallback]] | None = None
+        #: A save asked for during the running one.
+        self._waiting = _Waiting()
         #: Changes noted so far, and how many of them the last good save held.
         self.generation = 0
         self.saved_generation = 0
@@ -64,7 +100,9 @@ class SaveQueue(QObject):
     @property
     def busy(self) -> bool:
         """A save is running or waiting to start."""
-        return self._task is not None or self._pending is not None or self._debounce.isActive()
+        return (
+            self._task is not None or self._waiting.request is not None or self._debounce.isActive()
+        )
 
     @property
     def unsaved(self) -> bool:
@@ -92,10 +130,7 @@ class SaveQueue(QObject):
 
     def _request(self, forced: bool, callbacks: list[SaveCallback]) -> None:
         if self._task is not None:
-            if self._pending is None:
-                self._pending = (forced, callbacks)
-            else:
-                self._pending = (self._pending[0] or forced, self._pending[1] + callbacks)
+            self._waiting.add(forced, callbacks)
             return
         self._start(forced, callbacks)
 
@@ -106,14 +141,15 @@ class SaveQueue(QObject):
             for callback in callbacks:
                 callback(None)
             return
-        task = self.worker.submit(self.name, self._save, snapshot)
+        task = self.worker.submit(self.name, self._save, snapshot, owner=self)
         outcome: list[BaseException | None] = [None]
 
         def failed(error: object) -> None:
-            outcome[0] = error if isinstance(error, BaseException) else RuntimeError(str(error))
+            outcome[0] = _as_error(error)
 
         task.failed.connect(failed)
         task.finished.connect(lambda: self._finished(task, generation, outcome[0], callbacks))
+        task.abandoned.connect(functools.partial(_abandoned, self._waiting, callbacks))
         self._task = task
 
     def _finished(
@@ -125,15 +161,6 @@ class SaveQueue(QObject):
     ) -> None:
         if task.cancelled:
             error = error or RuntimeError("the save was cancelled")
-        if not shiboken6.isValid(self):
-            # The window that owned the queue is gone (deleted after a logout) while its save ran:
-            # whoever waits still hears how it ended; a save asked for after it never starts.
-            for callback in callbacks:
-                callback(error)
-            for callback in self._pending[1] if self._pending is not None else []:
-                callback(RuntimeError("the window closed before the save started"))
-            self._pending = None
-            return
         if self._task is task:
             self._task = None
         if error is None:
@@ -143,7 +170,6 @@ class SaveQueue(QObject):
             self.failed.emit(error)
         for callback in callbacks:
             callback(error)
-        if self._pending is not None:
-            forced, waiting = self._pending
-            self._pending = None
-            self._start(forced, waiting)
+        request = self._waiting.take()
+        if request is not None:
+            self._start(*request)

@@ -6,10 +6,16 @@ set again on a language change. :class:`ConfirmedTaskDialog` adds what a task co
 identity check does (withdraw funds, share a device): open the check, take its approval, show
 the server's answer on a result page. :func:`read_only_table` and :func:`table_texts` make and
 read their lists.
+
+The hooks a subclass must write (``retranslate``; ``_approved`` for a confirmed task) are
+marked ``@abstractmethod``: QDialog's metaclass does not mix with ABCMeta, so nothing stops them
+at run time, but mypy refuses to make a dialog that lacks one ("Cannot instantiate abstract
+class").
 """
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -87,7 +93,9 @@ class SecurityDialog(QDialog):
     def _build(self) -> None:
         """Make the widgets; their texts come after, from ``retranslate``."""
 
+    @abstractmethod
     def retranslate(self) -> None:
+        """Set the texts (at first and on each language change)."""
         raise NotImplementedError
 
     def _on_top(self) -> QDialog | None:
@@ -151,6 +159,7 @@ class ConfirmedTaskDialog(SecurityDialog):
         self.check = check
         check.open()
 
+    @abstractmethod
     def _approved(self, approval: Approval) -> None:
         """The identity check gave ``approval`` (a secret: used once, then dropped)."""
         raise NotImplementedError

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from tws_companion.client.errors import ApiError, ClientError, Unauthorized
+from tws_companion.gui.code_texts import QT_TRANSLATE_NOOP, CodeTexts
 from tws_companion.gui.layouts import page_title
 from tws_companion.gui.messages import describe_failure, device_kind_name
 from tws_companion.gui.security_dialog import SecurityDialog, read_only_table, table_texts
@@ -98,51 +99,52 @@ def failure_text(error: object) -> str:
             "Your session has expired. Log out, then log in again to manage your security devices.",
         )
     if isinstance(error, ApiError):
-        known = _refusals().get(error.code) if isinstance(error.code, ErrorCode) else None
-        return known if known is not None else error.message
+        code = error.code if isinstance(error.code, ErrorCode) else None
+        return _REFUSALS.text(code, error.message)
     if isinstance(error, ClientError):
         return describe_failure(error)
     return QCoreApplication.translate("SecurityMessages", "Something went wrong. Try again later.")
 
 
-def _refusals() -> dict[ErrorCode, str]:
-    """The refusals of the security centre, in the user's language (KB2481's wording for the
-    sharing rules)."""
-    return {
-        ErrorCode.APPROVAL_INVALID: QCoreApplication.translate(
+#: The refusals of the security centre, by code (KB2481's wording for the sharing rules).
+_REFUSALS = CodeTexts(
+    "SecurityMessages",
+    {
+        ErrorCode.APPROVAL_INVALID: QT_TRANSLATE_NOOP(
             "SecurityMessages", "The identity check is not valid for this. Start again."
         ),
-        ErrorCode.APPROVAL_USED: QCoreApplication.translate(
+        ErrorCode.APPROVAL_USED: QT_TRANSLATE_NOOP(
             "SecurityMessages", "The identity check was already used once. Start again."
         ),
-        ErrorCode.APPROVAL_EXPIRED: QCoreApplication.translate(
+        ErrorCode.APPROVAL_EXPIRED: QT_TRANSLATE_NOOP(
             "SecurityMessages", "The identity check has expired. Start again."
         ),
-        ErrorCode.APPROVAL_WRONG_PURPOSE: QCoreApplication.translate(
+        ErrorCode.APPROVAL_WRONG_PURPOSE: QT_TRANSLATE_NOOP(
             "SecurityMessages", "The identity check was made for another task. Start again."
         ),
-        ErrorCode.LESS_SECURE_DEVICE: QCoreApplication.translate(
+        ErrorCode.LESS_SECURE_DEVICE: QT_TRANSLATE_NOOP(
             "SecurityMessages",
             "Less secure device: the device to share must be the most secure one of the users "
             "involved. Identify the most secure device and share that one.",
         ),
-        ErrorCode.DIFFERENT_IDENTIFICATION: QCoreApplication.translate(
+        ErrorCode.DIFFERENT_IDENTIFICATION: QT_TRANSLATE_NOOP(
             "SecurityMessages",
             "Different identification information: the users involved do not belong to the "
             "same entity or person. If they do, contact Client Services to correct the data "
             "on record.",
         ),
-        ErrorCode.TEMPORARY_DEVICE_ASSIGNED: QCoreApplication.translate(
+        ErrorCode.TEMPORARY_DEVICE_ASSIGNED: QT_TRANSLATE_NOOP(
             "SecurityMessages",
             "A user involved holds a temporary security device (temporary passcode or Online "
             "Security Code Card): a device cannot be shared until it is replaced.",
         ),
-        ErrorCode.SHARE_NOT_NEEDED: QCoreApplication.translate(
+        ErrorCode.SHARE_NOT_NEEDED: QT_TRANSLATE_NOOP(
             "SecurityMessages",
             "There is nothing to share: the device is yours, or it is already shared with you "
             "or waiting for approval.",
         ),
-    }
+    },
+)
 
 
 def status_text(status: str | None) -> str:
@@ -226,7 +228,7 @@ class SecurityWindow(SecurityDialog):
         """Ask the server for the devices (on the worker); the answer fills the list."""
         if self.task is not None:
             return
-        self.task = self.worker.submit("me", self.api.me, self.login.session.token)
+        self.task = self.worker.submit("me", self.api.me, self.login.session.token, owner=self)
         self.task.succeeded.connect(self._loaded)
         self.task.failed.connect(self._load_failed)
         self.task.finished.connect(self._load_finished)

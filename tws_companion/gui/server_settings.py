@@ -362,10 +362,21 @@ class ServerSettingsController(QObject):
 
     # --- running calls ------------------------------------------------------------------------
 
-    def submit(self, name: str, call: Call[Any], *, stop: threading.Event | None = None) -> Task:
+    def submit(
+        self,
+        name: str,
+        call: Call[Any],
+        *,
+        stop: threading.Event | None = None,
+        owner: QObject | None = None,
+    ) -> Task:
         """Run ``call(settings, progress)`` on the worker, after any other call of this login;
-        the task emits ``progress`` as the call reports."""
-        return self.worker.submit_with_progress(name, self._calls.run, stop, call)
+        the task emits ``progress`` as the call reports. Its signals are ``owner``'s (the
+        worker's owner rule; default: this controller): nothing is heard from them once the
+        owner is gone."""
+        return self.worker.submit_with_progress(
+            name, self._calls.run, stop, call, owner=self if owner is None else owner
+        )
 
     def _status(self, text: str, timeout: int = STATUS_MS) -> None:
         if self.window is not None:
@@ -508,7 +519,7 @@ class ServerSettingsController(QObject):
         conflict dialog; ``answered(choice)`` (``None``: Cancel)."""
         self._close_progress_dialog()
         task = self.worker.submit(
-            "settings-compare", compare, conflict.local, conflict.server.layout
+            "settings-compare", compare, conflict.local, conflict.server.layout, owner=self
         )
         task.succeeded.connect(
             lambda comparison: self._show_conflict(conflict, comparison, answered)

@@ -168,7 +168,12 @@ class WithdrawalDialog(ConfirmedTaskDialog):
         self.continue_button.hide()
         self.other_device_button.hide()
         self.task = self.worker.submit(
-            "withdraw", self.api.withdraw, self.login.session.token, self.amount, approval
+            "withdraw",
+            self.api.withdraw,
+            self.login.session.token,
+            self.amount,
+            approval,
+            owner=self,
         )
         self.task.succeeded.connect(self._accepted)
         self.task.failed.connect(self._refused)

@@ -12,7 +12,19 @@ first argument, callable from the pool thread as often as it likes, and the task
 ``progress(done, total)`` on the GUI thread (only when the figure moved on, and never after the
 task was cancelled).
 
-Signals of Task: succeeded(object), failed(object), finished(), progress(int, int).
+**The owner rule.** A task submitted with ``owner=`` (a QObject: the window or controller whose
+callbacks its signals call) belongs to that owner, as a Qt connection belongs to its context
+object: ``succeeded``, ``failed``, ``progress`` and ``finished`` are emitted only while the owner
+lives. Should the owner be destroyed before the job ends, the task is cancelled on the spot
+(``cancelled`` and ``orphaned`` become true), none of those four signals is emitted again, and
+when the job ends the task emits ``abandoned(ok, result or exception)`` instead: the one way
+for a caller that must hear how the job ended although the owner is gone (a save someone waits
+for). Its receivers must not touch the owner. Either way the worker lets go of the task when
+the job ends.
+
+Signals of Task: succeeded(object), failed(object), finished(), progress(int, int) — the
+owner's; abandoned(bool, object) — the job of a task whose owner is gone ended: (ok, result or
+exception).
 """
 
 from __future__ import annotations
@@ -36,25 +48,42 @@ _PROGRESS_STEP = 1 / 200
 
 class Task(QObject):
     """One job submitted to the :class:`Worker`; lives on the GUI thread (the pool never
-    touches it: a task may be deleted as soon as it has finished)."""
+    touches it: a task may be deleted as soon as it has finished). With an owner, the owner
+    rule of the module applies."""
 
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
     progress = Signal(int, int)
+    abandoned = Signal(bool, object)
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self.cancelled = False
         self.running = True
+        #: The owner was destroyed before the job ended: only ``abandoned`` comes.
+        self.orphaned = False
 
     def cancel(self) -> None:
-        """Drop the result when it comes; ``finished`` is still emitted."""
+        """Drop the result when it comes; ``finished`` is still emitted (if the owner lives)."""
         self.cancelled = True
+
+    def _own(self, owner: QObject) -> None:
+        # A bound slot of the task: Qt drops the connection when the task goes first.
+        owner.destroyed.connect(self._owner_destroyed)
+
+    @Slot()
+    def _owner_destroyed(self) -> None:
+        if self.running:
+            self.orphaned = True
+            self.cancelled = True
 
     def _end(self, ok: bool, payload: object) -> None:
         self.running = False
+        if self.orphaned:
+            self.abandoned.emit(ok, payload)
+            return
         if not self.cancelled:
             (self.succeeded if ok else self.failed).emit(payload)
         self.finished.emit()
@@ -130,20 +159,34 @@ class Worker(QObject):
         self._ended.connect(self._end)
         self._reported.connect(self._report)
 
-    def submit(self, name: str, func: Callable[..., Any], *args: Any) -> Task:
-        """Run ``func(*args)`` in the pool."""
-        return self._start(name, func, args, progress=False)
+    def submit(
+        self, name: str, func: Callable[..., Any], *args: Any, owner: QObject | None = None
+    ) -> Task:
+        """Run ``func(*args)`` in the pool; the task's signals are ``owner``'s (the owner rule
+        of the module): give the object whose callbacks they call."""
+        return self._start(name, func, args, progress=False, owner=owner)
 
-    def submit_with_progress(self, name: str, func: Callable[..., Any], *args: Any) -> Task:
+    def submit_with_progress(
+        self, name: str, func: Callable[..., Any], *args: Any, owner: QObject | None = None
+    ) -> Task:
         """Run ``func(report, *args)`` in the pool; the task emits ``progress(done, total)`` on
-        the GUI thread as the job calls ``report(done, total)``."""
-        return self._start(name, func, args, progress=True)
+        the GUI thread as the job calls ``report(done, total)``. ``owner`` as for
+        :meth:`submit`."""
+        return self._start(name, func, args, progress=True, owner=owner)
 
     def _start(
-        self, name: str, func: Callable[..., Any], args: tuple[Any, ...], *, progress: bool
+        self,
+        name: str,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        *,
+        progress: bool,
+        owner: QObject | None,
     ) -> Task:
         key = next(self._keys)
         task = Task(name, self)
+        if owner is not None:
+            task._own(owner)
         self._tasks[key] = task
         if progress:
             args = (_Reports(functools.partial(self._reported.emit, key)), *args)

@@ -154,7 +154,7 @@ class CodeCardViewer(TranslatedWidget):
         if not name:
             return
         # A USB stick or a network drive may be slow or gone: the write runs on the worker.
-        task = self.worker.submit("save card", save_pdf, Path(name), self.render_pdf())
+        task = self.worker.submit("save card", save_pdf, Path(name), self.render_pdf(), owner=self)
         task.failed.connect(self._print_failed)
 
     @Slot(object)

@@ -407,7 +407,7 @@ class IbKeySimulator(TranslatedWidget):
             return
         screen.show_problem("")
         screen.set_busy(True)
-        task = self.worker.submit(name, call)
+        task = self.worker.submit(name, call, owner=self)
         task.succeeded.connect(then)
         task.failed.connect(lambda error: self._failed(screen, error))
         task.finished.connect(lambda: self._ended(screen, task))

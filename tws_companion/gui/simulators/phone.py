@@ -303,7 +303,7 @@ class PhoneWindow(TranslatedWidget):
         if self._reading or self._closed:
             return
         self._reading = True
-        task = self.worker.submit("read outbox", read_messages, self.outbox)
+        task = self.worker.submit("read outbox", read_messages, self.outbox, owner=self)
         task.succeeded.connect(self._show)
         task.finished.connect(self._read_done)
 
