@@ -192,6 +192,19 @@ def test_an_unknown_user_is_answered_exactly_like_a_wrong_password(live: Live) -
     assert unknown_error == wrong_error
 
 
+def test_an_ip_restricted_user_cannot_change_a_pin_from_elsewhere(
+    live: Live, ctx: ServerContext
+) -> None:
+    before = _sms_count(ctx)
+    answer = _post(
+        live.client,
+        "/ib-key/pin-change",
+        _ib_key_change(username="restricted", password="restricted-pass-1"),
+    )
+    assert_error(answer, 403, ErrorCode.IP_RESTRICTED)
+    assert _sms_count(ctx) == before
+
+
 def test_a_wrong_sms_code_counts_and_the_third_ends_the_change(
     live: Live, ctx: ServerContext
 ) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import TracebackType
-from typing import Self, cast
+from typing import Self, TypeVar, cast
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
@@ -124,6 +124,8 @@ _CHUNK_BYTES = 64 * 1024
 _SEND_BYTES = 128 * 1024
 _JSON = "application/json"
 _TOO_LARGE_ANSWER = "the settings sent are larger than the server may keep"
+
+M = TypeVar("M", bound=BaseModel)
 
 #: ``(bytes done, bytes total)`` of a transfer, called from the calling thread; ``total`` is 0
 #: when the server did not say how large a download is.
@@ -329,7 +331,7 @@ class ApiClient:
 
     def health(self) -> Health:
         """``GET /health``."""
-        return parse_answer(Health, self._call("GET", "/health"))
+        return self._get("/health", Health)
 
     def start_login(
         self, username: str, password: str, platform: Platform | str = Platform.TWS
@@ -339,30 +341,27 @@ class ApiClient:
         :raises InsecureTransport: before anything is sent, when the password would travel
             over plain HTTP to another machine.
         """
-        self.require_secure()
         body = LoginRequest.model_construct(
             username=username, password=password, platform=Platform(platform)
         )
-        return parse_answer(LoginStart, self._call("POST", "/login", body))
+        return self._post("/login", body, LoginStart)
 
     def select_device(self, login_id: str, device_id: str) -> ChallengeStep:
         """``POST /login/{login_id}/device``: answer with this device; returns its challenge."""
-        path = f"/login/{_segment(login_id)}/device"
         body = DeviceRequest.model_construct(device_id=device_id)
-        return parse_answer(ChallengeStep, self._call("POST", path, body))
+        path = f"/login/{_segment(login_id)}/device"
+        return self._post(path, body, ChallengeStep, secret=False)
 
     def resend(self, login_id: str, channel: Channel | str) -> ChallengeStep:
         """``POST /login/{login_id}/resend``: send a new one-time code by SMS or voice."""
-        path = f"/login/{_segment(login_id)}/resend"
         body = ResendRequest.model_construct(channel=Channel(channel))
-        return parse_answer(ChallengeStep, self._call("POST", path, body))
+        path = f"/login/{_segment(login_id)}/resend"
+        return self._post(path, body, ChallengeStep, secret=False)
 
     def respond(self, login_id: str, response: str) -> Session:
         """``POST /login/{login_id}/respond``: answer the challenge; returns the session."""
-        self.require_secure()
-        path = f"/login/{_segment(login_id)}/respond"
         body = RespondRequest.model_construct(response=response)
-        return parse_answer(LoginDone, self._call("POST", path, body)).session
+        return self._post(f"/login/{_segment(login_id)}/respond", body, LoginDone).session
 
     def logout(self, token: str) -> None:
         """``POST /logout``: end the session."""
@@ -370,7 +369,7 @@ class ApiClient:
 
     def me(self, token: str) -> Me:
         """``GET /me``: the session's user, scope and devices."""
-        return parse_answer(Me, self._call("GET", "/me", token=token))
+        return self._get("/me", Me, token=token)
 
     # --- PIN change, IB Key activation ---------------------------------------------------------
 
@@ -397,7 +396,6 @@ class ApiClient:
         :raises DailySendLimit: no more SMS codes for now.
         :raises InsecureTransport: before anything is sent, over plain HTTP to another machine.
         """
-        self.require_secure()
         body = IbKeyPinChangeRequest.model_construct(
             username=username,
             password=password,
@@ -406,7 +404,7 @@ class ApiClient:
             new_pin=new_pin,
             new_pin_repeat=new_pin_repeat,
         )
-        return parse_answer(CodeSent, self._call("POST", "/ib-key/pin-change", body))
+        return self._post("/ib-key/pin-change", body, CodeSent)
 
     def confirm_ib_key_pin_change(self, change_id: str, code: str) -> PinChanged:
         """``POST /ib-key/pin-change/{change_id}/confirm``: the SMS code ("Submit Pin Change").
@@ -415,10 +413,8 @@ class ApiClient:
             last wrong code, start again; :raises ChallengeExpired: the code expired;
             :raises ResponseReused: the code was already used; :raises ChangeNotFound:.
         """
-        self.require_secure()
-        path = f"/ib-key/pin-change/{_segment(change_id)}/confirm"
         body = CodeRequest.model_construct(code=code)
-        return parse_answer(PinChanged, self._call("POST", path, body))
+        return self._post(f"/ib-key/pin-change/{_segment(change_id)}/confirm", body, PinChanged)
 
     def start_dsc_plus_pin_change(
         self, token: str, device_id: str, new_pin: str, new_pin_repeat: str
@@ -429,10 +425,9 @@ class ApiClient:
         :raises InvalidPin:, :raises PinMismatch:, :raises DeviceNotFound: not the session
             user's DSC+; :raises DeviceLocked:; :raises ScopeDenied: not a full login.
         """
-        self.require_secure()
-        path = f"/me/devices/{_segment(device_id)}/pin-change"
         body = NewPinRequest.model_construct(new_pin=new_pin, new_pin_repeat=new_pin_repeat)
-        return parse_answer(PinChangeChallenge, self._call("POST", path, body, token=token))
+        path = f"/me/devices/{_segment(device_id)}/pin-change"
+        return self._post(path, body, PinChangeChallenge, token=token)
 
     def respond_dsc_plus_pin_change(self, token: str, device_id: str, response: str) -> PinChanged:
         """``POST /me/devices/{device_id}/pin-change/respond``: the card's response computed
@@ -441,10 +436,9 @@ class ApiClient:
         :raises WrongResponse:, :raises ChallengeFailed:, :raises ChallengeExpired:,
             :raises ChangeNotFound: no PIN change waits, :raises DeviceLocked:.
         """
-        self.require_secure()
-        path = f"/me/devices/{_segment(device_id)}/pin-change/respond"
         body = RespondRequest.model_construct(response=response)
-        return parse_answer(PinChanged, self._call("POST", path, body, token=token))
+        path = f"/me/devices/{_segment(device_id)}/pin-change/respond"
+        return self._post(path, body, PinChanged, token=token)
 
     def start_ib_key_activation(
         self,
@@ -460,14 +454,13 @@ class ApiClient:
         :raises InvalidCredentials:, :raises PhoneRequired: no mobile number on file,
             :raises DailySendLimit:, :raises InsecureTransport:.
         """
-        self.require_secure()
         body = ActivationRequest.model_construct(
             username=username,
             password=password,
             platform=MobilePlatform(platform),
             device_label=device_label,
         )
-        return parse_answer(CodeSent, self._call("POST", "/ib-key/activation", body))
+        return self._post("/ib-key/activation", body, CodeSent)
 
     def confirm_ib_key_activation(self, change_id: str, code: str, pin: str) -> ActivatedIbKey:
         """``POST /ib-key/activation/{change_id}/confirm``: the activation code and the PIN; the
@@ -476,10 +469,9 @@ class ApiClient:
         :raises InvalidPin:, :raises WrongResponse:, :raises ChallengeFailed:,
             :raises ChallengeExpired:, :raises ResponseReused:, :raises ChangeNotFound:.
         """
-        self.require_secure()
-        path = f"/ib-key/activation/{_segment(change_id)}/confirm"
         body = ActivationConfirmRequest.model_construct(code=code, pin=pin)
-        return parse_answer(ActivatedIbKey, self._call("POST", path, body))
+        path = f"/ib-key/activation/{_segment(change_id)}/confirm"
+        return self._post(path, body, ActivatedIbKey)
 
     def settings_key(self, token: str) -> bytes:
         """``GET /me/settings-key``: the user's 32-byte settings key (full scope only)."""
@@ -516,8 +508,7 @@ class ApiClient:
 
     def settings_versions(self, token: str) -> list[SettingsVersion]:
         """``GET /me/settings/versions``: the versions kept, newest first ([] before a save)."""
-        answer = self._call("GET", "/me/settings/versions", token=token)
-        return list(parse_answer(SettingsVersions, answer).versions)
+        return list(self._get("/me/settings/versions", SettingsVersions, token=token).versions)
 
     def put_settings(
         self,
@@ -610,27 +601,24 @@ class ApiClient:
         :raises InsecureTransport: before anything is sent, when the password would travel
             over plain HTTP to another machine.
         """
-        self.require_secure()
         body = VerifyRequest.model_construct(
             username=username, password=password, purpose=Purpose(purpose)
         )
-        return parse_answer(LoginStart, self._call("POST", "/verify", body))
+        return self._post("/verify", body, LoginStart)
 
     def verify_device(self, check_id: str, device_id: str) -> ChallengeStep:
         """``POST /verify/{check_id}/device``: answer with this device; returns its challenge."""
-        path = f"/verify/{_segment(check_id)}/device"
         body = DeviceRequest.model_construct(device_id=device_id)
-        return parse_answer(ChallengeStep, self._call("POST", path, body))
+        path = f"/verify/{_segment(check_id)}/device"
+        return self._post(path, body, ChallengeStep, secret=False)
 
     def verify_respond(self, check_id: str, response: str) -> Approval:
         """``POST /verify/{check_id}/respond``: answer the challenge; returns the approval,
         valid once, for the check's purpose only, for a few minutes. Wrong responses, expiry
         and lockout are those of a login (``WrongResponse`` with ``attempts_left``,
         ``ChallengeFailed``, ``LoginExpired``, ``DeviceLocked``...)."""
-        self.require_secure()
-        path = f"/verify/{_segment(check_id)}/respond"
         body = RespondRequest.model_construct(response=response)
-        return parse_answer(VerifyDone, self._call("POST", path, body)).approval
+        return self._post(f"/verify/{_segment(check_id)}/respond", body, VerifyDone).approval
 
     def withdraw(
         self, token: str, amount_usd: Decimal | str, approval: Approval | str
@@ -643,16 +631,14 @@ class ApiClient:
         :raises ApprovalUsed, ApprovalExpired, ApprovalWrongPurpose, ApprovalInvalid: verify
             the identity again.
         """
-        self.require_secure()
         body = WithdrawalRequest.model_construct(
             amount_usd=Decimal(amount_usd), approval=_approval_token(approval)
         )
-        return parse_answer(Withdrawal, self._call("POST", "/withdrawals", body, token=token))
+        return self._post("/withdrawals", body, Withdrawal, token=token)
 
     def withdrawals(self, token: str) -> list[Withdrawal]:
         """``GET /me/withdrawals``: the user's withdrawals, newest first."""
-        answer = self._call("GET", "/me/withdrawals", token=token)
-        return list(parse_answer(Withdrawals, answer).withdrawals)
+        return list(self._get("/me/withdrawals", Withdrawals, token=token).withdrawals)
 
     def request_device_share(self, token: str, approval: Approval | str) -> DeviceShare:
         """``POST /me/device-shares``: share the device that answered ``approval`` (an identity
@@ -664,18 +650,35 @@ class ApiClient:
             of KB2481 refuse it (the message is the seed's).
         :raises ShareNotNeeded: the device is already the user's, shared or pending.
         """
-        self.require_secure()
         body = DeviceShareRequest.model_construct(approval=_approval_token(approval))
-        answer = self._call("POST", "/me/device-shares", body, token=token)
-        return parse_answer(DeviceShare, answer)
+        return self._post("/me/device-shares", body, DeviceShare, token=token)
 
     def device_shares(self, token: str) -> list[DeviceShare]:
         """``GET /me/device-shares``: the user's sharing requests with their status, newest
         first."""
-        answer = self._call("GET", "/me/device-shares", token=token)
-        return list(parse_answer(DeviceShares, answer).shares)
+        return list(self._get("/me/device-shares", DeviceShares, token=token).shares)
 
     # --- plumbing ------------------------------------------------------------------------------
+
+    def _post(
+        self,
+        path: str,
+        body: BaseModel,
+        answer: type[M],
+        *,
+        token: str | None = None,
+        secret: bool = True,
+    ) -> M:
+        """``POST path`` with ``body``; the answer read as ``answer``. A body that carries a
+        ``secret`` (a password, a response or code, a PIN, an approval) is sent only where
+        :attr:`secure`: :class:`InsecureTransport` otherwise, before anything is sent."""
+        if secret:
+            self.require_secure()
+        return parse_answer(answer, self._call("POST", path, body, token=token))
+
+    def _get(self, path: str, answer: type[M], *, token: str | None = None) -> M:
+        """``GET path``; the answer read as ``answer``."""
+        return parse_answer(answer, self._call("GET", path, token=token))
 
     def _call(
         self,

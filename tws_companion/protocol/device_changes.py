@@ -23,17 +23,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from tws_companion.protocol.body_bases import AnswerBody, Credentials, RequestBody
 from tws_companion.protocol.fields import (
     PRINTABLE_PATTERN,
     Count,
     DeviceId,
     Moment,
     Name,
-    Password,
     ResponseText,
-    Username,
 )
 from tws_companion.protocol.models import Challenge
 
@@ -95,48 +94,32 @@ class MobilePlatform(StrEnum):
     IOS = "ios"
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Answer(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class _WithUsername(_Request):
-    """A request naming a user (its password is checked as at a login)."""
-
-    username: Username
-
-
-class IbKeyPinChangeRequest(_WithUsername):
+class IbKeyPinChangeRequest(Credentials):
     """``POST /ib-key/pin-change``: user name, password, current PIN, the new PIN twice.
     ``device_id`` names the IB Key when the user has several."""
 
-    password: Password = Field(repr=False)
     device_id: DeviceId | None = None
     current_pin: PinText
     new_pin: IbKeyPin
     new_pin_repeat: IbKeyPin
 
 
-class CodeRequest(_Request):
+class CodeRequest(RequestBody):
     """``POST /ib-key/.../{change_id}/confirm`` of a PIN change: the SMS code."""
 
     code: ResponseText = Field(repr=False)
 
 
-class NewPinRequest(_Request):
+class NewPinRequest(RequestBody):
     """``POST /me/devices/{device_id}/pin-change``: the new PIN twice."""
 
     new_pin: DscPlusPin
     new_pin_repeat: DscPlusPin
 
 
-class ActivationRequest(_WithUsername):
+class ActivationRequest(Credentials):
     """``POST /ib-key/activation``: the user to activate IB Key for on this phone."""
 
-    password: Password = Field(repr=False)
     platform: MobilePlatform = MobilePlatform.ANDROID
     device_label: (
         Annotated[str, Field(min_length=1, max_length=LABEL_MAX_LENGTH, pattern=PRINTABLE_PATTERN)]
@@ -144,7 +127,7 @@ class ActivationRequest(_WithUsername):
     ) = None
 
 
-class ActivationConfirmRequest(_Request):
+class ActivationConfirmRequest(RequestBody):
     """``POST /ib-key/activation/{change_id}/confirm``: the SMS activation code and the PIN (on
     Android the one the user chose at the first activation; on iOS one the app keeps in the
     phone's secure store)."""
@@ -153,7 +136,7 @@ class ActivationConfirmRequest(_Request):
     pin: IbKeyPin
 
 
-class CodeSent(_Answer):
+class CodeSent(AnswerBody):
     """An SMS code is on its way to ``destination`` (masked); confirm before ``expires_at``."""
 
     change_id: Name
@@ -163,20 +146,20 @@ class CodeSent(_Answer):
     expires_in: Count
 
 
-class PinChangeChallenge(_Answer):
+class PinChangeChallenge(AnswerBody):
     """The challenge to enter into the DSC+ with the new PIN."""
 
     device_id: Name
     challenge: Challenge
 
 
-class PinChanged(_Answer):
+class PinChanged(AnswerBody):
     """The device's PIN is the new one."""
 
     device_id: Name
 
 
-class ActivatedIbKey(_Answer):
+class ActivatedIbKey(AnswerBody):
     """IB Key is active for ``username`` on this phone: a new device of the user, offered at
     login. ``secret_hex`` is its OCRA key, handed over this once (the phone keeps it)."""
 

@@ -69,8 +69,10 @@ Username = Annotated[
     Field(min_length=1, max_length=USERNAME_MAX_LENGTH, pattern=PRINTABLE_PATTERN),
     AfterValidator(_fits_once_normalised),
 ]
+#: A password: never in a ``repr``.
 Password = Annotated[
-    str, Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, pattern=PRINTABLE_PATTERN)
+    str,
+    Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, pattern=PRINTABLE_PATTERN, repr=False),
 ]
 ResponseText = Annotated[
     str, Field(min_length=1, max_length=RESPONSE_MAX_LENGTH, pattern=PRINTABLE_PATTERN)

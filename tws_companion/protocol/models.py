@@ -14,7 +14,7 @@ import base64
 import binascii
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from tws_companion.protocol import (
     MACHINE_NAME_MAX_LENGTH,
@@ -24,52 +24,41 @@ from tws_companion.protocol import (
     Scope,
     Step,
 )
+from tws_companion.protocol.body_bases import AnswerBody, Credentials, RequestBody
 from tws_companion.protocol.fields import (
     Count,
     DeviceId,
     Moment,
     Name,
-    Password,
     ResponseText,
-    Username,
 )
 
 #: Length in bytes of a user's settings key.
 SETTINGS_KEY_BYTES = 32
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Answer(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
 # --- requests ----------------------------------------------------------------------------------
 
 
-class LoginRequest(_Request):
+class LoginRequest(Credentials):
     """``POST /login``."""
 
-    username: Username
-    password: Password
     platform: Platform = Platform.TWS
 
 
-class DeviceRequest(_Request):
+class DeviceRequest(RequestBody):
     """``POST /login/{login_id}/device``."""
 
     device_id: DeviceId
 
 
-class ResendRequest(_Request):
+class ResendRequest(RequestBody):
     """``POST /login/{login_id}/resend``."""
 
     channel: Channel
 
 
-class RespondRequest(_Request):
+class RespondRequest(RequestBody):
     """``POST /login/{login_id}/respond``."""
 
     response: ResponseText
@@ -78,14 +67,14 @@ class RespondRequest(_Request):
 # --- answers -----------------------------------------------------------------------------------
 
 
-class Health(_Answer):
+class Health(AnswerBody):
     """``GET /health``."""
 
     status: Name
     version: Name
 
 
-class Device(_Answer):
+class Device(AnswerBody):
     """A second-factor device offered in a login, or listed in ``/me``.
 
     ``kind`` stays a plain string (``dsc_plus``, ``sms``, ...) so that a kind added by a newer
@@ -100,7 +89,7 @@ class Device(_Answer):
     status: Name | None = None
 
 
-class Challenge(_Answer):
+class Challenge(AnswerBody):
     """What the user must answer, by type.
 
     - ``ocra``: ``code`` to enter into the device (after its PIN);
@@ -134,7 +123,7 @@ class Challenge(_Answer):
         return self
 
 
-class LoginStart(_Answer):
+class LoginStart(AnswerBody):
     """``POST /login``: the password was accepted; pick a device or answer its challenge.
 
     With ``step`` ``respond`` the server already chose the device (``device_id``) and sent its
@@ -158,7 +147,7 @@ class LoginStart(_Answer):
         return self
 
 
-class ChallengeStep(_Answer):
+class ChallengeStep(AnswerBody):
     """``POST /login/{id}/device`` and ``/resend``: the challenge of the selected device."""
 
     step: Literal[Step.RESPOND] = Step.RESPOND
@@ -166,7 +155,7 @@ class ChallengeStep(_Answer):
     challenge: Challenge
 
 
-class Session(_Answer):
+class Session(AnswerBody):
     """A logged-in session; the token is a secret and stays out of ``repr``."""
 
     token: Annotated[str, Field(min_length=1, repr=False)]
@@ -174,13 +163,13 @@ class Session(_Answer):
     scope: Scope
 
 
-class LoginDone(_Answer):
+class LoginDone(AnswerBody):
     """``POST /login/{id}/respond``: the login succeeded."""
 
     session: Session
 
 
-class Me(_Answer):
+class Me(AnswerBody):
     """``GET /me``: who the session belongs to, and the devices usable on its platform."""
 
     username: Name
@@ -189,7 +178,7 @@ class Me(_Answer):
     devices: tuple[Device, ...]
 
 
-class SettingsKey(_Answer):
+class SettingsKey(AnswerBody):
     """``GET /me/settings-key``: the user's settings key, URL-safe base64 of 32 bytes."""
 
     key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+={0,2}$", repr=False)]
@@ -220,11 +209,11 @@ def _urlsafe_b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class SettingsVersion(_Answer):
+class SettingsVersion(AnswerBody):
     """One saved copy of a user's settings on the server (``PUT /me/settings`` answers with the
     new one; ``GET /me/settings/versions`` lists them)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(frozen=True)  # and, as every answer, unknown fields ignored
 
     #: 1, 2, 3... per user, never reused; the newest is the current copy.
     number: Annotated[int, Field(ge=1)]
@@ -236,13 +225,13 @@ class SettingsVersion(_Answer):
     machine: Annotated[str, Field(max_length=MACHINE_NAME_MAX_LENGTH)]
 
 
-class SettingsVersions(_Answer):
+class SettingsVersions(AnswerBody):
     """``GET /me/settings/versions``: the versions kept, newest first."""
 
     versions: tuple[SettingsVersion, ...]
 
 
-class OnlineCard(_Answer):
+class OnlineCard(AnswerBody):
     """``POST /me/online-card``: the Online Security Code Card, valid until ``expires_at``."""
 
     device_id: Name

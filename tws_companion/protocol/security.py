@@ -19,14 +19,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from tws_companion.protocol.body_bases import AnswerBody, Credentials, RequestBody
 from tws_companion.protocol.fields import (
     IDENTIFIER_PATTERN,
     Moment,
     Name,
-    Password,
-    Username,
 )
 
 #: The largest withdrawal a request may name (USD); above it the request is a 422.
@@ -63,33 +62,23 @@ ApprovalToken = Annotated[
 ]
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Answer(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
 # --- requests ----------------------------------------------------------------------------------
 
 
-class VerifyRequest(_Request):
+class VerifyRequest(Credentials):
     """``POST /verify``: the user name and password of the user whose device will answer."""
 
-    username: Username
-    password: Password
     purpose: Purpose
 
 
-class WithdrawalRequest(_Request):
+class WithdrawalRequest(RequestBody):
     """``POST /withdrawals``: the amount, confirmed by an approval for ``withdrawal``."""
 
     amount_usd: AmountUsd
     approval: ApprovalToken
 
 
-class DeviceShareRequest(_Request):
+class DeviceShareRequest(RequestBody):
     """``POST /me/device-shares``: an approval for ``share_device`` given to the device owner."""
 
     approval: ApprovalToken
@@ -98,7 +87,7 @@ class DeviceShareRequest(_Request):
 # --- answers -----------------------------------------------------------------------------------
 
 
-class Approval(_Answer):
+class Approval(AnswerBody):
     """A completed identity check: valid once, for ``purpose`` only, until ``expires_at``."""
 
     token: Annotated[str, Field(min_length=1, repr=False)]
@@ -107,13 +96,13 @@ class Approval(_Answer):
     purpose: Purpose
 
 
-class VerifyDone(_Answer):
+class VerifyDone(AnswerBody):
     """``POST /verify/{id}/respond``."""
 
     approval: Approval
 
 
-class Withdrawal(_Answer):
+class Withdrawal(AnswerBody):
     """A withdrawal accepted (``POST /withdrawals``, 201), or one listed."""
 
     withdrawal_id: Annotated[int, Field(ge=1)]
@@ -123,13 +112,13 @@ class Withdrawal(_Answer):
     created_at: Moment
 
 
-class Withdrawals(_Answer):
+class Withdrawals(AnswerBody):
     """``GET /me/withdrawals``: the user's withdrawals, newest first."""
 
     withdrawals: tuple[Withdrawal, ...]
 
 
-class DeviceShare(_Answer):
+class DeviceShare(AnswerBody):
     """A device-sharing request of the session's user (the requester)."""
 
     share_id: Annotated[int, Field(ge=1)]
@@ -143,7 +132,7 @@ class DeviceShare(_Answer):
     decided_at: Moment | None = None
 
 
-class DeviceShares(_Answer):
+class DeviceShares(AnswerBody):
     """``GET /me/device-shares``: the user's requests, newest first."""
 
     shares: tuple[DeviceShare, ...]

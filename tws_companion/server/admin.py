@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
+
+from sqlalchemy.orm import Session
 
 from tws_companion.protocol import DeviceStatus
 from tws_companion.server import accounts, device_secrets, device_sharing
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
+from tws_companion.server.db import User
 from tws_companion.server.scenario import load_scenario, read_scenario
 from tws_companion.sls import code_card
 from tws_companion.sls.devices import DeviceKind
@@ -82,6 +87,13 @@ def run(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
         return 1
 
 
+@contextmanager
+def _named_user(ctx: ServerContext, args: argparse.Namespace) -> Iterator[tuple[Session, User]]:
+    """One transaction, and in it the user ``--user`` names (``AccountError`` when none)."""
+    with ctx.db.transaction() as s:
+        yield s, accounts.require_user(s, args.user)
+
+
 def _create_user(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -109,8 +121,7 @@ def _create_user(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> i
 def _add_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
     if args.kind == DeviceKind.TEMPORARY.value:
         raise AccountError("use issue-temp-passcode for a temporary passcode")
-    with ctx.db.transaction() as s:
-        user = accounts.require_user(s, args.user)
+    with _named_user(ctx, args) as (s, user):
         new = accounts.add_device(
             ctx,
             s,
@@ -131,8 +142,7 @@ def _add_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> in
 
 
 def _list_devices(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
-    with ctx.db.transaction() as s:
-        user = accounts.require_user(s, args.user)
+    with _named_user(ctx, args) as (s, user):
         print(f"{'id':<18} {'kind':<12} {'status':<8} {'failures':>8}  label", file=out)
         for device in accounts.user_devices(s, user):
             print(
@@ -144,8 +154,7 @@ def _list_devices(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> 
 
 
 def _issue_temp(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
-    with ctx.db.transaction() as s:
-        user = accounts.require_user(s, args.user)
+    with _named_user(ctx, args) as (s, user):
         new = accounts.issue_temporary_passcode(ctx, s, user)
         print(f"temporary passcode for {user.username}: {new.passcode}", file=out)
         print(
@@ -158,8 +167,7 @@ def _issue_temp(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> in
 
 
 def _reset_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
-    with ctx.db.transaction() as s:
-        user = accounts.require_user(s, args.user)
+    with _named_user(ctx, args) as (s, user):
         device = accounts.require_device(s, user, args.device)
         accounts.reset_device(s, device)
         print(f"device {device.id} of {user.username} is active again", file=out)
@@ -167,16 +175,14 @@ def _reset_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> 
 
 
 def _unlock_user(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
-    with ctx.db.transaction() as s:
-        user = accounts.require_user(s, args.user)
+    with _named_user(ctx, args) as (s, user):
         accounts.unlock_user(s, user)
         print(f"{user.username} may log in again", file=out)
     return 0
 
 
 def _export_card(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
-    with ctx.db.transaction() as s:
-        user = accounts.require_user(s, args.user)
+    with _named_user(ctx, args) as (s, user):
         cards = [
             device
             for device in accounts.user_devices(s, user)

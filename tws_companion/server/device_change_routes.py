@@ -26,11 +26,12 @@ from tws_companion.protocol.device_changes import (
 )
 from tws_companion.protocol.fields import DEVICE_ID_MAX_LENGTH, IDENTIFIER_PATTERN, is_login_id
 from tws_companion.protocol.models import RespondRequest
-from tws_companion.server import ib_key_activation, password_check, pin_change
+from tws_companion.server import ib_key_activation, pin_change
 from tws_companion.server.api_router import api_router
 from tws_companion.server.deps import Context, CurrentSession, Source, in_threadpool
 from tws_companion.server.device_changes import CHANGE_NOT_FOUND
 from tws_companion.server.errors import ApiError
+from tws_companion.server.password_gate import after_password
 from tws_companion.sls.devices import DeviceKind
 
 __all__ = ["router"]
@@ -57,17 +58,14 @@ async def start_ib_key_pin_change(
 ) -> CodeSent:
     """IB Key PIN change: user name, password, current PIN, new PIN twice → an SMS code."""
     pin_change.check_new_pin(DeviceKind.IB_KEY, body.new_pin, body.new_pin_repeat)
-    now = ctx.clock.now()
-    user_id = await password_check.check_password(ctx, body.username, body.password, source, now)
-    return await in_threadpool(
-        pin_change.start_ib_key_pin_change,
+    return await after_password(
         ctx,
-        user_id,
+        body,
         source,
+        pin_change.start_ib_key_pin_change,
         body.device_id,
         body.current_pin,
         body.new_pin,
-        now,
     )
 
 
@@ -86,16 +84,8 @@ async def start_ib_key_activation(
     body: ActivationRequest, source: Source, ctx: Context
 ) -> CodeSent:
     """IB Key activation or Add User: user name and password → an SMS activation code."""
-    now = ctx.clock.now()
-    user_id = await password_check.check_password(ctx, body.username, body.password, source, now)
-    return await in_threadpool(
-        ib_key_activation.start_activation,
-        ctx,
-        user_id,
-        source,
-        body.platform,
-        body.device_label,
-        now,
+    return await after_password(
+        ctx, body, source, ib_key_activation.start_activation, body.platform, body.device_label
     )
 
 

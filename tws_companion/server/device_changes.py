@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, select
@@ -27,6 +27,7 @@ from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, DeviceChange, User
 from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.server.gateways.base import GatewayError
+from tws_companion.server.password_check import invalid_credentials
 from tws_companion.sls import one_time_codes
 from tws_companion.sls.devices import DeviceKind
 from tws_companion.sls.durations import ceil_seconds, plural
@@ -37,16 +38,15 @@ __all__ = [
     "ChangeState",
     "CodeDelivery",
     "Purpose",
-    "check_address",
     "check_code",
     "check_expiry",
+    "checked_user",
     "finish",
     "load_pending",
     "new_change",
+    "new_code_change",
     "new_pin",
     "prune",
-    "send_code",
-    "user_phone",
     "wrong_answer",
 ]
 
@@ -91,21 +91,26 @@ def new_change(
     purpose: Purpose,
     user_id: int,
     now: datetime,
-    expires_at: datetime,
+    ttl: timedelta,
     *,
     new_pin: str | None = None,
     device_id: str | None = None,
+    platform: str | None = None,
+    label: str | None = None,
 ) -> DeviceChange:
-    """A pending change of ``user_id``'s device until ``expires_at`` (added to the session),
-    with ``new_pin`` sealed."""
+    """A pending change of ``user_id``'s device for ``ttl`` from ``now`` (added to the session),
+    with ``new_pin`` sealed; the changes that ended long ago go (:func:`prune`)."""
+    prune(s, ctx, now)
     change = DeviceChange(
         id=secrets.token_urlsafe(CHANGE_ID_BYTES),
         purpose=purpose.value,
         user_id=user_id,
         device_id=device_id,
+        platform=platform,
+        label=label,
         state=ChangeState.PENDING.value,
         created_at=now,
-        expires_at=expires_at,
+        expires_at=now + ttl,
         wrong_answers=0,
     )
     if new_pin is not None:
@@ -121,13 +126,19 @@ def new_pin(ctx: ServerContext, change: DeviceChange) -> str:
     return ctx.master_key.decrypt(change.new_pin_enc, _pin_context(change)).decode()
 
 
-def check_address(user: User, source: str) -> None:
-    """IP restrictions hold here as at a login: refuse an address the user did not designate."""
+def checked_user(s: Session, user_id: int, source: str) -> User:
+    """The user whose password was just checked (one deleted since is ``invalid_credentials``),
+    asking from ``source``: IP restrictions hold here as at a login, so an address the user did
+    not designate is refused."""
+    user = s.get(User, user_id)
+    if user is None:
+        raise invalid_credentials()
     if not ip_allowed(source, parse_allowed_ips(user.allowed_ips)):
         raise ApiError(ErrorCode.IP_RESTRICTED, IP_RESTRICTED)
+    return user
 
 
-def user_phone(s: Session, user: User) -> str:
+def _user_phone(s: Session, user: User) -> str:
     """The mobile number SMS codes go to: the user's, else that of an active SMS device."""
     if user.phone:
         return user.phone
@@ -168,11 +179,40 @@ class CodeDelivery:
             raise ApiError(ErrorCode.GATEWAY_UNAVAILABLE, str(exc)) from None
 
 
-def send_code(
+def new_code_change(
+    ctx: ServerContext,
+    s: Session,
+    purpose: Purpose,
+    user: User,
+    now: datetime,
+    *,
+    new_pin: str | None = None,
+    device_id: str | None = None,
+    platform: str | None = None,
+    label: str | None = None,
+) -> tuple[CodeDelivery, CodeSent]:
+    """A new change of ``user``'s (as :func:`new_change`) confirmed by an SMS code to the
+    user's mobile number (``phone_required`` when none is on file), within the caps and valid
+    ``one_time_code_ttl``: what to send after the commit, and the answer telling where it went."""
+    phone = _user_phone(s, user)
+    change = new_change(
+        ctx,
+        s,
+        purpose,
+        user.id,
+        now,
+        ctx.policy.one_time_code_ttl,
+        new_pin=new_pin,
+        device_id=device_id,
+        platform=platform,
+        label=label,
+    )
+    return _send_code(ctx, s, change, phone, now)
+
+
+def _send_code(
     ctx: ServerContext, s: Session, change: DeviceChange, phone: str, now: datetime
 ) -> tuple[CodeDelivery, CodeSent]:
-    """Give ``change`` a new SMS code, within the caps; what to send after the commit, and the
-    answer telling where it went."""
     send = send_caps.record_send(s, ctx, change.user_id, phone, Channel.SMS, now)
     code = one_time_codes.new_code(ctx.policy.one_time_code_digits)
     ttl = ctx.policy.one_time_code_ttl

@@ -23,7 +23,6 @@ from tws_companion.server.context import ServerContext
 from tws_companion.server.db import User
 from tws_companion.server.device_changes import Purpose
 from tws_companion.server.errors import ApiError
-from tws_companion.server.password_check import invalid_credentials
 from tws_companion.sls.devices import IB_KEY_OCRA_SUITE, DeviceKind
 from tws_companion.sls.pins import pin_problem
 
@@ -40,25 +39,23 @@ def default_label(platform: MobilePlatform) -> str:
 def start_activation(
     ctx: ServerContext,
     user_id: int,
-    source: str,
     platform: MobilePlatform,
     label: str | None,
+    source: str,
     now: datetime,
 ) -> CodeSent:
     """After a correct password: send the activation code by SMS."""
     with ctx.db.transaction() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise invalid_credentials()
-        device_changes.check_address(user, source)
-        phone = device_changes.user_phone(s, user)
-        device_changes.prune(s, ctx, now)
-        change = device_changes.new_change(
-            ctx, s, Purpose.ACTIVATION, user.id, now, now + ctx.policy.one_time_code_ttl
+        user = device_changes.checked_user(s, user_id, source)
+        delivery, sent = device_changes.new_code_change(
+            ctx,
+            s,
+            Purpose.ACTIVATION,
+            user,
+            now,
+            platform=platform.value,
+            label=accounts.device_label(DeviceKind.IB_KEY, label or default_label(platform)),
         )
-        change.platform = platform.value
-        change.label = accounts.device_label(DeviceKind.IB_KEY, label or default_label(platform))
-        delivery, sent = device_changes.send_code(ctx, s, change, phone, now)
     delivery.deliver(ctx)
     return sent
 

@@ -33,7 +33,6 @@ from tws_companion.server.db import Device, DeviceChange, SessionToken, UsedChal
 from tws_companion.server.device_changes import ChangeState, Purpose
 from tws_companion.server.device_secrets import device_pin, device_secret, seal_pin
 from tws_companion.server.errors import ApiError, CommittedApiError
-from tws_companion.server.password_check import invalid_credentials
 from tws_companion.sls import ocra
 from tws_companion.sls.devices import DeviceKind, spec
 from tws_companion.sls.durations import ceil_seconds, plural
@@ -92,16 +91,22 @@ def _device_failed(ctx: ServerContext, device: Device) -> int:
     return left
 
 
+def _own_device(s: Session, device_id: str, user_id: int, kind: DeviceKind) -> Device:
+    """The device ``device_id`` if it is ``user_id``'s and of ``kind``; locked for this
+    transaction."""
+    device = s.get(Device, device_id, with_for_update=True)
+    if device is None or device.user_id != user_id or device.kind != kind:
+        raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
+    return device
+
+
 # --- IB Key ------------------------------------------------------------------------------------
 
 
 def _ib_key_of(s: Session, user: User, device_id: str | None) -> Device:
     """The user's IB Key ``device_id``, or their only one; locked for this transaction."""
     if device_id is not None:
-        device = s.get(Device, device_id, with_for_update=True)
-        if device is None or device.user_id != user.id or device.kind != DeviceKind.IB_KEY:
-            raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
-        return device
+        return _own_device(s, device_id, user.id, DeviceKind.IB_KEY)
     keys = list(
         s.scalars(
             select(Device)
@@ -133,37 +138,24 @@ def _wrong_current_pin(ctx: ServerContext, device: Device) -> CommittedApiError:
 def start_ib_key_pin_change(
     ctx: ServerContext,
     user_id: int,
-    source: str,
     device_id: str | None,
     current_pin: str,
     new_pin: str,
+    source: str,
     now: datetime,
 ) -> CodeSent:
     """After a correct password (and the new PIN checked): check the current PIN, then send
     the SMS code that confirms the change."""
     with ctx.db.transaction() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise invalid_credentials()
-        device_changes.check_address(user, source)
+        user = device_changes.checked_user(s, user_id, source)
         device = _ib_key_of(s, user, device_id)
         _usable(device)
         pin = device_pin(ctx, device)
         if pin is None or not secure_equals(current_pin, pin):
             raise _wrong_current_pin(ctx, device)
-        phone = device_changes.user_phone(s, user)
-        device_changes.prune(s, ctx, now)
-        change = device_changes.new_change(
-            ctx,
-            s,
-            Purpose.IB_KEY_PIN,
-            user.id,
-            now,
-            now + ctx.policy.one_time_code_ttl,
-            new_pin=new_pin,
-            device_id=device.id,
+        delivery, sent = device_changes.new_code_change(
+            ctx, s, Purpose.IB_KEY_PIN, user, now, new_pin=new_pin, device_id=device.id
         )
-        delivery, sent = device_changes.send_code(ctx, s, change, phone, now)
     delivery.deliver(ctx)
     return sent
 
@@ -198,9 +190,7 @@ def _session_device(s: Session, row: SessionToken, device_id: str, now: datetime
     row = sessions.live_session(s, row.token_hash, now)
     if row.scope != Scope.FULL.value:
         raise ApiError(ErrorCode.SCOPE_DENIED, "A PIN change needs a login with full access.")
-    device = s.get(Device, device_id, with_for_update=True)
-    if device is None or device.user_id != row.user_id or device.kind != DeviceKind.DSC_PLUS:
-        raise ApiError(ErrorCode.DEVICE_NOT_FOUND, NOT_YOUR_DEVICE)
+    device = _own_device(s, device_id, row.user_id, DeviceKind.DSC_PLUS)
     _usable(device)
     return device
 
@@ -234,14 +224,13 @@ def start_dsc_plus_pin_change(
             )
             .values(state=ChangeState.FAILED.value, new_pin_enc=None)
         )
-        device_changes.prune(s, ctx, now)
         change = device_changes.new_change(
             ctx,
             s,
             Purpose.DSC_PLUS_PIN,
             device.user_id,
             now,
-            now + ctx.policy.challenge_ttl,
+            ctx.policy.challenge_ttl,
             new_pin=new_pin,
             device_id=device.id,
         )

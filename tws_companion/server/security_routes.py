@@ -16,7 +16,7 @@ from tws_companion.protocol.security import (
     WithdrawalRequest,
     Withdrawals,
 )
-from tws_companion.server import device_sharing, identity_check, password_check, withdrawals
+from tws_companion.server import device_sharing, identity_check, withdrawals
 from tws_companion.server.api_router import api_router
 from tws_companion.server.deps import (
     Context,
@@ -26,6 +26,7 @@ from tws_companion.server.deps import (
     in_threadpool,
     in_writer,
 )
+from tws_companion.server.password_gate import after_password
 
 router = api_router()
 
@@ -37,9 +38,7 @@ router = api_router()
 async def verify(body: VerifyRequest, source: Source, ctx: Context) -> LoginStart:
     """Start an identity check: as ``POST /login`` (the same password check and throttles),
     offering the devices that verify an identity."""
-    now = ctx.clock.now()
-    user_id = await password_check.check_password(ctx, body.username, body.password, source, now)
-    return await in_threadpool(identity_check.open_check, ctx, user_id, body.purpose, source, now)
+    return await after_password(ctx, body, source, identity_check.open_check, body.purpose)
 
 
 @router.post(

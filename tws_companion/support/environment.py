@@ -12,7 +12,7 @@ import locale
 import os
 import platform
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from tws_companion import __version__
@@ -39,16 +39,6 @@ class Screen:
     height: int
     device_pixel_ratio: float
     primary: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "x": self.x,
-            "y": self.y,
-            "width": self.width,
-            "height": self.height,
-            "device_pixel_ratio": self.device_pixel_ratio,
-            "primary": self.primary,
-        }
 
     @classmethod
     def from_dict(cls, value: object, where: str) -> Screen:
@@ -98,19 +88,10 @@ class Environment:
     screens: tuple[Screen, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "app_version": self.app_version,
-            "python": self.python,
-            "os": self.os,
-            "os_release": self.os_release,
-            "os_version": self.os_version,
-            "machine": self.machine,
-            "locale": self.locale,
-            "language": self.language,
-            "qt_version": self.qt_version,
-            "qt_platform": self.qt_platform,
-            "screens": [screen.to_dict() for screen in self.screens],
-        }
+        """Every field by its name, the screens as a list of objects (JSON's shapes)."""
+        data = asdict(self)
+        data["screens"] = list(data["screens"])
+        return data
 
     @classmethod
     def from_dict(cls, value: object, where: str = "environment") -> Environment:

@@ -379,6 +379,52 @@ def test_password_is_not_sent_over_plain_http_to_another_host(server: StandInSer
         assert len(server.hits) == 1
 
 
+#: Every call that sends a secret (a password, a response or code, a PIN, an approval).
+SECRET_CALLS: dict[str, Callable[[ApiClient], object]] = {
+    "start_login": lambda c: c.start_login("alice", PASSWORD),
+    "respond": lambda c: c.respond("L1", "87654321"),
+    "start_verify": lambda c: c.start_verify("alice", PASSWORD, "withdrawal"),
+    "verify_respond": lambda c: c.verify_respond("V1", "87654321"),
+    "withdraw": lambda c: c.withdraw(TOKEN, "100.00", "approval-token"),
+    "request_device_share": lambda c: c.request_device_share(TOKEN, "approval-token"),
+    "start_ib_key_pin_change": lambda c: c.start_ib_key_pin_change(
+        "alice", PASSWORD, "1234", "5678", "5678"
+    ),
+    "confirm_ib_key_pin_change": lambda c: c.confirm_ib_key_pin_change("C1", "123456"),
+    "start_dsc_plus_pin_change": lambda c: c.start_dsc_plus_pin_change(TOKEN, "d1", "5678", "5678"),
+    "respond_dsc_plus_pin_change": lambda c: c.respond_dsc_plus_pin_change(TOKEN, "d1", "87654321"),
+    "start_ib_key_activation": lambda c: c.start_ib_key_activation("alice", PASSWORD),
+    "confirm_ib_key_activation": lambda c: c.confirm_ib_key_activation("C1", "123456", "1234"),
+}
+
+
+@pytest.mark.parametrize("call", SECRET_CALLS.values(), ids=SECRET_CALLS.keys())
+def test_no_secret_is_sent_over_plain_http_to_another_host(
+    server: StandInServer, call: Callable[[ApiClient], object]
+) -> None:
+    with proxied_session(server.url) as session:
+        client = ApiClient("http://sls.example.com:8765", session=session)
+        with pytest.raises(InsecureTransport):
+            call(client)
+    assert server.hits == []
+
+
+def test_picking_a_device_or_asking_for_a_new_code_sends_no_secret(
+    server: StandInServer,
+) -> None:
+    """They carry no secret, so plain HTTP to another host is no reason to refuse them."""
+    remote = "http://sls.example.com:8765"
+    step = Reply(200, {"step": "respond", "device_id": "d2", "challenge": {"type": "passcode"}})
+    for path in ("/login/L1/device", "/login/L1/resend", "/verify/V1/device"):
+        server.add("POST", f"{remote}{API_PREFIX}{path}", step)
+    with proxied_session(server.url) as session:
+        client = ApiClient(remote, session=session)
+        assert client.select_device("L1", "d2").device_id == "d2"
+        assert client.resend("L1", Channel.VOICE).device_id == "d2"
+        assert client.verify_device("V1", "d2").device_id == "d2"
+    assert len(server.hits) == 3
+
+
 @pytest.mark.parametrize(
     "url",
     ["https://sls.example.com", "http://localhost:1", "http://127.0.0.2:1", "http://[::1]:1"],
