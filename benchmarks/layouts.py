@@ -8,7 +8,7 @@ Prints, in one run:
 - Save Settings As (encrypted) and opening that file, beside the same floor for the encrypted
   bytes in their folder;
 - the longest stall of the GUI thread (a 5 ms heartbeat) while the workstation saves and while it
-  recovers the same layout (opening the file, then rebuilding its windows), the worst of
+  recovers the same layout (opening the file, rebuilding its windows, saving it), the worst of
   ``--runs`` saves and recoveries (each run's figure shown too), with the most CPU time the GUI
   thread itself used in any one gap (on a loaded machine a gap is mostly waiting).
 
@@ -161,8 +161,9 @@ def stall_figures(
 ) -> list[tuple[str, list[tuple[float, float]]]]:
     """The longest GUI-thread stall (and the GUI thread's most CPU time in one gap) while the
     workstation saves ``layout`` (File > Layout Settings > Save Settings), then recovers it from
-    a file (opened on the worker, then the window rebuilt with it, as Layout/Settings Recovery
-    does); ``runs`` times each, one figure a run."""
+    a file (opened on the worker, then the window rebuilt with it and the layout saved, as
+    Layout/Settings Recovery does: until that save has ended); ``runs`` times each, one figure
+    a run."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from datetime import UTC, datetime, timedelta
 
@@ -244,7 +245,8 @@ def stall_figures(
         window.layoutApplied.connect(lambda: applied.append(True))
         task = worker.submit("open", profile.open_file, path)
         task.succeeded.connect(window.apply_layout)
-        return lambda: bool(applied)
+        # Until the layout recovered is saved too (during the rebuild, or after it).
+        return lambda: bool(applied) and not window.saves.busy
 
     path = folder / "recover.xml"
     path.write_bytes(xml_format.dumps(layout))

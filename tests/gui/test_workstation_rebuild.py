@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.test_workstation import (  # noqa: F401
     WAIT_MS,
     Env,
+    answer,
     dock_of,
     env,
     floating_news,
@@ -110,6 +111,61 @@ def test_recovery_rebuilds_the_page_shown_in_place_covered_until_laid_out(
     assert titles == [f"After {n}" for n in range(30)]
     assert all(dock.isVisible() and dock.width() > 0 for dock in page.docks)
     assert window.current_layout() is layout
+
+
+def test_the_layout_recovered_is_saved_once_the_window_has_built_it(
+    qtbot: QtBot,
+    env: Env,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    applied: list[bool] = []
+    built_when_saved: list[bool] = []  # for each save, whether the window was built by then
+    save = env.profile.save
+
+    def recording_save(layout: Layout) -> None:
+        built_when_saved.append(bool(applied))
+        save(layout)
+
+    monkeypatch.setattr(env.profile, "save", recording_save)
+    window = open_window(qtbot, env, many_panels("Before", 6))
+    window.layoutApplied.connect(lambda: applied.append(True))
+    layout = many_panels("After", 30)
+    window.apply_layout(layout)
+    assert not window.is_built
+    qtbot.waitUntil(lambda: saved_layout(env.profile) == layout, timeout=WAIT_MS)
+    assert built_when_saved == [True]  # one save, after the rebuild, not during it
+
+
+def test_leaving_before_the_rebuild_ends_still_saves_the_layout_recovered(
+    qtbot: QtBot,
+    env: Env,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked = answer(monkeypatch, "question")
+    before = many_panels("Before", 6)
+    before.global_config.lock_and_exit.save_on_exit = False  # leaving would ask, and may not save
+    window = open_window(qtbot, env, before)
+    layout = many_panels("After", 30)
+    layout.global_config.lock_and_exit.save_on_exit = False
+    window.apply_layout(layout)
+    assert not window.is_built
+    with qtbot.waitSignal(window.exited, timeout=WAIT_MS):
+        window.request_exit()
+    assert asked == []  # the recovery said it would be saved: no question
+    assert saved_layout(env.profile) == layout
+
+
+def test_the_app_ending_before_the_rebuild_ends_still_saves_the_layout_recovered(
+    qtbot: QtBot,
+    env: Env,  # noqa: F811
+) -> None:
+    window = open_window(qtbot, env, many_panels("Before", 6))
+    layout = many_panels("After", 30)
+    window.apply_layout(layout)
+    assert not window.is_built
+    window.shut_down()  # as the app does when it is torn down; then its worker finishes
+    env.worker.shutdown()
+    assert saved_layout(env.profile) == layout
 
 
 def test_a_rebuild_started_while_one_runs_ends_with_the_last_layout(

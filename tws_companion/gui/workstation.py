@@ -24,7 +24,9 @@ builds them again from another layout (Layout/Settings Recovery's "restart"), ke
   seconds after the last one, and every N minutes when Global Configuration says so; saves run on
   the worker one at a time (a change during a save is saved right after it, see
   :mod:`tws_companion.gui.save_queue`). A failed save is shown in the status bar and once in a
-  message box; the layout in memory is kept.
+  message box; the layout in memory is kept. A layout applied (Layout/Settings Recovery) is saved
+  once the window has built it, not during the rebuild (its XML would compete with the rebuild
+  for the GIL); leaving before then saves it anyway.
 - **Settings on the server** ("Use/store settings on server" on, a full login; see
   :mod:`tws_companion.gui.server_settings`): File > Layout Settings > Save Settings, the
   auto-save every N minutes (when something changed since the last upload) and a tidy exit or
@@ -248,6 +250,8 @@ class WorkstationWindow(QMainWindow):
         self._taking = False
         #: The layout handed to the last local save (what an upload after it sends).
         self._last_saved: Layout | None = None
+        #: A layout applied is to be saved once the window has built it (see apply_layout).
+        self._save_when_built = False
 
         self.saves = SaveQueue(
             worker, "save-settings", profile.save, self._save_snapshot, save_delay_ms, self
@@ -549,6 +553,7 @@ class WorkstationWindow(QMainWindow):
         if self._announce_applied:
             self._announce_applied = False
             self.layoutApplied.emit()
+        self._save_applied()
 
     def _page_built(self, page: WorkspacePage) -> None:
         """Lay ``page`` out (its last panels; the others were laid out every few panels); it is
@@ -703,21 +708,34 @@ class WorkstationWindow(QMainWindow):
 
     def apply_layout(self, layout: Layout, *, save: bool = True) -> None:
         """Show ``layout`` instead (Layout/Settings Recovery): every panel and tab is torn down
-        and built again, geometry recalled, the session kept; the new layout is saved at once
+        and built again, geometry recalled, the session kept; the new layout is saved
         (``save=False``: it is the local settings already, the server's copy just taken).
-        ``layoutApplied`` follows when the workspace shown has its panels."""
+        ``layoutApplied`` follows when the workspace shown has its panels.
+
+        The save starts once the window is built (``built``), so that the worker's XML does not
+        compete for the GIL with the rebuild's layout passes; leaving (or the app's end) before
+        then saves it anyway (:meth:`_finish`, :meth:`shut_down`)."""
         #: The layout shown (see :meth:`current_layout`).
         self.model = layout
         self._sync_user_settings()
         self._announce_applied = True
-        self._rebuild()
-        self._apply_config(layout.global_config)
+        # save=False: the layout applied is the local settings already, and replaces any that
+        # was waiting to be saved.
+        self._save_when_built = save
         if save:
             self.server_dirty = True
-            self.saves.save_now()
+        self._rebuild()
+        self._apply_config(layout.global_config)
         if self.is_built:
             self._announce_applied = False
             self.layoutApplied.emit()
+            self._save_applied()
+
+    def _save_applied(self) -> None:
+        """Save the layout applied, if it waits for the window to be built."""
+        if self._save_when_built and self._finishing is None:
+            self._save_when_built = False
+            self.saves.save_now()
 
     # --- changes and saving --------------------------------------------------------------------
 
@@ -806,6 +824,7 @@ class WorkstationWindow(QMainWindow):
         """The server's copy is about to replace the local settings: every local save asked
         for so far first, none after it (until the window shows the server's copy)."""
         self._taking = True
+        self._save_when_built = False  # this save holds the layout applied, if it waited
         self.saves.save_now(lambda _error: go())
 
     def _take_ended(self) -> None:
@@ -1313,7 +1332,7 @@ class WorkstationWindow(QMainWindow):
     # --- geometry ------------------------------------------------------------------------------
 
     def _load_geometry(self) -> None:
-        task = self.worker.submit("load-window-geometry", self.profile.load_geometry)
+        task = self.worker.submit("load-window-geometry", self.profile.load_geometry, owner=self)
         task.succeeded.connect(self._geometry_loaded)
 
     @Slot(object)
@@ -1523,7 +1542,8 @@ class WorkstationWindow(QMainWindow):
     def _finish(self, how: str, *, ask: bool = True) -> bool:
         if self._finishing is not None:
             return False
-        save = self.model.global_config.lock_and_exit.save_on_exit
+        # A layout applied and not saved yet (the window still building it) is saved anyway.
+        save = self.model.global_config.lock_and_exit.save_on_exit or self._save_when_built
         if not save and ask:
             answer = QMessageBox.question(
                 self,
@@ -1540,6 +1560,7 @@ class WorkstationWindow(QMainWindow):
         self._finishing = how
         self._set_leaving(True)
         if save:
+            self._save_when_built = False  # this save holds it
             self.statusBar().showMessage(self.tr("Saving settings…"))
             self.saves.save_now(lambda error: self._saved_before_leaving(error, ask=ask))
         else:
@@ -1606,7 +1627,7 @@ class WorkstationWindow(QMainWindow):
         for dialog in (self.global_config_dialog, self.recovery_dialog, self.security_window):
             if dialog is not None:
                 dialog.reject()
-        task = self.worker.submit("logout", self.api.logout, self.result.session.token)
+        task = self.worker.submit("logout", self.api.logout, self.result.session.token, owner=self)
         if how == "logout":
             task.finished.connect(self._logged_out)
         else:
@@ -1640,8 +1661,13 @@ class WorkstationWindow(QMainWindow):
         self._disconnect_app()
 
     def shut_down(self) -> None:
-        """Close at once, without asking or saving (the app is being torn down)."""
+        """Close at once, without asking or saving (the app is being torn down), except a
+        layout applied whose save waits for the window to be built: it is handed to the worker,
+        which finishes it before the app ends (``Worker.shutdown`` waits)."""
         if not self._closing:
+            if self._save_when_built:
+                self._save_when_built = False
+                self.saves.save_now()
             self._finishing = self._finishing or "exit"
             if self.server is not None:
                 self.server.close_all()

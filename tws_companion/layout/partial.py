@@ -31,12 +31,11 @@ does not know of the layout and the workstation (``extra``) stay as they are.
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from tws_companion.layout import bulk
 from tws_companion.layout.model import (
     Extra,
     Layout,
@@ -65,7 +64,7 @@ def import_parts(
 ) -> Layout:
     """A new layout: ``current`` with the chosen ``parts`` of ``incoming`` replaced or merged."""
     chosen = {Part(part) for part in parts}
-    with _collector_paused():
+    with bulk.collector_paused():
         result = _clone(current)
         source = _taken_from(incoming, chosen)
         groups = _GroupMap(result, source, Part.COLOR_GROUPS in chosen, merge)
@@ -77,17 +76,6 @@ def import_parts(
             result.global_config = source.global_config
         _tidy(result)
     return result
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _taken_from(incoming: Layout, chosen: set[Part]) -> Layout:

@@ -78,10 +78,9 @@ whitespace, and values that reading would refuse (a time that is not "HH:MM", a 
 
 from __future__ import annotations
 
-import gc
 import re
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from itertools import chain
 from operator import attrgetter
@@ -99,6 +98,7 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from tws_companion.layout import bulk
 from tws_companion.layout.errors import (
     CorruptSettingsFile,
     NewerVersionFile,
@@ -162,6 +162,29 @@ _NEVER = "never"
 _MAX_INT = 1_000_000_000
 
 E = TypeVar("E", bound=StrEnum)
+
+
+#: How long reading or writing runs Python at most before it lets a thread waiting for the GIL
+#: take it (see :func:`_let_others_run`).
+_GIL_TURN_S = 0.001
+#: When the GIL was last offered (shared by the threads: a hint, not a count).
+_offered = [0.0]
+
+
+def _let_others_run() -> None:
+    """Hand the GIL to a thread waiting for it, if any, once :data:`_GIL_TURN_S` has passed.
+
+    Reading or writing a large layout runs on the GUI's worker; every Python call the GUI
+    thread makes meanwhile (a timer's slot, a table cell painted) must take the GIL, and a
+    thread asking for it waits for the switch interval (5 ms) while another runs Python, each
+    time. Called between panels (and the parser's slices), this lets go every millisecond
+    (``time.sleep(0)`` releases the GIL): a wait of a millisecond instead of five. Not more
+    often: each release costs some microseconds, which at every panel were a third of a load.
+    """
+    now = time.perf_counter()
+    if now - _offered[0] >= _GIL_TURN_S:
+        time.sleep(0)
+        _offered[0] = time.perf_counter()
 
 
 # --- Parsing untrusted bytes -------------------------------------------------------------------
@@ -362,6 +385,7 @@ def parse_untrusted(data: bytes, root_tag: str, *, limit: int = MAX_FILE_BYTES) 
         view = memoryview(data)
         for start in range(0, len(data), _FEED_BYTES):
             parser.feed(view[start : start + _FEED_BYTES])
+            _let_others_run()
         root: Element = parser.close()
         if not limited:  # then the size rules out more elements than the limit
             _check_depth(root)
@@ -386,35 +410,13 @@ def _parse_problem(data: bytes, exc: Exception) -> str:
 # --- Reading -----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of objects are made, then file
-    them with the old objects.
-
-    Nothing made here forms a cycle; without the pause, the collector would walk the growing heap
-    over and over and take about half the time of a large load. Back on, its first collection
-    would still walk everything made meanwhile (a fifth of a large load, or a stall of the GUI
-    thread, which collects for the whole app): so what was made moves straight to the oldest
-    generation, in constant time (``gc.freeze`` then ``gc.unfreeze``), when nothing else is
-    frozen. It is then walked only by full collections, like the rest of a long-lived heap.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
 def loads(data: bytes) -> Layout:
     """The layout held by a plain settings file (format 1 or 2). See the module for refusals."""
-    with _collector_paused():
-        # The element tree is gone when _layout_in returns: the collector, back on, never walks
-        # it, only what the layout is made of.
+    # Nothing made here forms a cycle; without the pause, the collector would walk the growing
+    # heap over and over and take about half the time of a large load. The element tree is gone
+    # when _layout_in returns: the collector, back on, never walks it, only what the layout is
+    # made of (filed with the old objects).
+    with bulk.collector_paused(file_away=True):
         return _layout_in(data)
 
 
@@ -686,6 +688,7 @@ def _read_workspace(el: Element, number: int) -> Workspace:
     for child in el:
         if child.tag == "panel":
             panels.append(_read_panel(child, f" number {len(panels) + 1} in {where}"))
+            _let_others_run()
         else:
             children.append(_fragment(child))
     return Workspace(
@@ -1039,6 +1042,7 @@ def _write_workstation(out: list[str], station: Workstation) -> None:
         out.append(f"{start}{attributes}>\n")
         for panel in space.panels:
             _write_panel(out, panel)
+            _let_others_run()
         _write_children(out, space.extra, 3)
         out.append("    </workspace>\n")
     _write_children(out, station.extra, 2)
