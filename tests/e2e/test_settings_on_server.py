@@ -27,6 +27,8 @@ from tws_companion.client.api import ApiClient
 from tws_companion.client.errors import (
     ClientError,
     NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
     ServerUnreachable,
     TransferInterrupted,
     Unauthorized,
@@ -51,7 +53,7 @@ pytestmark = pytest.mark.e2e
 
 SECRET = bytes.fromhex("3b9e0c1f5a7d2e4c6b8a9f0d1e2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c")
 PIN = "1357"
-USERS = ("alice", "bob", "carol", "dave", "erin", "frank", "grace")
+USERS = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 
 
 def password(user: str) -> str:
@@ -289,6 +291,24 @@ def test_another_users_token_cannot_reach_the_settings(
             api.settings("not-a-token")
         with pytest.raises(Unauthorized):
             api.settings_versions("")
+
+
+def test_a_large_save_already_stale_is_refused_cleanly_and_the_copy_stays(url: str) -> None:
+    """The server knows a save is stale before its body arrives; it still reads the body, so
+    the client sending 12 MB hears the refusal (not a broken connection), on one connection."""
+    token = log_in(url, "heidi")
+    kept = os.urandom(3 * 1024 * 1024)
+    with ApiClient(url) as api:
+        first = api.put_settings(token, kept, if_match=None, machine="desk")
+        large = os.urandom(12 * 1024 * 1024)
+        for _ in range(2):
+            with pytest.raises(PreconditionFailed):
+                api.put_settings(token, large, if_match='"9-0123"', machine="laptop")
+            with pytest.raises(PreconditionRequired):
+                api.put_settings(token, large, if_match=None, machine="laptop")
+        current = api.settings(token)
+        assert (current.version, current.data) == (first, kept)
+        assert api.settings_versions(token) == [first]
 
 
 # --- the server stopped in the middle of a download ---------------------------------------

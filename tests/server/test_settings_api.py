@@ -57,6 +57,8 @@ from tws_companion.server.settings_blobs import (
     FOLDER_NAME,
     STAGING_PREFIX,
     STALE_STAGING_SECONDS,
+    SettingsBlobs,
+    Staged,
 )
 from tws_companion.server.settings_store import Upload
 
@@ -361,7 +363,7 @@ def test_of_concurrent_saves_based_on_one_copy_exactly_one_wins(
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = sorted(pool.map(save_from, range(1, 9)))
     assert outcomes == ["precondition_failed"] * 7 + ["saved"]
-    kept = settings_store.versions(ctx, row).versions
+    kept = settings_store.versions(ctx, token).versions
     assert [version.number for version in kept] == [2, 1]
     assert kept[0].machine.startswith("pc-")
 
@@ -464,6 +466,32 @@ def test_a_refused_save_leaves_nothing_behind(
         assert os.listdir(folder) == ["1"]  # no temporary file of the refused saves
     else:
         assert not folder.parent.exists()
+
+
+@SQLITE_ONLY
+def test_a_save_already_stale_when_it_starts_is_never_written_to_disk(
+    ctx: ServerContext, live: Live, client: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its session and the current copy are looked at before its body is read: a stale save's
+    body is read to the end (so the client hears the refusal) but neither hashed nor kept."""
+    solo = Machine(client, live.session(temporary=False))
+    first = solo.save(large_envelope(1))
+    staged: list[int] = []
+    real_stage = SettingsBlobs.stage
+
+    def stage(blobs: SettingsBlobs, user_id: int) -> Staged:
+        staged.append(user_id)
+        return real_stage(blobs, user_id)
+
+    monkeypatch.setattr(SettingsBlobs, "stage", stage)
+    assert_error(
+        solo.put(large_envelope(2), if_match='"9-old"'), 412, ErrorCode.PRECONDITION_FAILED
+    )
+    assert_error(solo.put(large_envelope(3)), 428, ErrorCode.PRECONDITION_REQUIRED)
+    assert staged == []
+    second = solo.save(large_envelope(4), if_match=first.etag)  # a current one still is
+    assert len(staged) == 1
+    assert solo.versions() == [second, first]
 
 
 def test_each_copy_is_on_disk_before_the_transaction_naming_it_commits(
@@ -620,7 +648,7 @@ def test_two_workers_of_one_host_share_the_folder_and_one_of_concurrent_saves_wi
         assert sorted(outcomes) == ["precondition_failed"] * 7 + ["saved"]
         winner = outcomes.index("saved") + 1
         for worker in (ctx, other):
-            found = settings_store.current(worker, row, None)
+            found = settings_store.current(worker, token, None)
             assert (found.version.number, found.data) == (2, sent[winner])
         assert sorted(os.listdir(settings_folder(ctx, row.user_id))) == ["1", "2"]
     finally:

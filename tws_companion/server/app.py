@@ -158,12 +158,11 @@ def _copy_response(found: settings_store.StoredCopy) -> Response:
     response_class=Response,
     responses={**_COPY_ANSWERS, 304: {"description": "the copy named by If-None-Match"}},
 )
-async def get_settings(
-    ctx: Context, session: CurrentSession, if_none_match: IfMatch = None
-) -> Response:
+async def get_settings(ctx: Context, token: BearerToken, if_none_match: IfMatch = None) -> Response:
     """The current copy of the user's settings (the envelope they uploaded); 404 before the
-    first save."""
-    found = await in_threadpool(settings_store.current, ctx, session, if_none_match)
+    first save. (The settings routes look their session up in the step that reads the copies:
+    one thread-pool step, one read transaction.)"""
+    found = await in_threadpool(settings_store.current, ctx, token, if_none_match)
     return _copy_response(found)
 
 
@@ -175,30 +174,40 @@ async def get_settings(
 async def put_settings(
     request: Request,
     ctx: Context,
-    session: CurrentSession,
+    token: BearerToken,
     if_match: IfMatch = None,
     x_machine_name: MachineName = None,
 ) -> Response:
     """Save a new current copy, based on the copy ``If-Match`` names (required once a copy
-    exists); the server keeps the last versions."""
+    exists); the server keeps the last versions. A save already stale is refused once its body
+    is read, without keeping it."""
+    start = await in_threadpool(settings_store.start_save, ctx, token, if_match)
     machine = settings_store.machine_name(x_machine_name)
+    if start.refusal is not None:
+        await settings_store.drain(request.stream())
+        raise start.refusal
+    session = start.session
     upload = await settings_store.receive(ctx, session, request.stream())
     saved = await in_threadpool(settings_store.save, ctx, session, upload, if_match, machine)
-    return JSONResponse(saved.model_dump(mode="json"), headers=settings_store.copy_headers(saved))
+    return JSONResponse(
+        saved.model_dump(mode="json"),
+        headers=settings_store.copy_headers(saved),
+        background=settings_store.pruning(ctx, session.user_id, saved.number),
+    )
 
 
 @router.get("/me/settings/versions", response_model=SettingsVersions)
-async def settings_versions(ctx: Context, session: CurrentSession) -> SettingsVersions:
+async def settings_versions(ctx: Context, token: BearerToken) -> SettingsVersions:
     """The versions kept, newest first."""
-    return await in_threadpool(settings_store.versions, ctx, session)
+    return await in_threadpool(settings_store.versions, ctx, token)
 
 
 @router.get("/me/settings/versions/{number}", response_class=Response, responses=_COPY_ANSWERS)
 async def settings_version(
-    number: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Context, session: CurrentSession
+    number: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Context, token: BearerToken
 ) -> Response:
     """One version still kept."""
-    return _copy_response(await in_threadpool(settings_store.version, ctx, session, number))
+    return _copy_response(await in_threadpool(settings_store.version, ctx, token, number))
 
 
 def create_app(ctx: ServerContext) -> FastAPI:

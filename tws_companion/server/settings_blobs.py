@@ -12,10 +12,10 @@ A save writes a temporary file in the user's folder as its body arrives
 the save is accepted, the file is renamed to the copy's number and the folder fsynced
 (:meth:`Staged.keep`), then the transaction commits: a copy is on disk before any answer names
 it. A number is written only by the save that creates it and never reused, so readers never see
-a file change under them. After the commit the files of versions that aged out, and temporary
-files a crashed save left, are removed (:meth:`SettingsBlobs.prune`). A save whose transaction
-failed after the rename leaves a file under the next number, which the next save replaces.
-Folders are 0700, files 0600.
+a file change under them. Once the save is answered, the files of versions that aged out, and
+temporary files a crashed save left, are removed (:meth:`SettingsBlobs.prune`). A save whose
+transaction failed after the rename leaves a file under the next number, which the next save
+replaces. Folders are 0700, files 0600.
 """
 
 from __future__ import annotations

@@ -23,20 +23,28 @@ smaller ones in the ``data`` column; with PostgreSQL, which several machines may
 an earlier release saved into SQLite keep their bytes in the column until they age out. A body
 is taken part by part as it arrives (:func:`receive`): hashed, and written to the folder or kept,
 on the thread pool a batch at a time; it is joined only when the database keeps it.
+
+Each request's session is looked up in the same thread-pool step and read transaction as its
+first look at the copies (:func:`start_save`, :func:`current`...), not in a step of its own: a
+save is checked against the current copy before its body is read, and a stale one is refused
+without hashing or writing it. The statements of a save and of a download run on the driver's
+cursor (:class:`DriverStatement`); the files of versions that aged out are removed after the
+answer is sent (:func:`pruning`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Row, Select, delete, select
+from sqlalchemy import Connection, Row, Select, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from tws_companion.protocol import (
     ETAG_HEADER,
@@ -53,8 +61,9 @@ from tws_companion.protocol.models import SettingsVersion, SettingsVersions
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken, SettingsCopy, User
 from tws_companion.server.deps import in_threadpool
+from tws_companion.server.driver_statements import DriverStatement
 from tws_companion.server.errors import ApiError
-from tws_companion.server.sessions import unauthorized
+from tws_companion.server.sessions import find_session, unauthorized
 from tws_companion.server.settings_blobs import FILE_THRESHOLD, FOLDER_NAME, SettingsBlobs, Staged
 
 #: The machine a save is filed under when its client does not name one.
@@ -160,6 +169,23 @@ async def receive(ctx: ServerContext, row: SessionToken, stream: AsyncIterator[b
     return upload
 
 
+async def drain(stream: AsyncIterator[bytes]) -> None:
+    """Read a refused save's body to its end, keeping nothing, so the refusal reaches a client
+    still sending it (an answer before the body would be cut off with the connection)."""
+    async for _part in stream:
+        pass
+
+
+@dataclass(frozen=True)
+class SaveStart:
+    """What a save's first step found, before its body is read."""
+
+    session: SessionToken
+    #: Why the save would be refused now (412, 428: another copy is current), raised once its
+    #: body is drained; None when it is based on the current copy.
+    refusal: ApiError | None
+
+
 @dataclass(frozen=True)
 class StoredCopy:
     """A copy's description and, unless the client already has it, its bytes."""
@@ -192,11 +218,12 @@ def machine_name(header: str | None) -> str:
     return name
 
 
-def current(ctx: ServerContext, row: SessionToken, if_none_match: str | None) -> StoredCopy:
-    """``GET /me/settings``: the current copy; 404 before the first save."""
-    _require_full_scope(row)
+def current(ctx: ServerContext, token: str | None, if_none_match: str | None) -> StoredCopy:
+    """``GET /me/settings`` with the session of ``token``: the current copy; 404 before the
+    first save."""
     with ctx.db.read() as s:
-        newest = _newest(s, row.user_id)
+        row = _session(ctx, s, token)
+        newest = _newest(s.connection(), row.user_id)
         if newest is None:
             raise ApiError(ErrorCode.NOT_FOUND, NO_SETTINGS)
         if if_none_match is not None and _none_match_names(if_none_match, newest.etag):
@@ -205,10 +232,10 @@ def current(ctx: ServerContext, row: SessionToken, if_none_match: str | None) ->
     return StoredCopy(newest, data or _on_disk(ctx, row.user_id, newest.number))
 
 
-def version(ctx: ServerContext, row: SessionToken, number: int) -> StoredCopy:
+def version(ctx: ServerContext, token: str | None, number: int) -> StoredCopy:
     """``GET /me/settings/versions/{number}``: a copy still kept; 404 otherwise."""
-    _require_full_scope(row)
     with ctx.db.read() as s:
+        row = _session(ctx, s, token)
         found = s.execute(
             _described().where(SettingsCopy.user_id == row.user_id, SettingsCopy.number == number)
         ).one_or_none()
@@ -224,10 +251,10 @@ def version(ctx: ServerContext, row: SessionToken, number: int) -> StoredCopy:
     return StoredCopy(described, data)
 
 
-def versions(ctx: ServerContext, row: SessionToken) -> SettingsVersions:
+def versions(ctx: ServerContext, token: str | None) -> SettingsVersions:
     """``GET /me/settings/versions``: the copies kept, newest first."""
-    _require_full_scope(row)
     with ctx.db.read() as s:
+        row = _session(ctx, s, token)
         found = s.execute(
             _described()
             .where(SettingsCopy.user_id == row.user_id)
@@ -237,58 +264,71 @@ def versions(ctx: ServerContext, row: SessionToken) -> SettingsVersions:
         return SettingsVersions(versions=tuple(_version(columns) for columns in found))
 
 
+def start_save(ctx: ServerContext, token: str | None, if_match: str | None) -> SaveStart:
+    """``PUT /me/settings``, before the body: the session of ``token`` (401, 403 otherwise) and
+    whether a save based on the copy ``if_match`` names would be refused now. It is checked
+    again under the lock (:func:`save`), where it counts."""
+    with ctx.db.read() as s:
+        row = _session(ctx, s, token)
+        try:
+            _number_after(_newest(s.connection(), row.user_id), if_match)
+        except ApiError as refusal:
+            return SaveStart(row, refusal)
+    return SaveStart(row, None)
+
+
 def save(
     ctx: ServerContext, row: SessionToken, upload: Upload, if_match: str | None, machine: str
 ) -> SettingsVersion:
     """``PUT /me/settings``: a new current copy, based on the one ``if_match`` names.
 
-    The upload's temporary file, if any, is kept as the copy or removed, whatever happens."""
+    The upload's temporary file, if any, is kept as the copy or removed, whatever happens. The
+    files of versions this save aged out stay until :func:`pruning`."""
     now = ctx.clock.now()
-    blobs = _blobs_of(ctx)
     staged = upload.staged
     try:
         _require_full_scope(row)
         if not upload.size:
             raise ApiError(ErrorCode.INVALID_REQUEST, EMPTY_SETTINGS)
         if staged is not None:
-            # A save already stale is refused before waiting for the disk (checked again below,
-            # under the lock, where it counts).
-            with ctx.db.read() as s:
-                _number_after(_newest(s, row.user_id), if_match)
             # Durable before the transaction, so the write lock is never held meanwhile.
             staged.sync()
-        with ctx.db.transaction() as s:
+        with ctx.db.core_transaction() as c:
             # One save of a user at a time: the second of two waits here, then finds the first's
             # copy. No row: the user was deleted while the session was alive.
-            locked = s.execute(select(User.id).where(User.id == row.user_id).with_for_update())
-            if locked.scalar() is None:
+            if _LOCK_USER.first(c, user_id=row.user_id) is None:
                 raise unauthorized()
-            number = _number_after(_newest(s, row.user_id), if_match)
+            number = _number_after(_newest(c, row.user_id), if_match)
             if staged is not None:
                 staged.keep(number)
-            saved = SettingsCopy(
+            etag = f'"{number}-{upload.digest[:32]}"'
+            _INSERT_COPY.rowcount(
+                c,
                 user_id=row.user_id,
                 number=number,
-                etag=f'"{number}-{upload.digest[:32]}"',
+                etag=etag,
                 saved_at=now,
                 size=upload.size,
                 machine=machine,
                 data=b"" if staged is not None else upload.data(),
             )
-            s.add(saved)
-            s.execute(
-                delete(SettingsCopy).where(
-                    SettingsCopy.user_id == row.user_id,
-                    SettingsCopy.number <= number - SETTINGS_VERSIONS_KEPT,
-                )
+            _DELETE_AGED_OUT.rowcount(
+                c, user_id=row.user_id, newest_gone=number - SETTINGS_VERSIONS_KEPT
             )
     finally:
         upload.discard()
-    if blobs is not None:
-        blobs.prune(row.user_id, oldest_kept=number - SETTINGS_VERSIONS_KEPT + 1)
     return SettingsVersion(
-        number=number, etag=saved.etag, saved_at=now, size=upload.size, machine=machine
+        number=number, etag=etag, saved_at=now, size=upload.size, machine=machine
     )
+
+
+def pruning(ctx: ServerContext, user_id: int, number: int) -> BackgroundTask | None:
+    """What removes, once the save numbered ``number`` is answered, the files of the versions it
+    aged out and temporary files a crashed save left; None without a settings folder."""
+    blobs = _blobs_of(ctx)
+    if blobs is None:
+        return None
+    return BackgroundTask(blobs.prune, user_id, number - SETTINGS_VERSIONS_KEPT + 1)
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -308,6 +348,13 @@ def _number_after(newest: SettingsVersion | None, if_match: str | None) -> int:
     if not _match_names(if_match, newest.etag):
         raise ApiError(ErrorCode.PRECONDITION_FAILED, STALE_COPY, headers=copy_headers(newest))
     return newest.number + 1
+
+
+def _session(ctx: ServerContext, s: Session, token: str | None) -> SessionToken:
+    """The live full-scope session of ``token``, looked up in the request's read transaction."""
+    row = find_session(s, token, ctx.clock.now())
+    _require_full_scope(row)
+    return row
 
 
 def _require_full_scope(row: SessionToken) -> None:
@@ -345,18 +392,47 @@ def _described() -> _Described:
     )
 
 
-def _version(columns: Row[int, str, datetime, int, str]) -> SettingsVersion:
+def _version(columns: Row[int, str, datetime, int, str] | Sequence[Any]) -> SettingsVersion:
     number, etag, saved_at, size, machine = columns
     return SettingsVersion(number=number, etag=etag, saved_at=saved_at, size=size, machine=machine)
 
 
-def _newest(s: Session, user_id: int) -> SettingsVersion | None:
-    found = s.execute(
-        _described()
-        .where(SettingsCopy.user_id == user_id)
-        .order_by(SettingsCopy.number.desc())
-        .limit(1)
-    ).one_or_none()
+#: A user's newest copy, described.
+_NEWEST = DriverStatement(
+    _described()
+    .where(SettingsCopy.user_id == bindparam("user_id"))
+    .order_by(SettingsCopy.number.desc())
+    .limit(1)
+)
+#: The user's row, locked for the transaction (PostgreSQL; SQLite's write lock is held anyway).
+_LOCK_USER = DriverStatement(
+    select(User.id).where(User.id == bindparam("user_id")).with_for_update()
+)
+_INSERT_COPY = DriverStatement(
+    insert(SettingsCopy).values(
+        {
+            name: bindparam(name)
+            for name in ("user_id", "number", "etag", "saved_at", "size", "machine", "data")
+        }
+    )
+)
+#: The copies a save ages out: numbered ``newest_gone`` or below.
+_DELETE_AGED_OUT = DriverStatement(
+    delete(SettingsCopy).where(
+        SettingsCopy.user_id == bindparam("user_id"),
+        SettingsCopy.number <= bindparam("newest_gone"),
+    )
+)
+#: The bytes the database keeps for a copy (SQLite).
+_DATA = DriverStatement(
+    select(SettingsCopy.data).where(
+        SettingsCopy.user_id == bindparam("user_id"), SettingsCopy.number == bindparam("number")
+    )
+)
+
+
+def _newest(c: Connection, user_id: int) -> SettingsVersion | None:
+    found = _NEWEST.first(c, user_id=user_id)
     return None if found is None else _version(found)
 
 
@@ -369,11 +445,7 @@ def _data(s: Session, user_id: int, number: int) -> bytes:
         driver: Any = s.connection().connection.driver_connection
         found = driver.execute(_BINARY_DATA, (user_id, number), binary=True).fetchone()
     else:
-        found = s.execute(
-            select(SettingsCopy.data).where(
-                SettingsCopy.user_id == user_id, SettingsCopy.number == number
-            )
-        ).one_or_none()
+        found = _DATA.first(s.connection(), user_id=user_id, number=number)
     if found is None:
         raise ApiError(ErrorCode.NOT_FOUND, NO_SUCH_VERSION)
     return bytes(found[0])
