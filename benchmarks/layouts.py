@@ -174,7 +174,7 @@ def stall_figures(
     from tws_companion.client.models import Session
     from tws_companion.gui.garbage import GuiThreadCollector
     from tws_companion.gui.i18n import Translations
-    from tws_companion.gui.login_dialog import LoginResult
+    from tws_companion.gui.login_result import LoginResult
     from tws_companion.gui.preferences import LoginPreferences
     from tws_companion.gui.worker import Worker
     from tws_companion.gui.workstation import WorkstationWindow

@@ -91,7 +91,8 @@ from tws_companion.client.settings_sync import (  # noqa: E402
     ServerSettings,
 )
 from tws_companion.gui import server_settings  # noqa: E402
-from tws_companion.gui.app import Application, DemoDevices  # noqa: E402
+from tws_companion.gui.app import Application  # noqa: E402
+from tws_companion.gui.demo_devices import DemoDevices  # noqa: E402
 from tws_companion.gui.device_pages import (  # noqa: E402
     CodeCardPage,
     DevicePage,

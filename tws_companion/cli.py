@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from tws_companion import __version__
 
 if TYPE_CHECKING:  # the server's and the GUI's modules load only for the commands that need them
-    from tws_companion.gui.app import DemoDevices
+    from tws_companion.gui.demo_devices import DemoDevices
     from tws_companion.server.config import ServerConfig
     from tws_companion.server.context import ServerContext
     from tws_companion.server.runner import EmbeddedServer
@@ -175,7 +175,7 @@ def _demo_devices(server: EmbeddedServer, scenario: Scenario) -> DemoDevices:
     """The demo users' devices as the simulators need them (secrets come from the scenario), each
     with the user it belongs to: the IB Key app holds every user's IB Key, as IBKR Mobile does;
     the DSC+, the code card and the phone are those of the first user who has one."""
-    from tws_companion.gui.app import DemoDevices
+    from tws_companion.gui.demo_devices import DemoDevices
     from tws_companion.gui.simulators import SimulatedOcraDevice, owned_label
     from tws_companion.server import device_secrets
     from tws_companion.server.db import Device
@@ -241,7 +241,7 @@ class _ReplayGui:
 
 def _replay_devices(served: ReplayServer) -> DemoDevices:
     """The replay user's devices as the simulators need them (keys read from its server)."""
-    from tws_companion.gui.app import DemoDevices
+    from tws_companion.gui.demo_devices import DemoDevices
     from tws_companion.gui.simulators import SimulatedOcraDevice, owned_label
 
     user = served.scenario.username
@@ -318,18 +318,32 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
 
 class _CommandParser(argparse.ArgumentParser):
-    """The parser of one command, whose arguments are added only when that command is parsed:
-    the modules they come from (the server's, the HTTP client's) then load for that command
-    alone, and never before the login window of ``gui``."""
+    """The parser of one command, made only when that command is parsed (argparse asks nothing
+    else of a command's parser): its arguments, and the modules they come from (the server's,
+    the HTTP client's), then load for that command alone, and never before the login window of
+    ``gui``. Making the eight parsers up front cost that window about 7 ms (argparse looks up a
+    translation of its own texts for each)."""
 
     #: Adds the command's arguments; called once, before its arguments are first parsed.
     deferred: Callable[[argparse.ArgumentParser], None] | None = None
 
+    def __init__(self, **kwargs: Any) -> None:
+        # ArgumentParser.__init__ runs in parse_known_args, the first time.
+        self._kwargs: dict[str, Any] | None = kwargs
+
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._kwargs is not None:
+            kwargs, self._kwargs = self._kwargs, None
+            super().__init__(**kwargs)
         if self.deferred is not None:
             add_arguments, self.deferred = self.deferred, None
             add_arguments(self)
         return super().parse_known_args(args, namespace)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        """A command's own commands (``settings show``, ...) get plain parsers, made at once."""
+        kwargs.setdefault("parser_class", argparse.ArgumentParser)
+        return super().add_subparsers(**kwargs)
 
 
 def _serve_arguments(serve: argparse.ArgumentParser) -> None:
@@ -407,7 +421,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=APP_NAME, description="TWS Companion")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_gui_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
+    # prog: what argparse would work out from the usage (slower), the start of each command's.
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_CommandParser, prog=APP_NAME
+    )
     commands: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
         ("serve", "run the Secure Login System server", _serve_arguments),
         ("demo", "run the demo: embedded server with the demo users", _demo_arguments),

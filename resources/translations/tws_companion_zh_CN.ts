@@ -128,7 +128,7 @@
     <name>Application</name>
     <message>
         <source>Settings on the server need a login with full access: this login (Client Portal only) uses the settings of this computer.</source>
-        <extracomment>One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does. Whether make_client was submitted to the worker. Whether the collector was running when make_client paused it. The server settings of the login being opened or shown (the option on). The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first). Whether the app&apos;s log file is written (the process&apos;s app: ``run``), once the login window has painted.</extracomment>
+        <extracomment>Whether make_client was submitted to the worker. Whether the collector was running when make_client paused it. Whether the preferences file was made owner-only (on the worker, once: after the login window&apos;s first paint, see _login_painted). The server settings of the login being opened or shown (the option on). The message saying a backup replaced a damaged settings file, while it shows. Whether a workstation was left with Log Out (cancelling the login then asks first). Whether the app&apos;s log file is written (the process&apos;s app: ``run``), once the login window has painted.</extracomment>
         <translation>服务器上的设置需要具有完全访问权限的登录：此次登录（仅限客户端门户）使用本计算机的设置。</translation>
     </message>
     <message>
@@ -639,7 +639,7 @@
     <name>CredentialsPage</name>
     <message>
         <source>User Name</source>
-        <extracomment>How often the steps after the first paint look whether the worker is done (milliseconds). The width the window opens with (it grows when what it shows needs more). Whether the settings key was fetched and cached in the keyring (full-scope logins).</extracomment>
+        <extracomment>How often the steps after the first paint look whether the worker is done (milliseconds). The width the window opens with (it grows when what it shows needs more).</extracomment>
         <translation>用户名</translation>
     </message>
     <message>
@@ -742,7 +742,7 @@
     <name>DeviceSharingDialog</name>
     <message>
         <source>Your sharing requests could not be loaded: {reason}</source>
-        <extracomment>The purpose of the identity check made with the device owner&apos;s credentials. The columns of the list of requests. The approval of the owner&apos;s device, between the identity check and the request (a secret: used once, then dropped). The owner&apos;s user name, as typed in the identity check, and the kind of the device that answered. The request sent and what the server answered: the request, or why it was refused. The user&apos;s requests (``None`` until loaded).</extracomment>
+        <extracomment>The purpose of the identity check made with the device owner&apos;s credentials. The columns of the list of requests. The call loading the user&apos;s requests. The approval of the owner&apos;s device, between the identity check and the request (a secret: used once, then dropped). The owner&apos;s user name, as typed in the identity check, and the kind of the device that answered. The request sent and what the server answered: the request, or why it was refused. The user&apos;s requests (``None`` until loaded).</extracomment>
         <translation>无法加载您的共享请求:{reason}</translation>
     </message>
     <message>
@@ -1515,7 +1515,7 @@
     <name>IdentityCheckDialog</name>
     <message>
         <source>Continue</source>
-        <extracomment>What step 1 says about the task (read again on every language change). The approval, once the response was accepted (its token is a secret). The page of each device kind built so far (kinds that share a class share a page). The seed&apos;s instructions for each device page, in place of the page&apos;s own (which speak of logging in); see :meth:`instructions`.</extracomment>
+        <extracomment>What step 1 says about the task (read again on every language change). The approval, once the response was accepted (its token is a secret). The seed&apos;s instructions for each device page, in place of the page&apos;s own (which speak of logging in); see :meth:`instructions`.</extracomment>
         <translation>继续</translation>
     </message>
     <message>
@@ -1571,7 +1571,6 @@
     <name>IdentityCredentialsPage</name>
     <message>
         <source>Verify your identity</source>
-        <extracomment>How often the countdowns are refreshed (milliseconds).</extracomment>
         <translation>验证您的身份</translation>
     </message>
     <message>
@@ -1712,7 +1711,7 @@
     <name>LoginDialog</name>
     <message>
         <source>Start over</source>
-        <extracomment>The keyring the settings key is kept in; ``None``: the user&apos;s (made on the worker). Whether the page shown next gets the focus in its first empty field (at the start, and when a call ends: the page was disabled meanwhile). The user name whose &quot;Use/store settings on server&quot; the tick shows, and whether the user has set the tick since (then it stays as set, whatever name is typed). What is left to build after the first paint (:meth:`_after_first_paint`). The device pages built so far, by device kind (see :meth:`device_page`).</extracomment>
+        <extracomment>The keyring the settings key is kept in; ``None``: the user&apos;s (made on the worker). The user name whose &quot;Use/store settings on server&quot; the tick shows, and whether the user has set the tick since (then it stays as set, whatever name is typed). What is left to build after the first paint (:meth:`_after_first_paint`).</extracomment>
         <translation>重新开始</translation>
     </message>
     <message>
@@ -1847,6 +1846,7 @@
     </message>
     <message>
         <source>Too many failed login attempts.</source>
+        <extracomment>The server&apos;s refusals of a login step, by code.</extracomment>
         <translation>登录失败次数过多。</translation>
     </message>
     <message>
@@ -2845,6 +2845,7 @@ Save the settings unencrypted?</source>
     </message>
     <message>
         <source>The identity check is not valid for this. Start again.</source>
+        <extracomment>The refusals of the security centre, by code (KB2481&apos;s wording for the sharing rules).</extracomment>
         <translation>此身份验证对该操作无效。请重新开始。</translation>
     </message>
     <message>
@@ -2956,6 +2957,7 @@ Save the settings unencrypted?</source>
     <name>SelectDevicePage</name>
     <message>
         <source>Select second factor device</source>
+        <extracomment>How often the countdowns are refreshed (milliseconds).</extracomment>
         <translation>选择双因素验证设备</translation>
     </message>
     <message>
@@ -3426,7 +3428,7 @@ Save the settings unencrypted?</source>
     </message>
     <message>
         <source>Workspace 1</source>
-        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A workspace being built is laid out every this many new panels (each pass in a turn of the event loop of its own): one pass over a hundred new panels would stall the window. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). Help &gt; Report a login problem (a ReportDialog, imported when first opened). Help &gt; Check My Setup (a DoctorDialog, imported when first opened). Settings &gt; Secure Login System (a SecurityWindow, imported when first opened). The outer rectangle applied before the window had a frame (see _apply_main). The settings on the server (made when first needed; the app&apos;s after a download). Something changed since the settings were last stored on the server. The server&apos;s copy is replacing the local settings: no local save meanwhile. The layout handed to the last local save (what an upload after it sends). Pages built and laid out, still (partly) covered (see :meth:`_build_slice`). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
+        <extracomment>The longest stretch of building or deleting panels before the event loop runs again. A workspace being built is laid out every this many new panels (each pass in a turn of the event loop of its own): one pass over a hundred new panels would stall the window. A change is saved this long after the last one. A moved or resized window&apos;s place is saved this long after it stopped moving. How long a status bar message stays. The main window&apos;s size when nothing is remembered (shrunk to the screen). A floating panel&apos;s size when nothing is remembered. The layout shown (see :meth:`current_layout`). Help &gt; Report a login problem (a ReportDialog, imported when first opened). Help &gt; Check My Setup (a DoctorDialog, imported when first opened). Settings &gt; Secure Login System (a SecurityWindow, imported when first opened). The outer rectangle applied before the window had a frame (see _apply_main). The settings on the server (made when first needed; the app&apos;s after a download). Something changed since the settings were last stored on the server. The server&apos;s copy is replacing the local settings: no local save meanwhile. The layout handed to the last local save (what an upload after it sends). A layout applied is to be saved once the window has built it (see apply_layout). Pages built and laid out, still (partly) covered (see :meth:`_build_slice`). Floating panels of the workspace shown, to show (a few per turn of the event loop). Panels that said they changed since the layout was last collected.</extracomment>
         <translation>工作区 1</translation>
     </message>
     <message>

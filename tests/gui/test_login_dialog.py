@@ -33,7 +33,8 @@ from tws_companion.client.api import ApiClient
 from tws_companion.client.login_machine import Phase
 from tws_companion.client.models import LoginStart
 from tws_companion.gui.device_pages import CodeCardPage, OcraPage, PasscodePage, SmsPage
-from tws_companion.gui.login_dialog import LoginDialog, LoginResult
+from tws_companion.gui.login_dialog import LoginDialog
+from tws_companion.gui.login_result import LoginResult
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.worker import Worker
 from tws_companion.protocol import Platform, Scope

@@ -30,9 +30,10 @@ from tws_companion.client.login_steps import respond_and_cache_key
 from tws_companion.client.settings_sync import ServerSettings
 from tws_companion.gui import app as app_module
 from tws_companion.gui import server_settings
-from tws_companion.gui.app import Application, OpenedSettings
+from tws_companion.gui.app import Application
 from tws_companion.gui.device_pages import PasscodePage
 from tws_companion.gui.i18n import Translations
+from tws_companion.gui.opened_settings import OpenedSettings
 from tws_companion.gui.preferences import LoginPreferences
 from tws_companion.gui.recovery_dialog import ChoiceKind, RecoveryDialog
 from tws_companion.gui.server_settings import ProgressDialog, StatusProgress

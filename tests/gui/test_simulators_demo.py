@@ -20,9 +20,10 @@ from pytestqt.qtbot import QtBot
 from tests.support.demo import DSC_PLUS_KEY, IB_KEY_KEY, PARTNER_KEY, SOLO_KEY
 from tws_companion.cli import DEMO_SCENARIO, _demo_devices
 from tws_companion.client.api import ApiClient
-from tws_companion.gui.app import DemoDevices
+from tws_companion.gui.demo_devices import DemoDevices
 from tws_companion.gui.device_pages import OcraPage, SmsPage
-from tws_companion.gui.login_dialog import LoginDialog, LoginResult
+from tws_companion.gui.login_dialog import LoginDialog
+from tws_companion.gui.login_result import LoginResult
 from tws_companion.gui.simulators import SimulatedOcraDevice
 from tws_companion.gui.simulators.ib_key import IbKeySimulator
 from tws_companion.gui.simulators.phone import PhoneWindow

@@ -41,6 +41,21 @@ def test_the_login_window_paints_before_the_client_keyring_and_server_modules_lo
     assert loaded == []
 
 
+#: Nor for what only comes later: dataclasses (each is generated and compiled at import, a few
+#: milliseconds), and what the worker loads to make the preferences file owner-only (its thread
+#: would take the interpreter in turns with the GUI thread building the window).
+MADE_AFTER_THE_FIRST_PAINT = ("dataclasses", "platformdirs")
+
+
+def test_the_login_window_paints_before_any_dataclass_is_made_and_before_the_worker_runs(
+    tmp_path: Path,
+) -> None:
+    painted = first_paint(LOGIN_WINDOW, "loginDialog", isolated_env(tmp_path))
+    assert "tws_companion" in painted.modules
+    loaded = [name for name in MADE_AFTER_THE_FIRST_PAINT if name in painted.modules]
+    assert loaded == []
+
+
 def test_an_unusable_server_url_is_told_and_the_app_exits(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tws_companion", "gui", "--server", "ftp://sls.example.com"],

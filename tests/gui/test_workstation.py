@@ -30,9 +30,11 @@ from tests.support.process_server import RunningServer, serve
 from tws_companion.client.api import ApiClient
 from tws_companion.client.errors import Unauthorized
 from tws_companion.client.models import Session
-from tws_companion.gui.app import Application, DemoDevices
+from tws_companion.gui.app import Application
+from tws_companion.gui.demo_devices import DemoDevices
 from tws_companion.gui.i18n import Translations
-from tws_companion.gui.login_dialog import LoginDialog, LoginResult
+from tws_companion.gui.login_dialog import LoginDialog
+from tws_companion.gui.login_result import LoginResult
 from tws_companion.gui.panel_dock import PanelDock
 from tws_companion.gui.panels.notes import NotesPanel
 from tws_companion.gui.preferences import LoginPreferences
@@ -111,7 +113,9 @@ def full_login(qtbot: QtBot, dialog: LoginDialog) -> None:
 def test_the_login_preferences_are_readable_by_their_owner_only(
     qtbot: QtBot, tmp_path: Path, app_for: Callable[..., Application]
 ) -> None:
-    path = app_for(tmp_path).preferences.path
+    application = app_for(tmp_path)
+    qtbot.addWidget(application.show_login())  # made private once the login window has painted
+    path = application.preferences.path
 
     def private() -> bool:
         return path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -27,7 +27,7 @@ from tws_companion.client.api import ApiClient
 from tws_companion.client.models import Challenge
 from tws_companion.gui.device_pages import CodeCardPage, DevicePage, OcraPage
 from tws_companion.gui.identity_check_dialog import IdentityCheckDialog
-from tws_companion.gui.login_dialog import LoginResult
+from tws_companion.gui.login_result import LoginResult
 from tws_companion.gui.security_window import SecurityWindow
 from tws_companion.gui.worker import Worker
 from tws_companion.protocol import Platform

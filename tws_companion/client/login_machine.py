@@ -22,14 +22,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from tws_companion.client import errors
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform
 
 if TYPE_CHECKING:  # pydantic models: the login window paints before pydantic is loaded
+    from tws_companion.client.login_events import LoginEvent
     from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
 
 log = logging.getLogger(__name__)
@@ -57,8 +56,9 @@ class NoticeKind(StrEnum):
     VOICE_CALL_COMING = "voice_call_coming"  # "You will receive a call within one minute"
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(NamedTuple):
+    """A notice (immutable: a changed one is a new one, ``notice._replace(...)``)."""
+
     kind: NoticeKind
     code: ErrorCode | None = None
     #: The server's own words (English), shown when the dialog has no translation for the code.
@@ -72,8 +72,13 @@ class Notice:
     wait_until: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LoginState:
+class LoginState(NamedTuple):
+    """Where the login is (immutable: each step makes a new state, ``state._replace(...)``).
+
+    Like :class:`Notice` a named tuple, not a dataclass: the login window's first paint makes
+    this class, and a frozen dataclass takes several times longer to make (its methods are
+    generated and compiled at import)."""
+
     phase: Phase = Phase.CREDENTIALS
     username: str = ""
     platform: Platform = Platform.TWS
@@ -88,7 +93,14 @@ class LoginState:
     countdown_until: float | None = None
     #: Monotonic deadline of the current challenge, from the server's ``expires_in``.
     challenge_deadline: float | None = None
-    session: Session | None = field(default=None, repr=False)
+    session: Session | None = None
+
+    def __repr__(self) -> str:
+        """Every field but the session (its token)."""
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in self._fields if name != "session"
+        )
+        return f"LoginState({shown})"
 
     @property
     def can_switch_device(self) -> bool:
@@ -131,43 +143,6 @@ class LoginEventKind(StrEnum):
 
 #: The longest server error code an event carries (a code is a short word; anything longer is cut).
 _MAX_CODE = 64
-
-
-@dataclass(frozen=True, slots=True)
-class LoginEvent:
-    """One thing that happened in a login, with no secret in it (see the module's docstring).
-
-    ``phase`` is the phase the event led to; ``at`` the machine's monotonic clock. The other
-    fields are set where they apply, else ``None`` (or empty).
-    """
-
-    kind: LoginEventKind
-    phase: Phase
-    at: float
-    platform: Platform
-    #: The kind of the device chosen (by the user or the server), e.g. ``sms``.
-    device_kind: str | None = None
-    #: The kinds of the devices the server offered (the M2FS drop-down), in its order.
-    device_kinds: tuple[str, ...] = ()
-    challenge_type: ChallengeType | None = None
-    channel: Channel | None = None
-    #: The last two digits of the (masked) phone number a code was sent to.
-    phone_tail: str | None = None
-    #: Seconds the challenge stays valid, as the server said.
-    challenge_expires_in: int | None = None
-    #: The server's error code (a known :class:`ErrorCode` value or a newer server's word).
-    error_code: str | None = None
-    http_status: int | None = None
-    #: Seconds the server said to wait (a lockout, a new code asked for too early).
-    retry_after: int | None = None
-    attempts_left: int | None = None
-    attempts_before_lock: int | None = None
-    #: The type of a failure that is not the server's answer (``ServerUnreachable``, ...).
-    failure: str | None = None
-    #: The scope of the session of a successful login.
-    scope: str | None = None
-    #: The call a ``request`` event announces.
-    request: ServerCall | None = None
 
 
 class LoginObserver(Protocol):
@@ -244,9 +219,10 @@ class LoginMachine:
     def _notify(self, kind: LoginEventKind, **details: Any) -> None:
         if not self._observers:
             return
+        from tws_companion.client.login_events import LoginEvent  # with the first observer
+
         state = self.state
-        event = LoginEvent(kind, state.phase, self._clock(), state.platform)
-        event = replace(event, **details)
+        event = LoginEvent(kind, state.phase, self._clock(), state.platform, **details)
         for observer in tuple(self._observers):
             try:
                 observer.login_event(event, state)
@@ -288,8 +264,7 @@ class LoginMachine:
     def _drop_down(self, preferred_device_id: str | None, notice: Notice | None) -> LoginState:
         """Back to the M2FS drop-down, the login transaction still open."""
         return self._move(
-            replace(
-                self.state,
+            self.state._replace(
                 phase=Phase.SELECT_DEVICE,
                 preferred_device_id=preferred_device_id,
                 device=None,
@@ -350,8 +325,7 @@ class LoginMachine:
         ids = {device.id for device in start.devices}
         if self.remembered_device_id in ids:
             preferred = self.remembered_device_id
-        state = replace(
-            self.state,
+        state = self.state._replace(
             login_id=start.login_id,
             devices=tuple(start.devices),
             preferred_device_id=preferred,
@@ -362,8 +336,7 @@ class LoginMachine:
         if start.challenge is not None and start.device_id is not None:
             device = next((d for d in start.devices if d.id == start.device_id), None)
             state = self._move(
-                replace(
-                    state,
+                state._replace(
                     phase=Phase.RESPOND,
                     device=device,
                     challenge=start.challenge,
@@ -377,7 +350,7 @@ class LoginMachine:
                 **_challenge_details(start.challenge),
             )
             return state
-        state = self._move(replace(state, phase=Phase.SELECT_DEVICE))
+        state = self._move(state._replace(phase=Phase.SELECT_DEVICE))
         self._notify(LoginEventKind.STARTED, device_kinds=kinds)
         return state
 
@@ -385,8 +358,7 @@ class LoginMachine:
         device = next((d for d in self.state.devices if d.id == step.device_id), None)
         self.remembered_device_id = step.device_id
         state = self._move(
-            replace(
-                self.state,
+            self.state._replace(
                 phase=Phase.RESPOND,
                 device=device,
                 challenge=step.challenge,
@@ -409,8 +381,7 @@ class LoginMachine:
         notice = Notice(NoticeKind.VOICE_CALL_COMING if voice else NoticeKind.CODE_SENT)
         until = self._clock() + VOICE_CALL_WITHIN.total_seconds() if voice else None
         state = self._move(
-            replace(
-                self.state,
+            self.state._replace(
                 challenge=step.challenge,
                 challenge_deadline=self._deadline(step.challenge),
                 notice=notice,
@@ -422,8 +393,8 @@ class LoginMachine:
 
     def succeeded(self, session: Session) -> LoginState:
         state = self._move(
-            replace(
-                self.state, phase=Phase.DONE, session=session, notice=None, countdown_until=None
+            self.state._replace(
+                phase=Phase.DONE, session=session, notice=None, countdown_until=None
             )
         )
         self._notify(LoginEventKind.SUCCEEDED, scope=str(session.scope))
@@ -431,8 +402,11 @@ class LoginMachine:
 
     def failed(self, error: Exception) -> LoginState:
         """Map any failure of the last call to the next state and what to tell the user."""
+        # Here: the error classes (one per code) load after the login window's first paint.
+        from tws_companion.client.errors import ApiError
+
         state = self._failed(error)
-        if isinstance(error, errors.ApiError):
+        if isinstance(error, ApiError):
             self._notify(
                 LoginEventKind.FAILED,
                 error_code=str(error.code)[:_MAX_CODE],
@@ -446,9 +420,11 @@ class LoginMachine:
         return state
 
     def _failed(self, error: Exception) -> LoginState:
-        if not isinstance(error, errors.ApiError):
+        from tws_companion.client.errors import ApiError
+
+        if not isinstance(error, ApiError):
             notice = Notice(NoticeKind.UNREACHABLE, text=str(error))
-            return self._move(replace(self.state, notice=notice))
+            return self._move(self.state._replace(notice=notice))
         code = error.code if isinstance(error.code, ErrorCode) else None
         notice = Notice(
             NoticeKind.SERVER_ERROR,
@@ -466,21 +442,21 @@ class LoginMachine:
             until = self._clock() + seconds
             return self._step_one(Phase.LOCKED, notice=notice, countdown_until=until)
         if error.retry_after:
-            notice = replace(notice, wait_until=self._clock() + error.retry_after)
+            notice = notice._replace(wait_until=self._clock() + error.retry_after)
         if code is ErrorCode.IP_RESTRICTED:
             return self._step_one(Phase.RESTRICTED, notice=notice)
         if code in _START_OVER or (
             code is ErrorCode.CHALLENGE_EXPIRED
             and not (self.state.challenge and self.state.challenge.type is ChallengeType.OOB)
         ):
-            return self._move(replace(self.state, phase=Phase.EXPIRED, notice=notice))
+            return self._move(self.state._replace(phase=Phase.EXPIRED, notice=notice))
         if code in _DEVICE_REFUSED and len(self.state.devices) > 1:
             return self._drop_down(self.state.preferred_device_id, notice)
         if self.state.phase in (Phase.SELECT_DEVICE, Phase.RESPOND) and code in (
             _DEVICE_REFUSED | {ErrorCode.NO_ACTIVE_DEVICE}
         ):
             return self._step_one(notice=notice)
-        return self._move(replace(self.state, notice=notice))
+        return self._move(self.state._replace(notice=notice))
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -522,9 +498,9 @@ class LoginMachine:
         if left == 0:
             if state.phase is Phase.LOCKED:
                 return self._step_one()
-            state = self._move(replace(state, countdown_until=None))
+            state = self._move(state._replace(countdown_until=None))
         if self.notice_seconds_left() == 0:
-            state = self._move(replace(state, notice=None))
+            state = self._move(state._replace(notice=None))
         if (
             state.phase is Phase.RESPOND
             and state.challenge is not None
@@ -534,5 +510,5 @@ class LoginMachine:
             notice = Notice(
                 NoticeKind.SERVER_ERROR, code=ErrorCode.CHALLENGE_EXPIRED, text=_CHALLENGE_RAN_OUT
             )
-            return self._move(replace(state, phase=Phase.EXPIRED, notice=notice))
+            return self._move(state._replace(phase=Phase.EXPIRED, notice=notice))
         return state

@@ -5,7 +5,8 @@ too, so anyone can log in without hardware.
 
 Start-up: the login window's first paint waits for neither the HTTP client (requests) nor the
 keyring: they load on the worker just after it (:func:`make_client`; ``benchmarks/startup.py``
-measures it). An unusable server URL is told then, and the app exits (status 2).
+measures it), and then the preferences file is made owner-only. An unusable server URL is told
+then, and the app exits (status 2).
 
 After a login the user's settings are opened on the worker: this machine's lock on them (a
 second instance for the same user gets a clear message and goes back to the login), the layout
@@ -25,7 +26,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from tws_companion.gui.garbage import GuiThreadCollector
 from tws_companion.gui.i18n import LANGUAGES, Translations, system_language
-from tws_companion.gui.login_dialog import LoginDialog, LoginResult
+from tws_companion.gui.login_dialog import LoginDialog
 from tws_companion.gui.preferences import (
     APPLICATION,
     ORGANIZATION,
@@ -43,20 +43,19 @@ from tws_companion.gui.preferences import (
 )
 from tws_companion.gui.worker import Worker
 from tws_companion.protocol import Scope
-from tws_companion.storage.errors import AlreadyLocked
 
 if TYPE_CHECKING:
     # The HTTP client, the server's vocabulary (pydantic) and the keyring are loaded after the
     # login window's first paint, on the worker (make_client); the workstation, the layout files
     # and their encryption after the login, on the worker too (open_settings).
     from tws_companion.client.api import ApiClient
+    from tws_companion.gui.demo_devices import DemoDevices
+    from tws_companion.gui.login_result import LoginResult
+    from tws_companion.gui.opened_settings import OpenedSettings
     from tws_companion.gui.server_settings import ServerSettingsController
-    from tws_companion.gui.simulators import SimulatedOcraDevice
     from tws_companion.gui.workstation import WorkstationWindow
-    from tws_companion.layout.geometry import GeometryBook
     from tws_companion.layout.model import Layout
-    from tws_companion.layout.profile import LoadedLayout, SettingsProfile
-    from tws_companion.sls.code_card import CodeCard
+    from tws_companion.layout.profile import LoadedLayout
     from tws_companion.storage.instance_lock import InstanceLock
 
 NO_DISPLAY = """\
@@ -75,30 +74,6 @@ def has_display() -> bool:
     if sys.platform.startswith("linux"):
         return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     return True
-
-
-@dataclass
-class DemoDevices:
-    """What the demo simulates: hardware tokens, a printed card, and the user's phone."""
-
-    dsc_plus: SimulatedOcraDevice | None = None
-    #: One IB Key, or one per user: the IB Key simulator then holds them all, as IBKR Mobile does.
-    ib_key: SimulatedOcraDevice | Sequence[SimulatedOcraDevice] | None = None
-    card_label: str = ""
-    card: CodeCard | None = field(default=None, repr=False)
-    outbox: Path | None = None
-    phone: str | None = None
-
-
-@dataclass
-class OpenedSettings:
-    """What the worker opened after a login: the lock held on the user's settings, the
-    layout, and this machine's window geometry."""
-
-    profile: SettingsProfile
-    lock: InstanceLock
-    loaded: LoadedLayout
-    geometry: GeometryBook
 
 
 def make_client(server_url: str) -> ApiClient:
@@ -131,6 +106,7 @@ def open_settings(home: Path | None, username: str, server: str) -> OpenedSettin
     server (for the settings commands), load the layout and the geometry. The workstation's
     modules are imported here too, off the GUI thread."""
     import tws_companion.gui.workstation  # noqa: F401  (imported for the GUI thread's later use)
+    from tws_companion.gui.opened_settings import OpenedSettings
     from tws_companion.layout.profile import SettingsProfile
     from tws_companion.storage.paths import data_root
 
@@ -178,7 +154,9 @@ class Application(QObject):
         self.home = home
         self.worker = Worker(self)
         self.preferences = LoginPreferences()
-        self.worker.submit("private-preferences", make_owner_only, self.preferences.path)
+        #: Whether the preferences file was made owner-only (on the worker, once: after the login
+        #: window's first paint, see _login_painted).
+        self._preferences_private = False
         self.dialog: LoginDialog | None = None
         self.workstation: WorkstationWindow | None = None
         #: The server settings of the login being opened or shown (the option on).
@@ -226,6 +204,11 @@ class Application(QObject):
         if self._api is None and not self._connecting:
             self._connecting = True
             self._make_client()
+        if not self._preferences_private:
+            # Not before the paint: the worker's thread, loading storage.paths and platformdirs,
+            # would take the interpreter in turns with the GUI thread building the window.
+            self._preferences_private = True
+            self.worker.submit("private-preferences", make_owner_only, self.preferences.path)
         if self.log_to_file:
             from tws_companion.support.app_log import install_app_log
 
@@ -406,6 +389,8 @@ class Application(QObject):
         self.recovered_box = box
 
     def _settings_failed(self, result: LoginResult, error: object) -> None:
+        from tws_companion.storage.errors import AlreadyLocked
+
         if isinstance(error, AlreadyLocked):
             text = self.tr(
                 "Your settings are already open in another TWS Companion on this computer. "

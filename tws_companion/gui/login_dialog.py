@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QSize, QTimer, Signal, Slot
@@ -63,10 +62,12 @@ if TYPE_CHECKING:
     # the last login step runs on the worker (respond_on_worker).
     from tws_companion.client.api import ApiClient
     from tws_companion.client.login_steps import Responded
-    from tws_companion.client.models import ChallengeStep, LoginStart, Session
+    from tws_companion.client.models import ChallengeStep, LoginStart
     from tws_companion.gui.device_pages import DevicePage
+    from tws_companion.gui.login_result import LoginResult
     from tws_companion.gui.onscreen_keyboard import OnScreenKeyboard
     from tws_companion.storage.secret_store import SecretStore
+
 
 #: How often the steps after the first paint look whether the worker is done (milliseconds).
 WORKER_POLL_MS = 25
@@ -85,17 +86,6 @@ def respond_on_worker(
 
     keyring = store if store is not None else SecretStore()
     return respond_and_cache_key(api, keyring, username, login_id, response)
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    username: str
-    server: str
-    session: Session = field(repr=False)
-    platform: Platform
-    use_server_settings: bool
-    #: Whether the settings key was fetched and cached in the keyring (full-scope logins).
-    settings_key_cached: bool
 
 
 class CredentialsPage(CredentialsFields):
@@ -444,6 +434,8 @@ class LoginDialog(LoginMachineDialog):
 
     @Slot(object)
     def _responded(self, outcome: Responded) -> None:
+        from tws_companion.gui.login_result import LoginResult
+
         session, cached = outcome.session, outcome.key_cached
         state = self.machine.state
         if state.device is not None:

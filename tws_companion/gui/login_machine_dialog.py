@@ -13,7 +13,8 @@ their look.
 
 The login window paints fast (see :mod:`tws_companion.gui.login_dialog`): this module imports
 neither the device pages nor anything heavy, and uses PySide's ``Qt`` namespace only after the
-first paint (in :meth:`LoginMachineDialog.keyPressEvent`).
+first paint (in :meth:`LoginMachineDialog.keyPressEvent`); the texts of notices and devices
+(:mod:`tws_companion.gui.messages`) and the client's error classes load when first needed.
 """
 
 from __future__ import annotations
@@ -37,11 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tws_companion.client.errors import ApiError
 from tws_companion.client.login_machine import LoginMachine, LoginState, NoticeKind, Phase
 from tws_companion.gui.i18n import TranslatedWidget
 from tws_companion.gui.layouts import right_aligned
-from tws_companion.gui.messages import describe, describe_failure, device_choice_text, wait_text
 from tws_companion.gui.theme import FOCUS_FRAME
 from tws_companion.gui.worker import Task, Worker
 
@@ -347,6 +346,8 @@ class LoginMachineDialog(QDialog):
         """The M2FS drop-down: each device by the name of its kind, in the user's language;
         the device chosen so far stays chosen (a new language, a refused device), else the
         preferred one."""
+        from tws_companion.gui.messages import device_choice_text
+
         combo = self.select_page.devices
         chosen = combo.currentData() if keep_choice else None
         combo.clear()
@@ -385,6 +386,8 @@ class LoginMachineDialog(QDialog):
         notice = state.notice
         if notice is None:
             return ""
+        from tws_companion.gui.messages import describe, describe_failure
+
         failure = self._failure
         if (
             notice.kind is NoticeKind.UNREACHABLE
@@ -436,6 +439,8 @@ class LoginMachineDialog(QDialog):
             self._render_notice(state)  # "Please wait N seconds before ...", counted down
         left = self.machine.seconds_left()
         if state.phase is Phase.LOCKED and left is not None:
+            from tws_companion.gui.messages import wait_text
+
             self.message_page.countdown.setText(wait_text(left))
         else:
             self.message_page.countdown.clear()
@@ -458,7 +463,7 @@ class LoginMachineDialog(QDialog):
     ) -> None:
         if self.task is not None:
             return  # one call at a time
-        self.task = self.worker.submit(name, func, *args)
+        self.task = self.worker.submit(name, func, *args, owner=self)
         self.task.succeeded.connect(on_success)
         self.task.failed.connect(self._failed)
         self.task.finished.connect(self._task_finished)
@@ -482,6 +487,8 @@ class LoginMachineDialog(QDialog):
 
     @Slot(object)
     def _failed(self, error: object) -> None:
+        from tws_companion.client.errors import ApiError
+
         failure = error if isinstance(error, Exception) else RuntimeError(str(error))
         self._failure = None if isinstance(failure, ApiError) else failure
         self.machine.failed(failure)

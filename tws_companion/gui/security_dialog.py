@@ -36,7 +36,7 @@ from tws_companion.gui.layouts import page_title
 if TYPE_CHECKING:
     from tws_companion.client.api import ApiClient
     from tws_companion.gui.identity_check_dialog import IdentityCheckDialog
-    from tws_companion.gui.login_dialog import LoginResult
+    from tws_companion.gui.login_result import LoginResult
     from tws_companion.gui.worker import Task, Worker
     from tws_companion.protocol.security import Approval
 

@@ -104,7 +104,7 @@ from tws_companion.gui.layout_dialogs import (
     save_settings_as,
 )
 from tws_companion.gui.locked_page import LockedPage
-from tws_companion.gui.login_dialog import LoginResult
+from tws_companion.gui.login_result import LoginResult
 from tws_companion.gui.panel_dock import PanelDock, WorkspacePage, chip_icon, display_title
 from tws_companion.gui.panels import create_panel
 from tws_companion.gui.panels.labels import color_group_label, kind_label

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Final
 
-from tws_companion.client.login_machine import LoginEvent, LoginEventKind, LoginState, Phase
+from tws_companion.client.login_events import LoginEvent
+from tws_companion.client.login_machine import LoginEventKind, LoginState, Phase
 from tws_companion.support.environment import DisplayInfo
 from tws_companion.support.trace_format import MAX_STEPS, TraceStep
 
