@@ -19,11 +19,12 @@ output is ``listening on http://H:PORT``):
   writer thread like it, and answers a fixed session (``--serve noop``): what ``respond`` costs
   before it does any work.
 
-Figures: (1) full logins per second (login, device, respond with a correct OCRA response) beside the
-floor; (2) ``respond`` requests per second on logins prepared in advance beside the ceiling and the
-framework floor; (3) ``respond`` latency from one client, idle and while ``/login`` floods keep
-every password-check slot busy. Every loop is bounded by a count and by a time; all subprocesses
-stop on exit.
+Figures: (0) the first full logins after start, on a row of their own (a new process's one-time
+work, kept out of the rates); (1) full logins per second (login, device, respond with a correct
+OCRA response) beside the floor; (2) ``respond`` requests per second on logins prepared in advance
+beside the ceiling and the framework floor; (3) ``respond`` latency from one client, idle and
+while ``/login`` floods keep every password-check slot busy. Every loop is bounded by a count
+and by a time; all subprocesses stop on exit.
 """
 
 from __future__ import annotations
@@ -477,6 +478,12 @@ class Row:
     show_rate: bool = True
 
 
+def cpu_text(load: LoadResult[Any]) -> str:
+    """The server CPU per operation of ``load``, for the table."""
+    cpu = load.cpu_per_operation
+    return "-" if cpu is None else f"{cpu * 1000:6.2f} ms"
+
+
 def format_table(rows: Sequence[Row]) -> str:
     header = (
         f"{'measurement':<52} {'rate':>12} {'p50':>10} {'p99':>10} {'cpu/op':>9} {'n':>6}"
@@ -486,11 +493,9 @@ def format_table(rows: Sequence[Row]) -> str:
     for row in rows:
         load = row.load
         rate = f"{load.rate:8.1f} /s" if row.show_rate else "-"
-        cpu = load.cpu_per_operation
-        cpu_text = "-" if cpu is None else f"{cpu * 1000:6.2f} ms"
         lines.append(
             f"{row.label:<52} {rate:>12} {load.percentile(50) * 1000:7.1f} ms"
-            f" {load.percentile(99) * 1000:7.1f} ms {cpu_text:>9} {len(load.latencies):>6}"
+            f" {load.percentile(99) * 1000:7.1f} ms {cpu_text(load):>9} {len(load.latencies):>6}"
             f" {load.errors:>4}  {row.note}".rstrip()
         )
     errors = [f"  {row.label.strip()}: {row.load.first_error}" for row in rows if row.load.errors]
@@ -662,6 +667,26 @@ def measure(options: Options) -> list[Row]:
         many = 1_000_000
         threads = options.concurrency
 
+        # 0. The first requests of a fresh process do one-time work (FastAPI builds each
+        # router's validation on the first request that reaches it; statements compile on
+        # first use): shown on its own row, kept out of the rates below.
+        progress("warming up: the first full logins and floor checks after start")
+        floor_url = floor_server.url + "/verify"
+
+        def floor_check(session: requests.Session, _index: int) -> dict[str, Any]:
+            return post(session, floor_url, {"password": FLOOR_PASSWORD})
+
+        warm_up = on_server(
+            server,
+            lambda: run_load(
+                client.full_login, threads=threads, seconds=options.seconds, limit=threads
+            ),
+        )
+        floor_warm_up = on_server(
+            floor_server,
+            lambda: run_load(floor_check, threads=threads, seconds=options.seconds, limit=threads),
+        )
+
         # 1. Full logins beside the Argon2-only floor.
         progress("full logins, then the floor")
         logins = on_server(
@@ -670,15 +695,17 @@ def measure(options: Options) -> list[Row]:
                 client.full_login, threads=threads, seconds=options.seconds, limit=many
             ),
         )
-        floor_url = floor_server.url + "/verify"
         floor = on_server(
             floor_server,
-            lambda: run_load(
-                lambda s, _i: post(s, floor_url, {"password": FLOOR_PASSWORD}),
-                threads=threads,
-                seconds=options.seconds,
-                limit=many,
-            ),
+            lambda: run_load(floor_check, threads=threads, seconds=options.seconds, limit=many),
+        )
+        rows.append(
+            Row(
+                "first full logins after start (not in the rates)",
+                warm_up,
+                note=f"floor's first checks: {cpu_text(floor_warm_up).strip()}/op",
+                show_rate=False,
+            )
         )
         rows.append(Row("full login (login + device + respond), Argon2id", logins))
         rows.append(Row("  floor: Argon2id verify only (FastAPI + uvicorn)", floor))

@@ -100,6 +100,40 @@ def test_values_written_on_the_driver_are_stored_as_sqlalchemy_stores_them(
     assert found == ["login-1"]
 
 
+SOURCES_FROM = DriverStatement(
+    select(SourceFailure.source, SourceFailure.level, SourceFailure.updated_at)
+    .where(SourceFailure.source >= bindparam("first"))
+    .order_by(SourceFailure.source)
+)
+
+
+def test_all_rows_read_on_the_driver_have_the_values_the_orm_reads(database: Database) -> None:
+    with database.transaction() as s:
+        s.add_all(
+            [
+                SourceFailure(source="a", level=1.0, updated_at=CREATED),
+                SourceFailure(source="b", level=2.5, updated_at=None),
+                SourceFailure(source="c", level=0.0, updated_at=CREATED + timedelta(hours=1)),
+            ]
+        )
+    with database.core_read() as connection:
+        rows = SOURCES_FROM.all(connection, first="b")
+        none = SOURCES_FROM.all(connection, first="z")
+    with database.read() as s:
+        expected = [
+            [row.source, row.level, row.updated_at]
+            for row in s.scalars(
+                select(SourceFailure)
+                .where(SourceFailure.source >= "b")
+                .order_by(SourceFailure.source)
+            )
+        ]
+    assert rows == expected
+    assert [row[0] for row in rows] == ["b", "c"]
+    assert rows[1][2] == CREATED + timedelta(hours=1)
+    assert none == []
+
+
 INSERT_TOKEN = DriverStatement(
     insert(SessionToken).values(
         token_hash=bindparam("token_hash"),

@@ -7,6 +7,7 @@ request of a burst has reached it; the clock is moved by hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ import anyio
 import httpx2
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from tests.support.clock import ManualClock
 from tests.support.demo import DEMO
@@ -401,3 +403,29 @@ def test_an_unknown_user_name_gets_exactly_the_answers_of_a_wrong_password(
         if attempt < 9:  # wait out each wait, not the lock
             clock.advance(seconds=int(known[2] or 0))
     assert known[1]["error"]["code"] == "account_locked"
+
+
+def test_an_unknown_user_name_runs_the_statements_of_a_wrong_password(
+    ctx: ServerContext, client: TestClient
+) -> None:
+    """The timing shape: the same SQL statements, in the same order, in the same transactions,
+    for a wrong password and for a user name that does not exist (first and second failure of
+    each name, so both create their failure rows and then update them)."""
+    statements: list[str] = []
+
+    @event.listens_for(ctx.db.engine, "connect")
+    def _trace(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_trace_callback(statements.append)
+
+    ctx.db.engine.dispose()  # every connection from here on is traced
+
+    def shape(username: str) -> list[str]:
+        statements.clear()
+        assert answer(login(client, username, "wrong"))[1] == "invalid_credentials"
+        # The values differ (the names); what runs must not.
+        return [re.sub(r"'[^']*'|\b\d+(\.\d+)?\b", "?", sql) for sql in statements]
+
+    for _ in range(2):
+        known, unknown = shape("demo"), shape("nobody-by-this-name")
+        assert known == unknown
+        assert any(sql.startswith("UPDATE login_failures") for sql in known)

@@ -42,7 +42,6 @@ from tws_companion.protocol.models import (
 from tws_companion.server import (
     login_flow,
     me,
-    password_check,
     security_routes,
     sessions,
     settings_store,
@@ -61,6 +60,7 @@ from tws_companion.server.deps import (
 from tws_companion.server.device_change_routes import router as device_change_router
 from tws_companion.server.errors import install_error_handlers
 from tws_companion.server.limits import RequestLimits
+from tws_companion.server.password_gate import after_password
 
 router = api_router()
 
@@ -72,9 +72,7 @@ async def health() -> Health:
 
 @router.post("/login", response_model=LoginStart, response_model_exclude_none=True)
 async def login(body: LoginRequest, source: Source, ctx: Context) -> LoginStart:
-    now = ctx.clock.now()
-    user_id = await password_check.check_password(ctx, body.username, body.password, source, now)
-    return await in_threadpool(login_flow.open_login, ctx, user_id, body.platform, source, now)
+    return await after_password(ctx, body, source, login_flow.open_login, body.platform)
 
 
 @router.post(

@@ -412,9 +412,8 @@ class Database:
             self.engine.dispose()  # a refused database leaves no connection open
             raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(
-            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
-        )
+        self._read_engine = self.engine.execution_options(**{READ_ONLY: True})
+        self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
         # SQLite: this process's writers queue here, first come first served, instead of
         # sleeping in SQLite's busy handler (which stays the guard between processes; the
         # queue waits as long as it does, 30 s). PostgreSQL orders writers by its row locks.
@@ -466,6 +465,13 @@ class Database:
         queue nor, with SQLite's WAL, for the database lock."""
         with self._read_sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def core_read(self) -> Iterator[Connection]:
+        """:meth:`read` on a bare ``Connection``, without the ORM session around it: for steps
+        that run their own statements (the password check's first read)."""
+        with self._read_engine.begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         if self.writer is not None:

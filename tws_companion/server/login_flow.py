@@ -8,12 +8,14 @@ counts, an expired login is closed, a device locks) is a :class:`CommittedApiErr
 transaction commits before it propagates. Codes are sent after the commit (a gateway may be slow
 and must not hold the database).
 
-The steps on an open login read and write their rows with SQLAlchemy Core statements built once
-(below) and run on the driver (:mod:`driver_statements`), not through the ORM: they load the login
-and its device as objects in no session, work on those, and write back what a step may change
-(:func:`_kept`), the login under the version it was read at. ``respond`` runs in a transaction on
-a bare connection (``Database.core_transaction``). Every login ends with ``respond``; this keeps
-its server time to a fraction of what the ORM's loading and unit of work cost (see
+Opening a login and the steps on an open login read and write their rows with SQLAlchemy Core
+statements built once (below) and run on the driver (:mod:`driver_statements`), not through the
+ORM: they load the user's devices and the login as objects in no session, work on those, and write
+back what a step may change (:func:`_kept`), the login under the version it was read at.
+``open_login`` and ``respond`` run in a transaction on a bare connection
+(``Database.core_transaction``); an authenticator that works in a session (a challenge issued at
+once, a code sent) gets one joined to that transaction. Every login opens and ends this way; this
+keeps its server time to a fraction of what the ORM's loading and unit of work cost (see
 benchmarks/README.md).
 
 An identity check (``POST /verify``, :mod:`identity_check`) is a login with a ``purpose``: it opens
@@ -25,20 +27,21 @@ without a purpose, and the identity-check steps only logins with one.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, class_mapper
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tws_companion.protocol import Channel, DeviceStatus, ErrorCode, Platform
 from tws_companion.protocol import models as wire
 from tws_companion.protocol.fields import is_login_id
 from tws_companion.protocol.models import Challenge, ChallengeStep, LoginDone, LoginStart
+from tws_companion.protocol.security import ShareStatus
 from tws_companion.server import accounts, password_check, sessions
 from tws_companion.server.authenticators import (
     Authenticator,
@@ -50,8 +53,16 @@ from tws_companion.server.authenticators import (
 )
 from tws_companion.server.authenticators.send_caps import prune_sends
 from tws_companion.server.context import ServerContext
-from tws_companion.server.db import Approval, Device, Login, LoginFailure, UsedChallenge, User
-from tws_companion.server.driver_statements import DriverStatement
+from tws_companion.server.db import (
+    Approval,
+    Device,
+    DeviceShare,
+    Login,
+    LoginFailure,
+    UsedChallenge,
+    User,
+)
+from tws_companion.server.driver_statements import DriverStatement, detached
 from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.server.login_states import LoginState
 from tws_companion.sls.durations import ceil_seconds, plural
@@ -59,7 +70,6 @@ from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
 
 __all__ = ["open_login", "prune", "resend", "respond", "select_device", "verify_response"]
 
-M = TypeVar("M", Login, Device)
 T = TypeVar("T")
 
 LOGIN_ID_BYTES = 24
@@ -120,6 +130,33 @@ _UPDATE_DEVICE = DriverStatement(
     .where(Device.id == bindparam("device_id"))
     .values(consecutive_failures=bindparam("failures"), status=bindparam("status"))
 )
+#: What opening a login needs of its user.
+_USER_TO_LOG_IN = DriverStatement(
+    select(User.allowed_ips, User.preferred_device_id).where(User.id == bindparam("user_id"))
+)
+#: The devices a user may log in with (as ``accounts.login_devices``): their own, then those
+#: shared with them (approved requests), each in the order they were issued.
+_OWN_DEVICES = DriverStatement(
+    select(Device.__table__)
+    .where(Device.user_id == bindparam("user_id"))
+    .order_by(Device.issued_at)
+)
+_SHARED_DEVICES = DriverStatement(
+    select(Device.__table__)
+    .where(
+        Device.id.in_(
+            select(DeviceShare.device_id).where(
+                DeviceShare.requester_id == bindparam("user_id"),
+                DeviceShare.status == ShareStatus.APPROVED.value,
+            )
+        )
+    )
+    .order_by(Device.issued_at)
+)
+#: A new login, every column given (the ORM's first version of a row is 1).
+_INSERT_LOGIN = DriverStatement(
+    insert(Login).values({name: bindparam(name) for name in _LOGIN_COLUMNS})
+)
 _USERNAME_OF_USER = select(User.username).where(User.id == bindparam("user_id"))
 _USERNAME = DriverStatement(_USERNAME_OF_USER)
 #: Records a challenge as answered, unless it already was (then no row is inserted). Atomic
@@ -156,16 +193,6 @@ _LOGGED_IN = DriverStatement(
         ),
     )
 )
-
-
-def _detached(model: type[M], keys: Sequence[str], values: Sequence[Any]) -> M:
-    """An object of ``model`` in no session holding ``values`` (a row's columns, named by
-    ``keys``), made as the ORM's loader makes one: the values go straight into its ``__dict__``,
-    without the attribute events of the constructor (which take ten times as long).
-    ``class_mapper`` configures the mappers first if nothing has yet in this process."""
-    instance: M = class_mapper(model).class_manager.new_instance()
-    instance.__dict__.update(zip(keys, values, strict=True))
-    return instance
 
 
 def _store_login(c: Connection, login: Login) -> None:
@@ -256,17 +283,22 @@ def open_login(
     device issue its challenge at once (M2FS users pick from the list first).
 
     An identity check passes its ``purpose`` and the device ``kinds`` that may answer it."""
-    with ctx.db.transaction() as s:
-        user = s.get(User, user_id)
-        if user is None:
+    with ctx.db.core_transaction() as c:
+        row = _USER_TO_LOG_IN.first(c, user_id=user_id)
+        if row is None:
             raise password_check.invalid_credentials()
-        if not ip_allowed(source, parse_allowed_ips(user.allowed_ips)):
+        allowed_ips, preferred_device_id = row
+        if not ip_allowed(source, parse_allowed_ips(allowed_ips)):
             raise ApiError(
                 ErrorCode.IP_RESTRICTED,
                 "Login from this IP address is not permitted: IP restrictions are active on "
                 "your account. Log in from one of the addresses you designated.",
             )
-        devices = accounts.login_devices(s, user)
+        devices = [
+            detached(Device, _DEVICE_COLUMNS, device)
+            for statement in (_OWN_DEVICES, _SHARED_DEVICES)
+            for device in statement.all(c, user_id=user_id)
+        ]
         if kinds is not None:
             devices = [device for device in devices if device.kind in kinds]
             if not devices:
@@ -276,37 +308,44 @@ def open_login(
         if not usable:
             reason = next((r for r in _REFUSAL_ORDER if r in states.values()), Usability.REVOKED)
             raise unusable(reason)
-        login = Login(
+        login = detached(Login, _LOGIN_COLUMNS, [None] * len(_LOGIN_COLUMNS))
+        login.__dict__.update(
             id=secrets.token_urlsafe(LOGIN_ID_BYTES),
-            user_id=user.id,
+            user_id=user_id,
             platform=platform.value,
             source=source,
             state=LoginState.SELECT_DEVICE,
             created_at=now,
             expires_at=now + ctx.policy.login_transaction_ttl,
+            wrong_responses=0,
+            resends=0,
             purpose=purpose,
+            version=1,
         )
-        s.add(login)
         pending: PendingDelivery | None = None
         challenge: Challenge | None = None
-        if len(usable) == 1:
-            step, pending = _issue_challenge(ctx, s, login, usable[0], now)
+        if len(usable) == 1:  # its challenge at once (the authenticators work in a session)
+            with Session(bind=c) as s:
+                step, pending = _issue_challenge(ctx, s, login, usable[0], now)
+                s.flush()
             challenge = step.challenge
-        s.flush()
+        _INSERT_LOGIN.rowcount(c, **{name: login.__dict__[name] for name in _LOGIN_COLUMNS})
         usable_ids = {device.id for device in usable}
         started = LoginStart(
             login_id=login.id,
             expires_at=login.expires_at,
             devices=tuple(_device_out(device) for device in usable),
             preferred_device_id=(
-                user.preferred_device_id if user.preferred_device_id in usable_ids else None
+                preferred_device_id if preferred_device_id in usable_ids else None
             ),
             step=login.state.step,
             device_id=login.device_id,
             challenge=challenge,
         )
         if secrets.randbelow(PRUNE_EVERY) == 0:
-            prune(s, ctx, now)
+            with Session(bind=c) as s:
+                prune(s, ctx, now)
+                s.flush()
     _deliver(ctx, pending)
     return started
 
@@ -330,13 +369,13 @@ def _load_login(c: Connection, login_id: str, now: datetime, check: bool = False
     """The open login, locked for this transaction, as an object in no session (written back
     by :func:`_kept`)."""
     row = _SELECT_LOGIN.first(c, login_id=login_id) if is_login_id(login_id) else None
-    return _open(c, None if row is None else _detached(Login, _LOGIN_COLUMNS, row), now, check)
+    return _open(c, None if row is None else detached(Login, _LOGIN_COLUMNS, row), now, check)
 
 
 def _load_device(c: Connection, device_id: str | None) -> Device | None:
     """The device, as an object in no session."""
     row = None if device_id is None else _SELECT_DEVICE.first(c, device_id=device_id)
-    return None if row is None else _detached(Device, _DEVICE_COLUMNS, row)
+    return None if row is None else detached(Device, _DEVICE_COLUMNS, row)
 
 
 def _waiting_device(login: Login, device: Device | None) -> Device:
@@ -356,8 +395,8 @@ def _load_response_step(
         login = _load_login(c, login_id, now, check)
         return login, _waiting_device(login, None)
     split = len(_LOGIN_COLUMNS)
-    login = _open(c, _detached(Login, _LOGIN_COLUMNS, row[:split]), now, check)
-    device = _detached(Device, _DEVICE_COLUMNS, row[split:])
+    login = _open(c, detached(Login, _LOGIN_COLUMNS, row[:split]), now, check)
+    device = detached(Device, _DEVICE_COLUMNS, row[split:])
     return login, _waiting_device(login, device)
 
 
@@ -534,13 +573,11 @@ def _wrong_response(
 
 
 def _record_failure(ctx: ServerContext, c: Connection, login: Login, now: datetime) -> None:
-    """A login failed after its password: counted against its user's name and its address
-    (through an ORM session joined to the step's transaction; it commits with the step)."""
+    """A login failed after its password: counted against its user's name and its address (in
+    the step's transaction; it commits with the step)."""
     row = _USERNAME.first(c, user_id=login.user_id)
     assert row is not None  # a login's user outlives it (ON DELETE CASCADE)
-    with Session(bind=c) as s:
-        password_check.record_failure(s, ctx, row[0], login.source, now)
-        s.flush()
+    password_check.record_failure(c, ctx, row[0], login.source, now)
 
 
 def prune(s: Session, ctx: ServerContext, now: datetime) -> None:

@@ -14,25 +14,32 @@
 Nothing is counted before the password is checked, so parallel correct logins never refuse each
 other; and every wrong password is counted under the lock before it is answered, so parallel
 guesses never get more answers than ``throttle_after_failures``. An unknown user name goes through
-exactly the same steps (Argon2 against a dummy hash) and gets the same answers and timing.
+exactly the same steps (Argon2 against a dummy hash) and gets the same answers and timing: the
+same statements, in the same transactions, as a wrong password.
+
+Every login runs steps 1 and 3, so their statements are built once and run on the driver
+(:mod:`driver_statements`), on bare connections: a few hundred microseconds where the ORM took
+a few milliseconds (benchmarks/README.md, login.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import delete, inspect
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import ErrorCode
 from tws_companion.server import accounts
 from tws_companion.server.context import ServerContext
-from tws_companion.server.db import LoginFailure, SourceFailure
+from tws_companion.server.db import LoginFailure, SourceFailure, User
+from tws_companion.server.driver_statements import DriverStatement, detached
 from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.sls import lockout
 from tws_companion.sls.durations import plural, wait_seconds
@@ -40,6 +47,70 @@ from tws_companion.sls.durations import plural, wait_seconds
 T = TypeVar("T", LoginFailure, SourceFailure)
 
 INVALID_CREDENTIALS = "The user name or password is not correct."
+
+
+class _Counts(Generic[T]):
+    """The statements of one failure table (a row per user name, or per source address), built
+    once and run on the driver (:mod:`driver_statements`): every login runs them."""
+
+    def __init__(self, model: type[T], starting: dict[str, object]) -> None:
+        table = model.__table__
+        assert isinstance(table, Table)
+        self.model: type[T] = model
+        key = table.primary_key.columns.values()[0]
+        self.columns = tuple(column.key for column in table.columns)
+        #: What a failure changes, written back by :meth:`store`.
+        self.changes = tuple(name for name in self.columns if name != key.key)
+        #: The row, created with ``starting`` values if missing, unless it exists; by dialect.
+        row = {key.key: bindparam("key", type_=key.type), **starting}
+        self.ensure = {
+            "postgresql": DriverStatement(pg_insert(table).values(row).on_conflict_do_nothing()),
+            "sqlite": DriverStatement(sqlite_insert(table).values(row).on_conflict_do_nothing()),
+        }
+        #: Another database: a plain insert, which the primary key still guards.
+        self.insert = DriverStatement(insert(table).values(row))
+        self.read = DriverStatement(select(table).where(key == bindparam("key")))
+        self.read_locked = DriverStatement(
+            select(table).where(key == bindparam("key")).with_for_update()
+        )
+        self.update = DriverStatement(
+            update(table)
+            .where(key == bindparam("key"))
+            .values({name: bindparam(name) for name in self.changes})
+        )
+        self.key = key.key
+
+    def find(self, c: Connection, key: str) -> T | None:
+        """The row of ``key``, if there is one (read only)."""
+        row = self.read.first(c, key=key)
+        return None if row is None else detached(self.model, self.columns, row)
+
+    def locked(self, c: Connection, key: str) -> T:
+        """The row of ``key``, created if missing, locked for this transaction (PostgreSQL: FOR
+        UPDATE; SQLite: the IMMEDIATE write lock already held), so two workers counting failures
+        at once never lose one."""
+        ensure = self.ensure.get(c.dialect.name)
+        if ensure is not None:
+            ensure.rowcount(c, key=key)
+        row = self.read_locked.first(c, key=key)
+        if row is None:  # another database: no upsert
+            self.insert.rowcount(c, key=key)
+            row = self.read_locked.first(c, key=key)
+            assert row is not None
+        return detached(self.model, self.columns, row)
+
+    def store(self, c: Connection, row: T) -> None:
+        """Write back what a failure changed in ``row`` (one read by :meth:`locked`)."""
+        values = {name: getattr(row, name) for name in self.changes}
+        self.update.rowcount(c, key=getattr(row, self.key), **values)
+
+
+_USER_FAILURES = _Counts(LoginFailure, {"consecutive": 0})
+_SOURCE_FAILURES = _Counts(SourceFailure, {"level": 0.0})
+#: What the password is checked against.
+_ACCOUNT = DriverStatement(
+    select(User.id, User.password_hash).where(User.username == bindparam("username"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,24 +134,6 @@ def _source_state(row: SourceFailure | None) -> lockout.SourceState:
     if row is None:
         return lockout.SourceState()
     return lockout.SourceState(row.level, row.updated_at)
-
-
-def _locked(s: Session, model: type[T], key: str) -> T:
-    """The row of ``model`` with primary key ``key``, created if missing, locked for this
-    transaction (PostgreSQL: FOR UPDATE; SQLite: the IMMEDIATE write lock already held), so two
-    workers counting failures at once never lose one."""
-    dialect = s.get_bind().dialect.name
-    column = inspect(model).primary_key[0].name
-    if dialect == "postgresql":
-        s.execute(pg_insert(model).values({column: key}).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        s.execute(sqlite_insert(model).values({column: key}).on_conflict_do_nothing())
-    row = s.get(model, key, with_for_update=True, populate_existing=True)
-    if row is None:  # another database: no upsert, but the unique key still guards the insert
-        row = model(**{column: key})
-        s.add(row)
-        s.flush()
-    return row
 
 
 def _present(now: datetime, user: LoginFailure | None, source: SourceFailure | None) -> datetime:
@@ -129,18 +182,19 @@ def _refuse_if_waiting(
 def _precheck(ctx: ServerContext, name: str, source: str, now: datetime) -> _Account:
     """Step 1: refuse a user name or source that must already wait, reading only; otherwise the
     account to check the password against."""
-    with ctx.db.read() as s:
-        user_row, source_row = s.get(LoginFailure, name), s.get(SourceFailure, source)
+    with ctx.db.core_read() as c:
+        user_row, source_row = _USER_FAILURES.find(c, name), _SOURCE_FAILURES.find(c, source)
         _refuse_if_waiting(ctx, user_row, source_row, _present(now, user_row, source_row))
-        user = accounts.find_user(s, name)
+        user = _ACCOUNT.first(c, username=accounts.normalize_username(name))
         if user is None:
             return _Account(user_id=None, password_hash=None)
-        return _Account(user_id=user.id, password_hash=user.password_hash)
+        return _Account(user_id=user[0], password_hash=user[1])
 
 
 def _count_failure(
-    ctx: ServerContext, user: LoginFailure, source: SourceFailure, now: datetime
+    c: Connection, ctx: ServerContext, user: LoginFailure, source: SourceFailure, now: datetime
 ) -> None:
+    """Count a failure in the locked rows ``user`` and ``source``, and write them back."""
     state = lockout.record_failure(_failure_state(user), now, ctx.policy)
     user.consecutive = state.consecutive
     user.first_failure_at = state.first_failure_at
@@ -148,6 +202,8 @@ def _count_failure(
     source_state = lockout.record_source_failure(_source_state(source), now, ctx.policy)
     source.level = source_state.level
     source.updated_at = source_state.updated_at
+    _SOURCE_FAILURES.store(c, source)
+    _USER_FAILURES.store(c, user)
 
 
 def _decide(
@@ -155,13 +211,13 @@ def _decide(
 ) -> int:
     """Step 3, under the lock: refuse if the user name or source must wait now, whatever the
     password; else count a wrong password and refuse it, or pass a right one."""
-    with ctx.db.transaction() as s:
-        source_row = _locked(s, SourceFailure, source)  # always the source first, then the user
-        user_row = _locked(s, LoginFailure, name)
+    with ctx.db.core_transaction() as c:
+        source_row = _SOURCE_FAILURES.locked(c, source)  # always the source first, then the user
+        user_row = _USER_FAILURES.locked(c, name)
         at = _present(now, user_row, source_row)
         _refuse_if_waiting(ctx, user_row, source_row, at)
         if not correct or account.user_id is None:
-            _count_failure(ctx, user_row, source_row, at)
+            _count_failure(c, ctx, user_row, source_row, at)
             raise _wrong_password(ctx, user_row, at)
         return account.user_id
 
@@ -213,12 +269,13 @@ async def check_password(
 
 
 def record_failure(
-    s: Session, ctx: ServerContext, username: str, source: str, now: datetime
+    c: Connection, ctx: ServerContext, username: str, source: str, now: datetime
 ) -> None:
-    """A failed login after the password step (three wrong responses, a device locked)."""
-    source_row = _locked(s, SourceFailure, source)  # the same order as the password check
-    user_row = _locked(s, LoginFailure, accounts.normalize_username(username))
-    _count_failure(ctx, user_row, source_row, _present(now, user_row, source_row))
+    """A failed login after the password step (three wrong responses, a device locked), counted
+    in the transaction of ``c``."""
+    source_row = _SOURCE_FAILURES.locked(c, source)  # the same order as the password check
+    user_row = _USER_FAILURES.locked(c, accounts.normalize_username(username))
+    _count_failure(c, ctx, user_row, source_row, _present(now, user_row, source_row))
 
 
 def prune_failures(s: Session, ctx: ServerContext, now: datetime) -> None:

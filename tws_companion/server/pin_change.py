@@ -26,8 +26,7 @@ from tws_companion.protocol import ChallengeType, DeviceStatus, ErrorCode, Scope
 from tws_companion.protocol.device_changes import CodeSent, PinChangeChallenge, PinChanged
 from tws_companion.protocol.models import Challenge
 from tws_companion.server import device_changes, sessions
-from tws_companion.server.authenticators import Usability, unusable
-from tws_companion.server.authenticators.base import used_challenges
+from tws_companion.server.authenticators import Usability, ocra_device, unusable
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, DeviceChange, SessionToken, UsedChallenge, User
 from tws_companion.server.device_changes import ChangeState, Purpose
@@ -55,8 +54,6 @@ CALL_SUPPORT = (
 NO_IB_KEY = "You have no active IB Key to change the PIN of."
 SEVERAL_IB_KEYS = "You have several IB Keys: say which one (device_id)."
 NOT_YOUR_DEVICE = "That device is not one of yours."
-#: How many fresh challenges to draw before accepting one the device has answered before.
-CHALLENGE_DRAWS = 32
 
 
 def check_new_pin(kind: DeviceKind, new_pin: str, repeated: str) -> None:
@@ -195,17 +192,6 @@ def _session_device(s: Session, row: SessionToken, device_id: str, now: datetime
     return device
 
 
-def _fresh_challenge(s: Session, device: Device, suite: str) -> str:
-    digits = ocra.challenge_digits(suite)
-    used = used_challenges(s, device)
-    challenge = ocra.new_numeric_challenge(digits)
-    for _ in range(CHALLENGE_DRAWS):
-        if challenge not in used:
-            break
-        challenge = ocra.new_numeric_challenge(digits)
-    return challenge
-
-
 def start_dsc_plus_pin_change(
     ctx: ServerContext, row: SessionToken, device_id: str, new_pin: str, now: datetime
 ) -> PinChangeChallenge:
@@ -234,7 +220,7 @@ def start_dsc_plus_pin_change(
             new_pin=new_pin,
             device_id=device.id,
         )
-        change.challenge = _fresh_challenge(s, device, suite)
+        change.challenge = ocra_device.fresh_challenge(s, device, suite)
         return PinChangeChallenge(
             device_id=device.id,
             challenge=Challenge(

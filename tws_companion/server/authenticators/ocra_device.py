@@ -35,6 +35,20 @@ GENERATED_KEY_BYTES = 32
 MIN_KEY_BYTES = 16
 
 
+def fresh_challenge(s: Session, device: Device, suite: str) -> str:
+    """A new numeric challenge of ``suite`` that ``device`` has not answered lately (drawn again,
+    up to :data:`CHALLENGE_DRAWS` times, while it is one of its used challenges): for a login and
+    for a PIN change alike."""
+    digits = ocra.challenge_digits(suite)
+    used = used_challenges(s, device)
+    challenge = ocra.new_numeric_challenge(digits)
+    for _ in range(CHALLENGE_DRAWS):
+        if challenge not in used:
+            break
+        challenge = ocra.new_numeric_challenge(digits)
+    return challenge
+
+
 class OcraDevice(Authenticator):
     """A challenge of the suite's length, valid ``challenge_ttl``; the response is the OCRA
     value of the device key (and the PIN, for suites that take one)."""
@@ -72,14 +86,7 @@ class OcraDevice(Authenticator):
     def new_challenge(
         self, ctx: ServerContext, s: Session, login: Login, device: Device, now: datetime
     ) -> PendingDelivery | None:
-        digits = ocra.challenge_digits(self.suite)
-        used = used_challenges(s, device)
-        challenge = ocra.new_numeric_challenge(digits)
-        for _ in range(CHALLENGE_DRAWS):
-            if challenge not in used:
-                break
-            challenge = ocra.new_numeric_challenge(digits)
-        login.challenge = challenge
+        login.challenge = fresh_challenge(s, device, self.suite)
         login.challenge_expires_at = min(now + ctx.policy.challenge_ttl, login.expires_at)
         return None
 
