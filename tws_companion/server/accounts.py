@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import BindParameter, Select, delete, select
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import DeviceStatus
@@ -302,8 +302,9 @@ def user_devices(session: Session, user: User) -> list[Device]:
     )
 
 
-def _shared_ids(user_id: int) -> Select[Any]:
-    """The ids of the devices shared with the user (approved requests, KB2481)."""
+def shared_device_ids(user_id: int | BindParameter[int]) -> Select[Any]:
+    """The ids of the devices shared with the user (approved requests, KB2481); ``user_id`` may
+    be a bound parameter, for a statement built once (``login_flow``)."""
     return select(DeviceShare.device_id).where(
         DeviceShare.requester_id == user_id, DeviceShare.status == ShareStatus.APPROVED.value
     )
@@ -312,12 +313,12 @@ def _shared_ids(user_id: int) -> Select[Any]:
 def login_devices(session: Session, user: User) -> list[Device]:
     """The devices the user may log in with: their own, then those shared with them."""
     shared = session.scalars(
-        select(Device).where(Device.id.in_(_shared_ids(user.id))).order_by(Device.issued_at)
+        select(Device).where(Device.id.in_(shared_device_ids(user.id))).order_by(Device.issued_at)
     )
     return user_devices(session, user) + list(shared)
 
 
 def shared_with(session: Session, device_id: str, user_id: int) -> bool:
     """Whether the device is shared with the user (an approved request)."""
-    found = session.scalar(_shared_ids(user_id).where(DeviceShare.device_id == device_id))
+    found = session.scalar(shared_device_ids(user_id).where(DeviceShare.device_id == device_id))
     return found is not None

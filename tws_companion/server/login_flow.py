@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import NoReturn, TypeVar
 
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Integer, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,7 +41,6 @@ from tws_companion.protocol import Channel, DeviceStatus, ErrorCode, Platform
 from tws_companion.protocol import models as wire
 from tws_companion.protocol.fields import is_login_id
 from tws_companion.protocol.models import Challenge, ChallengeStep, LoginDone, LoginStart
-from tws_companion.protocol.security import ShareStatus
 from tws_companion.server import accounts, password_check, sessions
 from tws_companion.server.authenticators import (
     Authenticator,
@@ -56,7 +55,6 @@ from tws_companion.server.context import ServerContext
 from tws_companion.server.db import (
     Approval,
     Device,
-    DeviceShare,
     Login,
     LoginFailure,
     UsedChallenge,
@@ -143,14 +141,7 @@ _OWN_DEVICES = DriverStatement(
 )
 _SHARED_DEVICES = DriverStatement(
     select(Device.__table__)
-    .where(
-        Device.id.in_(
-            select(DeviceShare.device_id).where(
-                DeviceShare.requester_id == bindparam("user_id"),
-                DeviceShare.status == ShareStatus.APPROVED.value,
-            )
-        )
-    )
+    .where(Device.id.in_(accounts.shared_device_ids(bindparam("user_id", type_=Integer))))
     .order_by(Device.issued_at)
 )
 #: A new login, every column given (the ORM's first version of a row is 1).
