@@ -5,6 +5,7 @@ a save asked for behind it never starts."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 import shiboken6
@@ -23,16 +24,35 @@ def delete_window(qtbot: QtBot, window: QObject) -> None:
         window.deleteLater()  # as the workstation is after a logout
 
 
-def test_a_failed_save_after_the_window_is_gone_reaches_its_caller(qtbot: QtBot) -> None:
+class GatedSave:
+    """A save that waits until :attr:`release` is set, records the value saved in
+    :attr:`written`, then raises ``error`` if one is given (a full disk)."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.release = threading.Event()
+        self.written: list[int] = []
+        self.error = error
+
+    def __call__(self, value: int) -> None:
+        self.release.wait(WAIT_MS / 1000)
+        self.written.append(value)
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.fixture
+def worker(qtbot: QtBot) -> Iterator[Worker]:
     worker = Worker()
-    release = threading.Event()
-    written: list[int] = []
+    yield worker
+    qtbot.waitUntil(lambda: not worker.findChildren(Task), timeout=WAIT_MS)
+    assert not worker.busy
+    assert worker.shutdown()
 
-    def full_disk(value: int) -> None:
-        release.wait(WAIT_MS / 1000)
-        written.append(value)
-        raise OSError("the drive is full")
 
+def test_a_failed_save_after_the_window_is_gone_reaches_its_caller(
+    qtbot: QtBot, worker: Worker
+) -> None:
+    full_disk = GatedSave(OSError("the drive is full"))
     window = QObject()
     queue = SaveQueue(worker, "test-save", full_disk, lambda: 7, 10, parent=window)
     signals: list[str] = []
@@ -44,49 +64,29 @@ def test_a_failed_save_after_the_window_is_gone_reaches_its_caller(qtbot: QtBot)
     queue.save_now(done.append)  # joins the waiting one
     delete_window(qtbot, window)
     assert not shiboken6.isValid(queue)
-    release.set()
+    full_disk.release.set()
     qtbot.waitUntil(lambda: len(done) == 3, timeout=WAIT_MS)
     assert isinstance(done[0], OSError)
     assert "full" in str(done[0])
     for later in done[1:]:
         assert isinstance(later, RuntimeError)
         assert "closed before the save started" in str(later)
-    assert written == [7]  # the waiting save never ran
+    assert full_disk.written == [7]  # the waiting save never ran
     assert signals == []  # the dead queue emitted nothing
-    qtbot.waitUntil(lambda: not worker.findChildren(Task), timeout=WAIT_MS)
-    assert not worker.busy
-    assert worker.shutdown()
 
 
-def test_a_window_gone_with_no_save_waiting_ends_quietly(qtbot: QtBot) -> None:
-    worker = Worker()
-    release = threading.Event()
-    written: list[int] = []
-
-    def slow_save(value: int) -> None:
-        release.wait(WAIT_MS / 1000)
-        written.append(value)
-
+def test_a_window_gone_with_no_save_waiting_ends_quietly(qtbot: QtBot, worker: Worker) -> None:
+    slow_save = GatedSave()
     window = QObject()
     queue = SaveQueue(worker, "test-save", slow_save, lambda: 3, 10, parent=window)
     queue.save_now()  # nobody waits for it
     delete_window(qtbot, window)
-    release.set()
-    qtbot.waitUntil(lambda: written == [3], timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not worker.findChildren(Task), timeout=WAIT_MS)
-    assert not worker.busy
-    assert worker.shutdown()
+    slow_save.release.set()
+    qtbot.waitUntil(lambda: slow_save.written == [3], timeout=WAIT_MS)
 
 
-def test_while_the_window_lives_the_waiting_save_follows(qtbot: QtBot) -> None:
-    worker = Worker()
-    release = threading.Event()
-    written: list[int] = []
-
-    def slow_save(value: int) -> None:
-        release.wait(WAIT_MS / 1000)
-        written.append(value)
-
+def test_while_the_window_lives_the_waiting_save_follows(qtbot: QtBot, worker: Worker) -> None:
+    slow_save = GatedSave()
     window = QObject()
     state = [1]
     queue = SaveQueue(worker, "test-save", slow_save, lambda: state[0], 10, parent=window)
@@ -96,11 +96,10 @@ def test_while_the_window_lives_the_waiting_save_follows(qtbot: QtBot) -> None:
     queue.save_now(done.append)
     state[0] = 2
     queue.save_now(done.append)
-    release.set()
+    slow_save.release.set()
     qtbot.waitUntil(lambda: len(done) == 2, timeout=WAIT_MS)
     assert done == [None, None]
-    assert written == [1, 2]
+    assert slow_save.written == [1, 2]
     assert saved == [True, True]
     assert not queue.busy
     delete_window(qtbot, window)
-    assert worker.shutdown()

@@ -108,37 +108,39 @@ def test_a_conflict_asked_while_the_controller_lives_shows_the_dialog(
     assert answers == [None]  # Cancel
 
 
+class Taking:
+    """A controller taking the server's copy through :class:`SlowTake`, with what it tells."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.fake = SlowTake()
+        fake = self.fake
+        self.controller = ServerSettingsController(worker, lambda: cast(ServerSettings, fake))
+        self.after: list[bool] = []
+        self.controller.after_take = lambda: self.after.append(True)
+        self.results: list[Any] = []
+        self.copy = server_copy()
+        self.controller.take(self.copy, self.results.append)
+
+
 def test_taking_the_server_copy_ends_quietly_once_the_controller_is_gone(
     qtbot: QtBot, worker: Worker
 ) -> None:
-    fake = SlowTake()
-    controller = ServerSettingsController(worker, lambda: cast(ServerSettings, fake))
-    after: list[bool] = []
-    controller.after_take = lambda: after.append(True)
-    results: list[Any] = []
-    copy = server_copy()
-    controller.take(copy, results.append)
-    delete_with_its_window(qtbot, controller)
-    fake.gate.set()
-    qtbot.waitUntil(lambda: bool(fake.took), timeout=WAIT_MS)
+    taking = Taking(worker)
+    delete_with_its_window(qtbot, taking.controller)
+    taking.fake.gate.set()
+    qtbot.waitUntil(lambda: bool(taking.fake.took), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not worker.findChildren(Task), timeout=WAIT_MS)
-    assert results == []  # the window that asked is gone: nobody is told
-    assert after == []
+    assert taking.results == []  # the window that asked is gone: nobody is told
+    assert taking.after == []
     assert not worker.busy
 
 
 def test_taking_the_server_copy_while_the_controller_lives_answers(
     qtbot: QtBot, worker: Worker
 ) -> None:
-    fake = SlowTake()
-    controller = ServerSettingsController(worker, lambda: cast(ServerSettings, fake))
-    after: list[bool] = []
-    controller.after_take = lambda: after.append(True)
-    results: list[Any] = []
-    copy = server_copy()
-    controller.take(copy, results.append)
-    fake.gate.set()
-    qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
-    assert results == [copy.layout]
-    assert after == [True]
-    delete_with_its_window(qtbot, controller)
+    taking = Taking(worker)
+    taking.fake.gate.set()
+    qtbot.waitUntil(lambda: bool(taking.results), timeout=WAIT_MS)
+    assert taking.results == [taking.copy.layout]
+    assert taking.after == [True]
+    delete_with_its_window(qtbot, taking.controller)

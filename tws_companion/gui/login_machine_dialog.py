@@ -7,7 +7,9 @@ M2FS drop-down :class:`SelectDevicePage`, the page of the chosen device kind, or
 the countdowns, the busy state while a call runs on the worker (one call at a time, Cancel
 always works and drops the late answer) and the keyboard (each page opens with the focus in its
 first empty field, Tab follows the fields in the order shown, Return continues, Escape cancels).
-Each dialog lays the widgets out, says its own texts and makes its own server calls.
+Each dialog lays the widgets out, says its own texts and makes its own server calls: the hooks
+it must write are marked ``@abstractmethod`` (QDialog's metaclass does not mix with ABCMeta, so
+nothing stops a missing one at run time, but mypy refuses to make a dialog that lacks one).
 :class:`CredentialsFields` is the base of their first page (user name and password); ``STYLE``
 their look.
 
@@ -19,6 +21,7 @@ first paint (in :meth:`LoginMachineDialog.keyPressEvent`); the texts of notices 
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -118,6 +121,7 @@ class CredentialsFields(TranslatedWidget):
         self.form.addRow(self.username_label, self.username)
         self.form.addRow(self.password_label, self.password)
 
+    @abstractmethod
     def focus_chain(self) -> list[QWidget]:
         """What Tab visits on this page, in the order shown."""
         raise NotImplementedError
@@ -250,17 +254,21 @@ class LoginMachineDialog(QDialog):
 
     # --- what each dialog says and does ---------------------------------------------------------
 
+    @abstractmethod
     def retranslate(self) -> None:
         raise NotImplementedError
 
+    @abstractmethod
     def _message_titles(self) -> dict[Phase, str]:
         """The title of the message page in each of its phases (expired, locked, restricted)."""
         raise NotImplementedError
 
+    @abstractmethod
     def _send_device_choice(self, login_id: str, device_id: str) -> None:
         """Ask the server for the challenge of the device chosen in the drop-down."""
         raise NotImplementedError
 
+    @abstractmethod
     def _send_response(self, login_id: str, response: str) -> None:
         """Send the response typed on a device page."""
         raise NotImplementedError
