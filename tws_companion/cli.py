@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tws_companion import __version__
 
@@ -317,35 +317,6 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     return gui_app.run(args.server, language=args.language, home=args.home)
 
 
-class _CommandParser(argparse.ArgumentParser):
-    """The parser of one command, made only when that command is parsed (argparse asks nothing
-    else of a command's parser): its arguments, and the modules they come from (the server's,
-    the HTTP client's), then load for that command alone, and never before the login window of
-    ``gui``. Making the eight parsers up front cost that window about 7 ms (argparse looks up a
-    translation of its own texts for each)."""
-
-    #: Adds the command's arguments; called once, before its arguments are first parsed.
-    deferred: Callable[[argparse.ArgumentParser], None] | None = None
-
-    def __init__(self, **kwargs: Any) -> None:
-        # ArgumentParser.__init__ runs in parse_known_args, the first time.
-        self._kwargs: dict[str, Any] | None = kwargs
-
-    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
-        if self._kwargs is not None:
-            kwargs, self._kwargs = self._kwargs, None
-            super().__init__(**kwargs)
-        if self.deferred is not None:
-            add_arguments, self.deferred = self.deferred, None
-            add_arguments(self)
-        return super().parse_known_args(args, namespace)
-
-    def add_subparsers(self, **kwargs: Any) -> Any:
-        """A command's own commands (``settings show``, ...) get plain parsers, made at once."""
-        kwargs.setdefault("parser_class", argparse.ArgumentParser)
-        return super().add_subparsers(**kwargs)
-
-
 def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
@@ -417,45 +388,58 @@ def _support_arguments(support: argparse.ArgumentParser) -> None:
     support_command.add_arguments(support)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Each command: its name, its line in the help, and what adds its arguments (importing the
+#: modules they come from: the server's, the HTTP client's).
+COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
+    ("serve", "run the Secure Login System server", _serve_arguments),
+    ("demo", "run the demo: embedded server with the demo users", _demo_arguments),
+    ("gui", "the login dialog, then the workstation (the default)", _add_gui_options),
+    ("admin", "manage a server's database: users, devices, migrations", _admin_arguments),
+    ("login", "log in from the terminal (for scripts and support)", _login_arguments),
+    (
+        "settings",
+        "a user's layout settings: show, save, recover, and on the server",
+        _settings_arguments,
+    ),
+    ("doctor", "check this computer's setup: server, keyring, folders, TWS API", _doctor_arguments),
+    (
+        "support",
+        "for support: a diagnostics bundle; a login trace replayed or served",
+        _support_arguments,
+    ),
+]
+
+
+def commands_parsed(argv: Sequence[str]) -> Collection[str] | None:
+    """The commands whose parsers ``argv`` needs: none when it is empty (the login window, the
+    default), the one its first word names, or all of them (None) for anything else (help, an
+    error, options before the command). Making every command's parser cost the login window
+    about 7 ms (argparse looks up a translation of its own texts for each) and loaded the
+    modules their arguments come from (the server's, the HTTP client's)."""
+    if not argv:
+        return ()
+    if argv[0] in {name for name, _summary, _add in COMMANDS}:
+        return (argv[0],)
+    return None
+
+
+def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser, with the parsers of ``commands`` (all by default)."""
     parser = argparse.ArgumentParser(prog=APP_NAME, description="TWS Companion")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_gui_options(parser)
     # prog: what argparse would work out from the usage (slower), the start of each command's.
-    sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=_CommandParser, prog=APP_NAME
-    )
-    commands: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
-        ("serve", "run the Secure Login System server", _serve_arguments),
-        ("demo", "run the demo: embedded server with the demo users", _demo_arguments),
-        ("gui", "the login dialog, then the workstation (the default)", _add_gui_options),
-        ("admin", "manage a server's database: users, devices, migrations", _admin_arguments),
-        ("login", "log in from the terminal (for scripts and support)", _login_arguments),
-        (
-            "settings",
-            "a user's layout settings: show, save, recover, and on the server",
-            _settings_arguments,
-        ),
-        (
-            "doctor",
-            "check this computer's setup: server, keyring, folders, TWS API",
-            _doctor_arguments,
-        ),
-        (
-            "support",
-            "for support: a diagnostics bundle; a login trace replayed or served",
-            _support_arguments,
-        ),
-    ]
-    for name, summary, add_arguments in commands:
-        sub.add_parser(name, help=summary).deferred = add_arguments
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog=APP_NAME)
+    for name, summary, add_arguments in COMMANDS:
+        if commands is None or name in commands:
+            add_arguments(sub.add_parser(name, help=summary))
     return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(commands_parsed(words)).parse_args(words)
     try:
         if args.command == "serve":
             return _cmd_serve(args, out)
