@@ -145,7 +145,13 @@ def test_a_dsc_plus_pin_of_five_digits_is_refused_by_the_admin_command(ctx: Serv
     with ctx.db.transaction() as s:
         user = accounts.create_user(ctx, s, username="card", password="card-pass-1")
         with pytest.raises(AccountError) as refused:
-            accounts.add_device(ctx, s, user, kind="dsc_plus", secret_hex=KEY.hex(), pin="12345")
+            accounts.add_device(
+                ctx,
+                s,
+                user,
+                kind="dsc_plus",
+                enrolment=Enrolment(secret_hex=KEY.hex(), pin="12345"),
+            )
     assert str(refused.value) == "a dsc_plus PIN has exactly 4 digits"
 
 
@@ -153,7 +159,9 @@ def test_an_ocra_device_that_takes_a_pin_needs_one(ctx: ServerContext) -> None:
     with ctx.db.transaction() as s:
         user = accounts.create_user(ctx, s, username="card", password="card-pass-1")
         with pytest.raises(AccountError, match=re.escape(pin_rule(DeviceKind.IB_KEY))):
-            accounts.add_device(ctx, s, user, kind="ib_key", secret_hex=KEY.hex())
+            accounts.add_device(
+                ctx, s, user, kind="ib_key", enrolment=Enrolment(secret_hex=KEY.hex())
+            )
 
 
 @pytest.mark.parametrize("device_id", ["my dev", "d" * 33, "dev\u00e9", ""])

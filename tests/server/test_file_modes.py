@@ -24,6 +24,7 @@ from tests.support.profiles import profile_of
 from tws_companion.layout.defaults import default_layout
 from tws_companion.layout.xml_format import dumps
 from tws_companion.server import accounts, device_secrets
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.config import ServerConfig, build_context
 from tws_companion.server.passwords import FAST_HASH_PARAMETERS
 from tws_companion.storage.outbox import write_message
@@ -106,7 +107,9 @@ def test_a_data_folder_of_an_earlier_release_is_tightened_without_loss(tmp_path:
     ctx = build_context(config)
     with ctx.db.transaction() as s:
         user = accounts.create_user(ctx, s, username="old", password="old-pass-1")
-        device = accounts.add_device(ctx, s, user, kind="dsc_plus", pin="1234").device
+        device = accounts.add_device(
+            ctx, s, user, kind="dsc_plus", enrolment=Enrolment(pin="1234")
+        ).device
         secret = device_secrets.device_secret(ctx, device)
     ctx.db.dispose()
     write_message(data / "outbox", "sms", "+15555550100", "Your code is 123456.")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
+from sqlalchemy import func, select
 
 from tests.support.demo import ib_key_response
 from tests.support.demo import latest_code as outbox_code
@@ -22,6 +24,8 @@ from tws_companion.protocol import API_PREFIX, ErrorCode
 from tws_companion.protocol.device_changes import ActivatedIbKey
 from tws_companion.server import accounts
 from tws_companion.server.context import ServerContext
+from tws_companion.server.db import DeviceChange
+from tws_companion.server.faults import Delivery, Faults, FaultyGateway
 from tws_companion.sls.devices import IB_KEY_OCRA_SUITE
 from tws_companion.storage.outbox import read_messages
 
@@ -190,6 +194,25 @@ def test_activation_codes_count_against_the_daily_send_caps(live: Live, ctx: Ser
     )
 
     assert_error(over, 429, ErrorCode.DAILY_SEND_LIMIT)
+
+
+def test_an_activation_code_the_sms_provider_refuses_is_forgotten_and_uses_up_no_cap(
+    live: Live, ctx: ServerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live.heal()
+    monkeypatch.setattr(ctx, "gateway", FaultyGateway(ctx.gateway, Faults(sms=Delivery.REFUSED)))
+
+    refused = _post(
+        live.client, "/ib-key/activation", {"username": SOLO_USER, "password": SOLO_PASSWORD}
+    )
+
+    assert refused.status_code == 502
+    assert refused.json()["error"]["code"] == ErrorCode.GATEWAY_UNAVAILABLE.value
+    with ctx.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(DeviceChange)) == 0
+    monkeypatch.undo()
+    for _ in range(ctx.policy.send_max_per_window):  # the refused send counted for no cap
+        _start(live, SOLO_USER, SOLO_PASSWORD)
 
 
 def test_a_user_with_no_mobile_number_cannot_get_an_activation_code(

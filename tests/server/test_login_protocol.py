@@ -29,6 +29,7 @@ from tws_companion.protocol import DeviceStatus, ErrorCode
 from tws_companion.server import accounts, device_secrets, me, sessions
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.app import create_app
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device
 from tws_companion.server.errors import ApiError
@@ -469,7 +470,9 @@ def test_ip_restriction_is_checked_only_after_the_password(server: Server) -> No
 
 
 def test_temporary_passcode_scope_over_time(server: Server) -> None:
-    server.add_user("lost", {"kind": "dsc_plus", "pin": "1111"}, phone="+15555550144")
+    server.add_user(
+        "lost", {"kind": "dsc_plus", "enrolment": Enrolment(pin="1111")}, phone="+15555550144"
+    )
     with server.ctx.db.transaction() as s:
         user = accounts.require_user(s, "lost")
         for device in accounts.user_devices(s, user):
@@ -541,7 +544,9 @@ def test_online_card_is_only_for_temporary_passcode_sessions(server: Server) -> 
 
 
 def test_a_session_logged_out_while_its_card_request_waits_prints_no_card(server: Server) -> None:
-    server.add_user("lost", {"kind": "dsc_plus", "pin": "1111"}, phone="+15555550144")
+    server.add_user(
+        "lost", {"kind": "dsc_plus", "enrolment": Enrolment(pin="1111")}, phone="+15555550144"
+    )
     with server.ctx.db.transaction() as s:
         for device in accounts.user_devices(s, accounts.require_user(s, "lost")):
             device.status = DeviceStatus.REVOKED

@@ -24,6 +24,7 @@ from tests.support.demo_api import (
 )
 from tws_companion.protocol import API_PREFIX, DeviceStatus, ErrorCode, device_changes
 from tws_companion.server import accounts
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, LoginFailure
 from tws_companion.sls import policy
@@ -287,7 +288,9 @@ def test_a_user_with_several_ib_keys_names_the_one(live: Live, ctx: ServerContex
     with ctx.db.transaction() as s:
         user = accounts.find_user(s, SOLO_USER)
         assert user is not None
-        accounts.add_device(ctx, s, user, kind="ib_key", pin="7777", device_id="solo-second")
+        accounts.add_device(
+            ctx, s, user, kind="ib_key", enrolment=Enrolment(pin="7777"), device_id="solo-second"
+        )
 
     unnamed = _post(live.client, "/ib-key/pin-change", _ib_key_change())
     assert_error(unnamed, 404, ErrorCode.DEVICE_NOT_FOUND)
@@ -304,7 +307,7 @@ def test_a_user_with_no_mobile_number_is_told_to_call_support(
 ) -> None:
     with ctx.db.transaction() as s:
         user = accounts.create_user(ctx, s, username="nophone", password="nophone-pass")
-        accounts.add_device(ctx, s, user, kind="ib_key", pin="5555")
+        accounts.add_device(ctx, s, user, kind="ib_key", enrolment=Enrolment(pin="5555"))
 
     answer = _post(
         live.client,

@@ -17,6 +17,7 @@ from tests.support.servers import make_context
 from tws_companion.server import accounts, device_secrets
 from tws_companion.server.account_errors import AccountError
 from tws_companion.server.app import create_app
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.context import ServerContext
 from tws_companion.server.scenario import ScenarioError, load_scenario, read_scenario
 from tws_companion.sls.policy import Policy
@@ -134,7 +135,9 @@ def test_a_changed_scenario_updates_what_it_names_and_leaves_the_rest(
         extra = accounts.add_device(server.ctx, s, demo, kind="code_card", label="Spare card")
         extra_id = extra.device.id
         walkin = accounts.create_user(server.ctx, s, username="walkin", password="walkin-pass-1")
-        accounts.add_device(server.ctx, s, walkin, kind="sms", phone="+15555550144")
+        accounts.add_device(
+            server.ctx, s, walkin, kind="sms", enrolment=Enrolment(phone="+15555550144")
+        )
 
     text = scenario.read_text(encoding="utf-8")
     changed = tmp_path / "changed.toml"

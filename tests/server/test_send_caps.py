@@ -28,6 +28,7 @@ from tests.support.postgres import URL as POSTGRES_URL
 from tests.support.servers import make_context
 from tws_companion.protocol import API_PREFIX, ErrorCode, Platform
 from tws_companion.server import accounts, login_flow
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import CodeSend
 from tws_companion.server.errors import ApiError
@@ -155,8 +156,8 @@ def test_one_user_with_two_phones_has_one_cap_and_may_use_another_device(
     add_user(
         ctx,
         "dora",
-        {"kind": "sms", "device_id": "dora-home", "phone": "+15555550122"},
-        {"kind": "sms", "device_id": "dora-work", "phone": "+15555550133"},
+        {"kind": "sms", "device_id": "dora-home", "enrolment": Enrolment(phone="+15555550122")},
+        {"kind": "sms", "device_id": "dora-work", "enrolment": Enrolment(phone="+15555550133")},
         {"kind": "code_card", "device_id": "dora-card"},
         phone="+15555550122",
     )

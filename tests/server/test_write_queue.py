@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -30,16 +29,10 @@ from tws_companion.server.write_queue import (
 DEADLINE = 10.0  # seconds; only reached when the behaviour under test is broken
 
 
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting until {what}")
-        time.sleep(0.001)  # polling with a deadline, not synchronising on time
-
-
 def wait_for_waiting(queue: WriteQueue, count: int) -> None:
-    wait_until(lambda: queue.waiting == count, f"{count} writers wait")
+    """Until ``count`` writers wait in ``queue`` (the queue tells each one that starts to)."""
+    assert queue.wait_for_waiters(count, DEADLINE), f"timed out waiting until {count} writers wait"
+    assert queue.waiting == count
 
 
 def take_turn(queue: WriteQueue) -> None:
@@ -104,6 +97,10 @@ def test_writers_get_their_turn_in_the_order_they_asked() -> None:
     for worker in workers:
         worker.join()
     assert order == list(range(8))
+
+
+def test_waiting_for_waiters_ends_when_none_come() -> None:
+    assert not WriteQueue().wait_for_waiters(1, 0.01)
 
 
 def test_a_writer_asking_again_as_it_finishes_cannot_overtake_one_already_waiting() -> None:

@@ -348,9 +348,7 @@ class ApiClient:
 
     def select_device(self, login_id: str, device_id: str) -> ChallengeStep:
         """``POST /login/{login_id}/device``: answer with this device; returns its challenge."""
-        body = DeviceRequest.model_construct(device_id=device_id)
-        path = f"/login/{_segment(login_id)}/device"
-        return self._post(path, body, ChallengeStep, secret=False)
+        return self._device_step("login", login_id, device_id)
 
     def resend(self, login_id: str, channel: Channel | str) -> ChallengeStep:
         """``POST /login/{login_id}/resend``: send a new one-time code by SMS or voice."""
@@ -360,8 +358,7 @@ class ApiClient:
 
     def respond(self, login_id: str, response: str) -> Session:
         """``POST /login/{login_id}/respond``: answer the challenge; returns the session."""
-        body = RespondRequest.model_construct(response=response)
-        return self._post(f"/login/{_segment(login_id)}/respond", body, LoginDone).session
+        return self._respond_step("login", login_id, response, LoginDone).session
 
     def logout(self, token: str) -> None:
         """``POST /logout``: end the session."""
@@ -608,17 +605,14 @@ class ApiClient:
 
     def verify_device(self, check_id: str, device_id: str) -> ChallengeStep:
         """``POST /verify/{check_id}/device``: answer with this device; returns its challenge."""
-        body = DeviceRequest.model_construct(device_id=device_id)
-        path = f"/verify/{_segment(check_id)}/device"
-        return self._post(path, body, ChallengeStep, secret=False)
+        return self._device_step("verify", check_id, device_id)
 
     def verify_respond(self, check_id: str, response: str) -> Approval:
         """``POST /verify/{check_id}/respond``: answer the challenge; returns the approval,
         valid once, for the check's purpose only, for a few minutes. Wrong responses, expiry
         and lockout are those of a login (``WrongResponse`` with ``attempts_left``,
         ``ChallengeFailed``, ``LoginExpired``, ``DeviceLocked``...)."""
-        body = RespondRequest.model_construct(response=response)
-        return self._post(f"/verify/{_segment(check_id)}/respond", body, VerifyDone).approval
+        return self._respond_step("verify", check_id, response, VerifyDone).approval
 
     def withdraw(
         self, token: str, amount_usd: Decimal | str, approval: Approval | str
@@ -659,6 +653,19 @@ class ApiClient:
         return list(self._get("/me/device-shares", DeviceShares, token=token).shares)
 
     # --- plumbing ------------------------------------------------------------------------------
+
+    def _device_step(self, flow: str, flow_id: str, device_id: str) -> ChallengeStep:
+        """``POST /{flow}/{flow_id}/device`` of a login (``login``) or an identity check
+        (``verify``), which share their steps: the device's challenge."""
+        body = DeviceRequest.model_construct(device_id=device_id)
+        path = f"/{flow}/{_segment(flow_id)}/device"
+        return self._post(path, body, ChallengeStep, secret=False)
+
+    def _respond_step(self, flow: str, flow_id: str, response: str, answer: type[M]) -> M:
+        """``POST /{flow}/{flow_id}/respond``: the response to the challenge, the answer read as
+        ``answer`` (a login's session, an identity check's approval)."""
+        body = RespondRequest.model_construct(response=response)
+        return self._post(f"/{flow}/{_segment(flow_id)}/respond", body, answer)
 
     def _post(
         self,

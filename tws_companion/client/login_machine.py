@@ -23,13 +23,33 @@ import math
 import time
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol
 
 from tws_companion.protocol import ChallengeType, Channel, ErrorCode, Platform
 
 if TYPE_CHECKING:  # pydantic models: the login window paints before pydantic is loaded
+    from typing import TypedDict, Unpack
+
     from tws_companion.client.login_events import LoginEvent
     from tws_companion.client.models import Challenge, ChallengeStep, Device, LoginStart, Session
+
+    class LoginStateChanges(TypedDict, total=False):
+        """The fields of :class:`LoginState` that :meth:`LoginState.replace` may change (for
+        mypy only: nothing is made at run time)."""
+
+        phase: Phase
+        username: str
+        platform: Platform
+        login_id: str | None
+        devices: tuple[Device, ...]
+        preferred_device_id: str | None
+        device: Device | None
+        challenge: Challenge | None
+        notice: Notice | None
+        countdown_until: float | None
+        challenge_deadline: float | None
+        session: Session | None
+
 
 log = logging.getLogger(__name__)
 
@@ -72,33 +92,71 @@ class Notice(NamedTuple):
     wait_until: float | None = None
 
 
-class LoginState(NamedTuple):
-    """Where the login is (immutable: each step makes a new state, ``state._replace(...)``).
+class LoginState:
+    """Where the login is (immutable: each step makes a new state, ``state.replace(...)``).
 
-    Like :class:`Notice` a named tuple, not a dataclass: the login window's first paint makes
-    this class, and a frozen dataclass takes several times longer to make (its methods are
-    generated and compiled at import)."""
+    A plain class with slots, cheap to make before the login window's first paint (a dataclass
+    is generated and compiled at import). It holds the session once the login is done, so it
+    shows nothing of it: its repr leaves the session out, it is neither a tuple nor a mapping (no
+    iteration, ``_asdict`` or ``__dict__`` to read the token through), and a state equals only
+    itself."""
 
-    phase: Phase = Phase.CREDENTIALS
-    username: str = ""
-    platform: Platform = Platform.TWS
-    login_id: str | None = None
-    devices: tuple[Device, ...] = ()
-    #: The device to preselect in the drop-down (server preference or the remembered one).
-    preferred_device_id: str | None = None
-    device: Device | None = None
-    challenge: Challenge | None = None
-    notice: Notice | None = None
-    #: Monotonic deadline of a countdown (lockout wait, voice call), if one runs.
-    countdown_until: float | None = None
-    #: Monotonic deadline of the current challenge, from the server's ``expires_in``.
-    challenge_deadline: float | None = None
-    session: Session | None = None
+    __slots__ = (
+        "challenge",
+        "challenge_deadline",
+        "countdown_until",
+        "device",
+        "devices",
+        "login_id",
+        "notice",
+        "phase",
+        "platform",
+        "preferred_device_id",
+        "session",
+        "username",
+    )
+
+    def __init__(
+        self,
+        phase: Phase = Phase.CREDENTIALS,
+        username: str = "",
+        platform: Platform = Platform.TWS,
+        login_id: str | None = None,
+        devices: tuple[Device, ...] = (),
+        preferred_device_id: str | None = None,
+        device: Device | None = None,
+        challenge: Challenge | None = None,
+        notice: Notice | None = None,
+        countdown_until: float | None = None,
+        challenge_deadline: float | None = None,
+        session: Session | None = None,
+    ) -> None:
+        self.phase: Final = phase
+        self.username: Final = username
+        self.platform: Final = platform
+        self.login_id: Final = login_id
+        self.devices: Final = devices
+        #: The device to preselect in the drop-down (server preference or the remembered one).
+        self.preferred_device_id: Final = preferred_device_id
+        self.device: Final = device
+        self.challenge: Final = challenge
+        self.notice: Final = notice
+        #: Monotonic deadline of a countdown (lockout wait, voice call), if one runs.
+        self.countdown_until: Final = countdown_until
+        #: Monotonic deadline of the current challenge, from the server's ``expires_in``.
+        self.challenge_deadline: Final = challenge_deadline
+        self.session: Final = session
+
+    def replace(self, **changes: Unpack[LoginStateChanges]) -> LoginState:
+        """This state with ``changes`` (fields by name) made, as a new state."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return LoginState(**fields)
 
     def __repr__(self) -> str:
         """Every field but the session (its token)."""
         shown = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self._fields if name != "session"
+            f"{name}={getattr(self, name)!r}" for name in self.__slots__ if name != "session"
         )
         return f"LoginState({shown})"
 
@@ -264,7 +322,7 @@ class LoginMachine:
     def _drop_down(self, preferred_device_id: str | None, notice: Notice | None) -> LoginState:
         """Back to the M2FS drop-down, the login transaction still open."""
         return self._move(
-            self.state._replace(
+            self.state.replace(
                 phase=Phase.SELECT_DEVICE,
                 preferred_device_id=preferred_device_id,
                 device=None,
@@ -325,7 +383,7 @@ class LoginMachine:
         ids = {device.id for device in start.devices}
         if self.remembered_device_id in ids:
             preferred = self.remembered_device_id
-        state = self.state._replace(
+        state = self.state.replace(
             login_id=start.login_id,
             devices=tuple(start.devices),
             preferred_device_id=preferred,
@@ -336,7 +394,7 @@ class LoginMachine:
         if start.challenge is not None and start.device_id is not None:
             device = next((d for d in start.devices if d.id == start.device_id), None)
             state = self._move(
-                state._replace(
+                state.replace(
                     phase=Phase.RESPOND,
                     device=device,
                     challenge=start.challenge,
@@ -350,7 +408,7 @@ class LoginMachine:
                 **_challenge_details(start.challenge),
             )
             return state
-        state = self._move(state._replace(phase=Phase.SELECT_DEVICE))
+        state = self._move(state.replace(phase=Phase.SELECT_DEVICE))
         self._notify(LoginEventKind.STARTED, device_kinds=kinds)
         return state
 
@@ -358,7 +416,7 @@ class LoginMachine:
         device = next((d for d in self.state.devices if d.id == step.device_id), None)
         self.remembered_device_id = step.device_id
         state = self._move(
-            self.state._replace(
+            self.state.replace(
                 phase=Phase.RESPOND,
                 device=device,
                 challenge=step.challenge,
@@ -381,7 +439,7 @@ class LoginMachine:
         notice = Notice(NoticeKind.VOICE_CALL_COMING if voice else NoticeKind.CODE_SENT)
         until = self._clock() + VOICE_CALL_WITHIN.total_seconds() if voice else None
         state = self._move(
-            self.state._replace(
+            self.state.replace(
                 challenge=step.challenge,
                 challenge_deadline=self._deadline(step.challenge),
                 notice=notice,
@@ -393,9 +451,7 @@ class LoginMachine:
 
     def succeeded(self, session: Session) -> LoginState:
         state = self._move(
-            self.state._replace(
-                phase=Phase.DONE, session=session, notice=None, countdown_until=None
-            )
+            self.state.replace(phase=Phase.DONE, session=session, notice=None, countdown_until=None)
         )
         self._notify(LoginEventKind.SUCCEEDED, scope=str(session.scope))
         return state
@@ -424,7 +480,7 @@ class LoginMachine:
 
         if not isinstance(error, ApiError):
             notice = Notice(NoticeKind.UNREACHABLE, text=str(error))
-            return self._move(self.state._replace(notice=notice))
+            return self._move(self.state.replace(notice=notice))
         code = error.code if isinstance(error.code, ErrorCode) else None
         notice = Notice(
             NoticeKind.SERVER_ERROR,
@@ -449,14 +505,14 @@ class LoginMachine:
             code is ErrorCode.CHALLENGE_EXPIRED
             and not (self.state.challenge and self.state.challenge.type is ChallengeType.OOB)
         ):
-            return self._move(self.state._replace(phase=Phase.EXPIRED, notice=notice))
+            return self._move(self.state.replace(phase=Phase.EXPIRED, notice=notice))
         if code in _DEVICE_REFUSED and len(self.state.devices) > 1:
             return self._drop_down(self.state.preferred_device_id, notice)
         if self.state.phase in (Phase.SELECT_DEVICE, Phase.RESPOND) and code in (
             _DEVICE_REFUSED | {ErrorCode.NO_ACTIVE_DEVICE}
         ):
             return self._step_one(notice=notice)
-        return self._move(self.state._replace(notice=notice))
+        return self._move(self.state.replace(notice=notice))
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -498,9 +554,9 @@ class LoginMachine:
         if left == 0:
             if state.phase is Phase.LOCKED:
                 return self._step_one()
-            state = self._move(state._replace(countdown_until=None))
+            state = self._move(state.replace(countdown_until=None))
         if self.notice_seconds_left() == 0:
-            state = self._move(state._replace(notice=None))
+            state = self._move(state.replace(notice=None))
         if (
             state.phase is Phase.RESPOND
             and state.challenge is not None
@@ -510,5 +566,5 @@ class LoginMachine:
             notice = Notice(
                 NoticeKind.SERVER_ERROR, code=ErrorCode.CHALLENGE_EXPIRED, text=_CHALLENGE_RAN_OUT
             )
-            return self._move(state._replace(phase=Phase.EXPIRED, notice=notice))
+            return self._move(state.replace(phase=Phase.EXPIRED, notice=notice))
         return state

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from tws_companion.server.account_errors import AccountError
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, DeviceShare, LoginFailure, User
 from tws_companion.server.device_secrets import device_card, device_pin, device_secret
-from tws_companion.sls import code_card, temporary
+from tws_companion.sls import temporary
 from tws_companion.sls.devices import DeviceKind
 from tws_companion.sls.ip_rules import parse_allowed_ips
 
@@ -138,6 +138,10 @@ def update_user(
     session.flush()
 
 
+#: An enrolment that gives nothing: the device's kind makes or keeps what it needs.
+NOTHING_GIVEN = authenticators.Enrolment()
+
+
 def device_label(kind: DeviceKind, label: str | None) -> str:
     """The label a device of ``kind`` is stored with: ``label`` trimmed to 64 characters, else
     the kind's name."""
@@ -159,18 +163,15 @@ def update_device(
     *,
     kind: DeviceKind | str,
     label: str | None = None,
-    secret_hex: str | None = None,
-    pin: str | None = None,
-    phone: str | None = None,
-    card: code_card.CodeCard | None = None,
-    passcode: str | None = None,
+    enrolment: authenticators.Enrolment = NOTHING_GIVEN,
 ) -> None:
     """Give ``user``'s existing ``device`` this kind, label and what it answers with, in place.
 
-    A value not given keeps the device's current one (its OCRA key, PIN, code card, temporary
-    passcode; an SMS device without a phone follows the user's phone, else keeps its own); a
-    device whose kind changes is enrolled afresh. The id, status (a locked device stays locked
-    until support resets it), consecutive failures, issue date and used challenges stay.
+    A value ``enrolment`` does not give keeps the device's current one (its OCRA key, PIN, code
+    card, temporary passcode; an SMS device without a phone follows the user's phone, else keeps
+    its own); a device whose kind changes is enrolled afresh. The id, status (a locked device
+    stays locked until support resets it), consecutive failures, issue date and used challenges
+    stay.
     """
     authenticator = _authenticator(kind)
     if device.user_id != user.id:
@@ -181,22 +182,32 @@ def update_device(
         device.kind = new_kind.value
         device.secret_enc = device.pin_enc = device.phone = None
     else:
-        if new_kind is DeviceKind.TEMPORARY and passcode is None:
+        if new_kind is DeviceKind.TEMPORARY and enrolment.passcode is None:
             session.flush()
             return  # only a digest of the passcode is kept: nothing to enrol again from
-        if authenticator.spec.ocra_suite is not None and secret_hex is None:
-            secret_hex = device_secret(ctx, device).hex() if device.secret_enc else None
-        if pin is None:
-            pin = device_pin(ctx, device)
-        if new_kind in (DeviceKind.CODE_CARD, DeviceKind.ONLINE_CARD) and card is None:
-            card = device_card(ctx, device) if device.secret_enc else None
-        if phone is None and not user.phone:
-            phone = device.phone
-    enrolment = authenticators.Enrolment(
-        secret_hex=secret_hex, pin=pin, phone=phone, card=card, passcode=passcode
-    )
+        enrolment = _kept_enrolment(ctx, user, device, authenticator, enrolment)
     authenticator.enroll(ctx, device, user, enrolment)
     session.flush()
+
+
+def _kept_enrolment(
+    ctx: ServerContext,
+    user: User,
+    device: Device,
+    authenticator: authenticators.Authenticator,
+    given: authenticators.Enrolment,
+) -> authenticators.Enrolment:
+    """``given``, with the device's own OCRA key, PIN, code card and phone where it gives none."""
+    secret_hex, pin, card, phone = given.secret_hex, given.pin, given.card, given.phone
+    if authenticator.spec.ocra_suite is not None and secret_hex is None:
+        secret_hex = device_secret(ctx, device).hex() if device.secret_enc else None
+    if pin is None:
+        pin = device_pin(ctx, device)
+    if authenticator.kind in (DeviceKind.CODE_CARD, DeviceKind.ONLINE_CARD) and card is None:
+        card = device_card(ctx, device) if device.secret_enc else None
+    if phone is None and not user.phone:
+        phone = device.phone
+    return replace(given, secret_hex=secret_hex, pin=pin, card=card, phone=phone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,14 +231,12 @@ def add_device(
     *,
     kind: DeviceKind | str,
     label: str | None = None,
-    secret_hex: str | None = None,
-    pin: str | None = None,
-    phone: str | None = None,
-    card: code_card.CodeCard | None = None,
-    passcode: str | None = None,
+    enrolment: authenticators.Enrolment = NOTHING_GIVEN,
     issued_at: datetime | None = None,
     device_id: str | None = None,
 ) -> NewDevice:
+    """A new device of ``kind`` for ``user``, enrolled with what ``enrolment`` gives (the kind
+    makes what it needs and is not given: an OCRA key, a temporary passcode)."""
     authenticator = _authenticator(kind)
     if device_id is not None and not is_device_id(device_id):
         raise AccountError(
@@ -240,9 +249,6 @@ def add_device(
         label=device_label(authenticator.kind, label),
         status=DeviceStatus.ACTIVE,
         issued_at=issued_at or ctx.clock.now(),
-    )
-    enrolment = authenticators.Enrolment(
-        secret_hex=secret_hex, pin=pin, phone=phone, card=card, passcode=passcode
     )
     enrolled = authenticator.enroll(ctx, device, user, enrolment)
     session.add(device)

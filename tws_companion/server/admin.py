@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import string
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from tws_companion.protocol import DeviceStatus
 from tws_companion.server import accounts, device_secrets, device_sharing
 from tws_companion.server.account_errors import AccountError
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import User
 from tws_companion.server.scenario import load_scenario, read_scenario
@@ -128,9 +130,7 @@ def _add_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> in
             user,
             kind=args.kind,
             label=args.label,
-            secret_hex=args.secret_hex,
-            pin=args.pin,
-            phone=args.phone,
+            enrolment=Enrolment(secret_hex=args.secret_hex, pin=args.pin, phone=args.phone),
         )
         print(f"added {new.device.kind} device {new.device.id} ({new.device.label})", file=out)
         if new.generated_secret_hex:
@@ -141,15 +141,28 @@ def _add_device(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> in
     return 0
 
 
+def _print_table(out: TextIO, line: str, rows: Iterable[Mapping[str, object]]) -> None:
+    """A listing: ``line`` (a format string of named fields) filled with each field's name as
+    the header, then with each row, so the columns of the header and the rows line up."""
+    names = [name for _, name, _, _ in string.Formatter().parse(line) if name]
+    print(line.format_map({name: name for name in names}), file=out)
+    for row in rows:
+        print(line.format_map(row), file=out)
+
+
 def _list_devices(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
     with _named_user(ctx, args) as (s, user):
-        print(f"{'id':<18} {'kind':<12} {'status':<8} {'failures':>8}  label", file=out)
-        for device in accounts.user_devices(s, user):
-            print(
-                f"{device.id:<18} {device.kind:<12} {device.status:<8} "
-                f"{device.consecutive_failures:>8}  {device.label}",
-                file=out,
-            )
+        rows = (
+            {
+                "id": device.id,
+                "kind": device.kind,
+                "status": device.status,
+                "failures": device.consecutive_failures,
+                "label": device.label,
+            }
+            for device in accounts.user_devices(s, user)
+        )
+        _print_table(out, "{id:<18} {kind:<12} {status:<8} {failures:>8}  {label}", rows)
     return 0
 
 
@@ -217,13 +230,18 @@ def _migrate(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _list_sharing(ctx: ServerContext, args: argparse.Namespace, out: TextIO) -> int:
-    print(f"{'id':>6} {'status':<9} {'requester':<16} {'owner':<16} {'device':<18} kind", file=out)
-    for share in device_sharing.list_all(ctx, pending_only=args.pending):
-        print(
-            f"{share.share_id:>6} {share.status:<9} {share.requester:<16} {share.owner:<16} "
-            f"{share.device_id:<18} {share.device_kind}",
-            file=out,
-        )
+    rows = (
+        {
+            "id": share.share_id,
+            "status": share.status,
+            "requester": share.requester,
+            "owner": share.owner,
+            "device": share.device_id,
+            "kind": share.device_kind,
+        }
+        for share in device_sharing.list_all(ctx, pending_only=args.pending)
+    )
+    _print_table(out, "{id:>6} {status:<9} {requester:<16} {owner:<16} {device:<18} {kind}", rows)
     return 0
 
 

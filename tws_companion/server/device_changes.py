@@ -13,30 +13,30 @@ change's id.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
+from typing import TypedDict, Unpack
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tws_companion.protocol import Channel, DeviceStatus, ErrorCode
 from tws_companion.protocol.device_changes import CodeSent
-from tws_companion.server.authenticators import send_caps
+from tws_companion.server.authenticators import sms
+from tws_companion.server.authenticators.base import wrong_answer_refusal
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import Device, DeviceChange, User
 from tws_companion.server.errors import ApiError, CommittedApiError
-from tws_companion.server.gateways.base import GatewayError
 from tws_companion.server.password_check import invalid_credentials
 from tws_companion.sls import one_time_codes
 from tws_companion.sls.devices import DeviceKind
-from tws_companion.sls.durations import ceil_seconds, plural
+from tws_companion.sls.durations import ceil_seconds
 from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
-from tws_companion.storage.outbox import SecurityCode
 
 __all__ = [
     "ChangeState",
-    "CodeDelivery",
+    "ChangeSubject",
     "Purpose",
     "check_code",
     "check_expiry",
@@ -85,6 +85,19 @@ def _code_context(change: DeviceChange) -> str:
     return f"device-change:{change.id}"
 
 
+class ChangeSubject(TypedDict, total=False):
+    """What a device change is about, each where it applies."""
+
+    #: The PIN to set once confirmed (sealed with the master key until then).
+    new_pin: str
+    #: The device whose PIN changes.
+    device_id: str
+    #: The kind of phone an IB Key is activated on.
+    platform: str
+    #: The label of the device the change adds.
+    label: str
+
+
 def new_change(
     ctx: ServerContext,
     s: Session,
@@ -92,27 +105,24 @@ def new_change(
     user_id: int,
     now: datetime,
     ttl: timedelta,
-    *,
-    new_pin: str | None = None,
-    device_id: str | None = None,
-    platform: str | None = None,
-    label: str | None = None,
+    **subject: Unpack[ChangeSubject],
 ) -> DeviceChange:
     """A pending change of ``user_id``'s device for ``ttl`` from ``now`` (added to the session),
-    with ``new_pin`` sealed; the changes that ended long ago go (:func:`prune`)."""
+    with its new PIN sealed; the changes that ended long ago go (:func:`prune`)."""
     prune(s, ctx, now)
     change = DeviceChange(
         id=secrets.token_urlsafe(CHANGE_ID_BYTES),
         purpose=purpose.value,
         user_id=user_id,
-        device_id=device_id,
-        platform=platform,
-        label=label,
+        device_id=subject.get("device_id"),
+        platform=subject.get("platform"),
+        label=subject.get("label"),
         state=ChangeState.PENDING.value,
         created_at=now,
         expires_at=now + ttl,
         wrong_answers=0,
     )
+    new_pin = subject.get("new_pin")
     if new_pin is not None:
         change.new_pin_enc = ctx.master_key.encrypt(new_pin.encode(), _pin_context(change))
     s.add(change)
@@ -155,28 +165,9 @@ def _user_phone(s: Session, user: User) -> str:
     return phone
 
 
-@dataclass(frozen=True, slots=True)
-class CodeDelivery:
-    """An SMS code to send once the transaction has committed."""
-
-    change_id: str
-    to: str
-    text: str
-    send_id: int
-    security_code: SecurityCode
-
-    def __repr__(self) -> str:
-        return f"CodeDelivery(change_id={self.change_id!r})"
-
-    def deliver(self, ctx: ServerContext) -> None:
-        """Send it; a failed send is taken back (the change and its count are forgotten)."""
-        try:
-            ctx.gateway.send_sms(self.to, self.text, security_code=self.security_code)
-        except GatewayError as exc:
-            with ctx.db.transaction() as s:
-                s.execute(delete(DeviceChange).where(DeviceChange.id == self.change_id))
-                send_caps.take_back(s, self.send_id)
-            raise ApiError(ErrorCode.GATEWAY_UNAVAILABLE, str(exc)) from None
+def _forget(change_id: str, s: Session) -> None:
+    """A change whose code could not be sent is forgotten."""
+    s.execute(delete(DeviceChange).where(DeviceChange.id == change_id))
 
 
 def new_code_change(
@@ -185,44 +176,28 @@ def new_code_change(
     purpose: Purpose,
     user: User,
     now: datetime,
-    *,
-    new_pin: str | None = None,
-    device_id: str | None = None,
-    platform: str | None = None,
-    label: str | None = None,
-) -> tuple[CodeDelivery, CodeSent]:
+    **subject: Unpack[ChangeSubject],
+) -> tuple[sms.CodeDelivery, CodeSent]:
     """A new change of ``user``'s (as :func:`new_change`) confirmed by an SMS code to the
     user's mobile number (``phone_required`` when none is on file), within the caps and valid
     ``one_time_code_ttl``: what to send after the commit, and the answer telling where it went."""
     phone = _user_phone(s, user)
-    change = new_change(
-        ctx,
-        s,
-        purpose,
-        user.id,
-        now,
-        ctx.policy.one_time_code_ttl,
-        new_pin=new_pin,
-        device_id=device_id,
-        platform=platform,
-        label=label,
-    )
+    change = new_change(ctx, s, purpose, user.id, now, ctx.policy.one_time_code_ttl, **subject)
     return _send_code(ctx, s, change, phone, now)
 
 
 def _send_code(
     ctx: ServerContext, s: Session, change: DeviceChange, phone: str, now: datetime
-) -> tuple[CodeDelivery, CodeSent]:
-    send = send_caps.record_send(s, ctx, change.user_id, phone, Channel.SMS, now)
-    code = one_time_codes.new_code(ctx.policy.one_time_code_digits)
-    ttl = ctx.policy.one_time_code_ttl
-    change.code_digest = one_time_codes.code_digest(ctx.code_key, _code_context(change), code)
-    delivery = CodeDelivery(
-        change.id,
+) -> tuple[sms.CodeDelivery, CodeSent]:
+    change.code_digest, delivery = sms.new_code(
+        ctx,
+        s,
+        change.user_id,
         phone,
-        one_time_codes.sms_text(code, ttl),
-        send.id,
-        SecurityCode(code, valid_seconds=ceil_seconds(ttl)),
+        Channel.SMS,
+        now,
+        bound_to=_code_context(change),
+        take_back=partial(_forget, change.id),
     )
     sent = CodeSent(
         change_id=change.id,
@@ -253,31 +228,32 @@ def load_pending(
     return change
 
 
+def _end(change: DeviceChange, state: ChangeState) -> None:
+    """The change is over: its code and new PIN are forgotten."""
+    change.state = state.value
+    change.code_digest = None
+    change.new_pin_enc = None
+
+
 def check_expiry(change: DeviceChange, now: datetime, what: str) -> None:
     """An expired change fails (committed): ``what`` ran out."""
     if now >= change.expires_at:
-        change.state = ChangeState.FAILED.value
-        change.code_digest = None
-        change.new_pin_enc = None
+        _end(change, ChangeState.FAILED)
         raise CommittedApiError(ErrorCode.CHALLENGE_EXPIRED, f"{what} has expired. Start again.")
 
 
 def wrong_answer(ctx: ServerContext, change: DeviceChange, what: str) -> CommittedApiError:
     """Count a wrong code or response; the last one allowed ends the change."""
     change.wrong_answers += 1
-    attempts_left = ctx.policy.max_wrong_responses - change.wrong_answers
-    if attempts_left <= 0:
-        change.state = ChangeState.FAILED.value
-        change.code_digest = None
-        change.new_pin_enc = None
-        return CommittedApiError(
-            ErrorCode.CHALLENGE_FAILED, "Too many wrong attempts. Start again."
-        )
-    return CommittedApiError(
-        ErrorCode.WRONG_RESPONSE,
-        f"{what} is not correct. {plural(attempts_left, 'attempt')} left.",
-        attempts_left=attempts_left,
+    refusal = wrong_answer_refusal(
+        what,
+        change.wrong_answers,
+        ctx.policy.max_wrong_responses,
+        too_many="Too many wrong attempts. Start again.",
     )
+    if refusal.code is ErrorCode.CHALLENGE_FAILED:
+        _end(change, ChangeState.FAILED)
+    return refusal
 
 
 def check_code(ctx: ServerContext, change: DeviceChange, code: str, now: datetime) -> None:
@@ -292,9 +268,7 @@ def check_code(ctx: ServerContext, change: DeviceChange, code: str, now: datetim
 
 def finish(change: DeviceChange) -> None:
     """The change is confirmed: its code and new PIN are forgotten, a second answer refused."""
-    change.state = ChangeState.DONE.value
-    change.code_digest = None
-    change.new_pin_enc = None
+    _end(change, ChangeState.DONE)
 
 
 def prune(s: Session, ctx: ServerContext, now: datetime) -> None:

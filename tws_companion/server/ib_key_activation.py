@@ -19,6 +19,7 @@ from datetime import datetime
 from tws_companion.protocol import ErrorCode
 from tws_companion.protocol.device_changes import ActivatedIbKey, CodeSent, MobilePlatform
 from tws_companion.server import accounts, device_changes
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import User
 from tws_companion.server.device_changes import Purpose
@@ -74,7 +75,7 @@ def confirm_activation(
         if user is None:
             raise ApiError(ErrorCode.CHANGE_NOT_FOUND, device_changes.CHANGE_NOT_FOUND)
         added = accounts.add_device(
-            ctx, s, user, kind=DeviceKind.IB_KEY, label=change.label, pin=pin
+            ctx, s, user, kind=DeviceKind.IB_KEY, label=change.label, enrolment=Enrolment(pin=pin)
         )
         assert added.generated_secret_hex is not None  # no key given: one was generated
         change.device_id = added.device.id

@@ -49,6 +49,7 @@ from tws_companion.server.authenticators import (
     authenticator_for,
     unusable,
     usability,
+    wrong_answer_refusal,
 )
 from tws_companion.server.authenticators.send_caps import prune_sends
 from tws_companion.server.context import ServerContext
@@ -63,7 +64,7 @@ from tws_companion.server.db import (
 from tws_companion.server.driver_statements import DriverStatement, detached
 from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.server.login_states import LoginState
-from tws_companion.sls.durations import ceil_seconds, plural
+from tws_companion.sls.durations import ceil_seconds
 from tws_companion.sls.ip_rules import ip_allowed, parse_allowed_ips
 
 __all__ = ["open_login", "prune", "resend", "respond", "select_device", "verify_response"]
@@ -549,18 +550,16 @@ def _wrong_response(
         _back_to_device_choice(login)
         _record_failure(ctx, c, login, now)
         raise unusable(Usability.LOCKED, committed=True)
-    attempts_left = ctx.policy.max_wrong_responses - login.wrong_responses
-    if attempts_left <= 0:
+    refusal = wrong_answer_refusal(
+        "The response",
+        login.wrong_responses,
+        ctx.policy.max_wrong_responses,
+        too_many="Too many wrong responses. Start over from step 1.",
+    )
+    if refusal.code is ErrorCode.CHALLENGE_FAILED:
         login.state = LoginState.FAILED
         _record_failure(ctx, c, login, now)
-        raise CommittedApiError(
-            ErrorCode.CHALLENGE_FAILED, "Too many wrong responses. Start over from step 1."
-        )
-    raise CommittedApiError(
-        ErrorCode.WRONG_RESPONSE,
-        f"The response is not correct. {plural(attempts_left, 'attempt')} left.",
-        attempts_left=attempts_left,
-    )
+    raise refusal
 
 
 def _record_failure(ctx: ServerContext, c: Connection, login: Login, now: datetime) -> None:

@@ -62,6 +62,7 @@ from sqlalchemy.orm import Session
 from tws_companion.protocol import DeviceStatus
 from tws_companion.server import accounts
 from tws_companion.server.account_errors import AccountError
+from tws_companion.server.authenticators import Enrolment
 from tws_companion.server.context import ServerContext
 from tws_companion.server.crypto import MasterKeyError
 from tws_companion.server.db import Device, LoginFailure, User
@@ -244,11 +245,13 @@ def _put_device(
     described: dict[str, Any] = {
         "kind": entry["kind"],
         "label": entry.get("label"),
-        "secret_hex": entry.get("secret_hex"),
-        "pin": entry.get("pin"),
-        "phone": entry.get("phone"),
-        "card": card,
-        "passcode": entry.get("passcode"),
+        "enrolment": Enrolment(
+            secret_hex=entry.get("secret_hex"),
+            pin=entry.get("pin"),
+            phone=entry.get("phone"),
+            card=card,
+            passcode=entry.get("passcode"),
+        ),
     }
     existing = _matching_device(s, user, entry, taken)
     if existing is not None:

@@ -52,6 +52,8 @@ class WriteQueue:
         self.exclusive = exclusive
         self.timeout = timeout
         self._mutex = threading.Lock()
+        #: Told (under ``_mutex``) each time a writer starts to wait.
+        self._queued = threading.Condition(self._mutex)
         self._held = False
         #: Waiting writers in arrival order; each blocks on its own lock until handed the turn.
         self._waiters: deque[threading.Lock] = deque()
@@ -62,6 +64,12 @@ class WriteQueue:
         """How many writers are waiting for their turn now."""
         with self._mutex:
             return len(self._waiters)
+
+    def wait_for_waiters(self, count: int, timeout: float) -> bool:
+        """Block until at least ``count`` writers wait for their turn, or ``timeout`` seconds
+        pass; whether they do."""
+        with self._queued:
+            return self._queued.wait_for(lambda: len(self._waiters) >= count, timeout)
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -89,6 +97,7 @@ class WriteQueue:
             waiter = threading.Lock()
             waiter.acquire()
             self._waiters.append(waiter)
+            self._queued.notify_all()
         try:
             handed = waiter.acquire(timeout=-1 if self.timeout is None else self.timeout)
         except BaseException:

@@ -246,6 +246,35 @@ def test_success_holds_the_session_but_never_shows_it(machine: LoginMachine) -> 
     assert state.phase is Phase.DONE
     assert state.session is session
     assert "secret-token" not in repr(state)
+    assert "secret-token" not in str(state)
+    assert "secret-token" not in f"{state}"
+
+
+def test_a_done_state_offers_no_view_that_lists_its_session(machine: LoginMachine) -> None:
+    machine.started(start(DSC, SMS))
+    session = Session(token="secret-token", expires_at=NOW + timedelta(hours=12), scope=Scope.FULL)
+    state = machine.succeeded(session)
+    assert not isinstance(state, tuple)
+    assert not hasattr(state, "_asdict")
+    assert not hasattr(state, "__dict__")
+    with pytest.raises(TypeError):
+        iter(state)  # type: ignore[call-overload]
+    with pytest.raises(TypeError):
+        vars(state)
+    # Equal only to itself: no state made to compare with it tells anything about its session.
+    same_fields = state.replace()
+    assert same_fields.session is session
+    assert same_fields != state
+
+
+def test_a_replaced_state_keeps_every_field_it_does_not_change(machine: LoginMachine) -> None:
+    state = machine.started(start(DSC, SMS))
+    changed = state.replace(notice=None, countdown_until=5.0)
+    assert changed.countdown_until == 5.0
+    kept = ("phase", "username", "platform", "login_id", "devices", "preferred_device_id")
+    assert all(getattr(changed, name) == getattr(state, name) for name in kept)
+    with pytest.raises(TypeError):
+        state.replace(no_such_field=1)
 
 
 def test_listeners_see_every_state(machine: LoginMachine) -> None:

@@ -16,6 +16,7 @@ from tws_companion.server.authenticators.base import (
     SessionTerms,
     Usability,
     unusable,
+    wrong_answer_refusal,
 )
 from tws_companion.server.authenticators.code_card import CodeCardDevice
 from tws_companion.server.authenticators.dsc_plus import DscPlus
@@ -39,6 +40,7 @@ __all__ = [
     "authenticator_for",
     "unusable",
     "usability",
+    "wrong_answer_refusal",
 ]
 
 #: Every device kind's authenticator.

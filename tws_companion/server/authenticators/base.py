@@ -32,6 +32,7 @@ from tws_companion.server.errors import ApiError, CommittedApiError
 from tws_companion.server.login_states import LoginState
 from tws_companion.sls.code_card import CodeCard
 from tws_companion.sls.devices import DeviceKind, DeviceSpec, spec
+from tws_companion.sls.durations import plural
 
 
 class Usability(Enum):
@@ -71,6 +72,22 @@ def unusable(state: Usability, *, committed: bool = False) -> ApiError:
     :class:`CommittedApiError`, for a refusal that closes the login."""
     code, message = _UNUSABLE.get(state, _UNUSABLE[Usability.REVOKED])
     return CommittedApiError(code, message) if committed else ApiError(code, message)
+
+
+def wrong_answer_refusal(
+    what: str, wrong: int, allowed: int, *, too_many: str
+) -> CommittedApiError:
+    """The refusal of a wrong answer to a challenge, the ``wrong``-th of the ``allowed``:
+    ``wrong_response`` telling the attempts left, or once none is, ``challenge_failed`` saying
+    ``too_many`` (the caller ends what the challenge was for)."""
+    attempts_left = allowed - wrong
+    if attempts_left <= 0:
+        return CommittedApiError(ErrorCode.CHALLENGE_FAILED, too_many)
+    return CommittedApiError(
+        ErrorCode.WRONG_RESPONSE,
+        f"{what} is not correct. {plural(attempts_left, 'attempt')} left.",
+        attempts_left=attempts_left,
+    )
 
 
 class PendingDelivery(Protocol):

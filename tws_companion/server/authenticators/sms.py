@@ -3,13 +3,16 @@ callback), stored only as an HMAC bound to its login, valid ``one_time_code_ttl`
 
 Codes are sent after the step's transaction has committed (a gateway may be slow and must not
 hold the database); a failed send is taken back, so the user may ask again at once and it uses up
-none of the limits.
+none of the limits. The codes that confirm a device change (:mod:`..device_changes`) are made and
+delivered the same way (:func:`new_code`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -36,41 +39,76 @@ from tws_companion.storage.outbox import SecurityCode
 
 @dataclass(frozen=True, slots=True)
 class CodeDelivery:
-    """A one-time code to deliver once the transaction has committed."""
+    """A new one-time code, counted against the caps, to deliver once the step's transaction has
+    committed (a login's code, or the code that confirms a device change)."""
 
-    login_id: str
     channel: Channel
     to: str
     text: str
-    #: Whether it counted as a new-code request of the login (taken back if the send fails).
-    counted: bool
     #: The ``code_sends`` row that counts it against the caps (taken back if the send fails).
     send_id: int
     #: What ``text`` holds, for a gateway that words it otherwise (the development phone).
     security_code: SecurityCode
+    #: Forgets what the code changed, should the send fail (in the transaction that takes back
+    #: its count).
+    take_back: Callable[[Session], None]
 
     def __repr__(self) -> str:
-        return f"CodeDelivery(login_id={self.login_id!r}, channel={self.channel.value!r})"
+        return f"CodeDelivery(channel={self.channel.value!r})"
 
     def deliver(self, ctx: ServerContext) -> None:
+        """Hand it to the gateway. If that fails, take it back (what it changed and its count
+        against the caps, in one transaction) and refuse with ``gateway_unavailable``."""
         try:
             if self.channel is Channel.VOICE:
                 ctx.gateway.place_voice_call(self.to, self.text, security_code=self.security_code)
             else:
                 ctx.gateway.send_sms(self.to, self.text, security_code=self.security_code)
         except GatewayError as exc:
-            self._take_back(ctx)
+            with ctx.db.transaction() as s:
+                self.take_back(s)
+                send_caps.take_back(s, self.send_id)
             raise ApiError(ErrorCode.GATEWAY_UNAVAILABLE, str(exc)) from None
 
-    def _take_back(self, ctx: ServerContext) -> None:
-        with ctx.db.transaction() as s:
-            login = s.get(Login, self.login_id, with_for_update=True)
-            if login is not None:
-                login.last_send_at = None
-                login.code_digest = None
-                if self.counted:
-                    login.resends = max(0, login.resends - 1)
-            send_caps.take_back(s, self.send_id)
+
+def new_code(
+    ctx: ServerContext,
+    s: Session,
+    user_id: int,
+    phone: str,
+    channel: Channel,
+    now: datetime,
+    *,
+    bound_to: str,
+    take_back: Callable[[Session], None],
+) -> tuple[str, CodeDelivery]:
+    """A new one-time code to ``phone`` by ``channel``, counted against the caps of ``user_id``
+    and of the phone (``daily_send_limit`` over them): its HMAC bound to ``bound_to`` (what it
+    answers), and its delivery (``take_back`` forgets what the code changed if the send fails).
+    """
+    send = send_caps.record_send(s, ctx, user_id, phone, channel, now)
+    code = one_time_codes.new_code(ctx.policy.one_time_code_digits)
+    digest = one_time_codes.code_digest(ctx.code_key, bound_to, code)
+    if channel is Channel.VOICE:
+        repeats = ctx.policy.voice_code_repeats
+        text = one_time_codes.voice_script(code, repeats)
+        held = SecurityCode(code, repeats=repeats)
+    else:
+        ttl = ctx.policy.one_time_code_ttl
+        text = one_time_codes.sms_text(code, ttl)
+        held = SecurityCode(code, valid_seconds=ceil_seconds(ttl))
+    return digest, CodeDelivery(channel, phone, text, send.id, held, take_back)
+
+
+def _take_back_login_code(login_id: str, counted: bool, s: Session) -> None:
+    """A login's code that could not be sent: none is waiting, and a new-code request it
+    counted is given back."""
+    login = s.get(Login, login_id, with_for_update=True)
+    if login is not None:
+        login.last_send_at = None
+        login.code_digest = None
+        if counted:
+            login.resends = max(0, login.resends - 1)
 
 
 def resend_wait(ctx: ServerContext, login: Login, now: datetime) -> int:
@@ -145,23 +183,23 @@ class SmsDevice(Authenticator):
         if counted:
             _check_new_code_allowed(ctx, login, now)
             login.resends += 1
-        send = send_caps.record_send(s, ctx, login.user_id, device.phone, channel, now)
-        code = one_time_codes.new_code(ctx.policy.one_time_code_digits)
-        login.code_digest = one_time_codes.code_digest(ctx.code_key, login.id, code)
+        take_back = partial(_take_back_login_code, login.id, counted)
+        login.code_digest, delivery = new_code(
+            ctx,
+            s,
+            login.user_id,
+            device.phone,
+            channel,
+            now,
+            bound_to=login.id,
+            take_back=take_back,
+        )
         login.code_channel = channel.value
         login.code_device_id = device.id
         login.code_expires_at = min(now + ctx.policy.one_time_code_ttl, login.expires_at)
         login.challenge_expires_at = login.code_expires_at
         login.last_send_at = now
-        if channel is Channel.VOICE:
-            repeats = ctx.policy.voice_code_repeats
-            text = one_time_codes.voice_script(code, repeats)
-            held = SecurityCode(code, repeats=repeats)
-        else:
-            ttl = ctx.policy.one_time_code_ttl
-            text = one_time_codes.sms_text(code, ttl)
-            held = SecurityCode(code, valid_seconds=ceil_seconds(ttl))
-        return CodeDelivery(login.id, channel, device.phone, text, counted, send.id, held)
+        return delivery
 
     def challenge_out(
         self, ctx: ServerContext, login: Login, device: Device, now: datetime
