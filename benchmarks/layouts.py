@@ -10,7 +10,9 @@ Prints, in one run:
 - the longest stall of the GUI thread (a 5 ms heartbeat) while the workstation saves and while it
   recovers the same layout (opening the file, rebuilding its windows, saving it), the worst of
   ``--runs`` saves and recoveries (each run's figure shown too), with the most CPU time the GUI
-  thread itself used in any one gap (on a loaded machine a gap is mostly waiting).
+  thread itself used in any one gap (on a loaded machine a gap is mostly waiting), and what each
+  run's longest gap was made of: the GUI thread's own CPU, its wait for a CPU (Linux schedstat),
+  the rest blocked (the GIL, held by the worker, whose CPU meanwhile is shown, or idle).
 
 Targets: save and load within 3x of the floor (the encrypted figures are shown, not judged); no
 GUI stall over 50 ms (exit 1 otherwise). ``BENCH_DIR`` chooses where the files go.
@@ -25,10 +27,12 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -156,9 +160,27 @@ def file_figures(folder: Path, layout: Layout, runs: int) -> list[tuple[str, flo
     ]
 
 
-def stall_figures(
-    folder: Path, layout: Layout, runs: int
-) -> list[tuple[str, list[tuple[float, float]]]]:
+class Stall(NamedTuple):
+    """One run's longest gap between heartbeats (ms): its wall time, the GUI thread's own CPU
+    in it, the GUI thread's wait for a CPU in it (the run queue; 0 where Linux does not say),
+    the other threads' CPU in it (the worker); and the GUI thread's most CPU in any gap."""
+
+    wall: float
+    own_cpu: float
+    cpu_wait: float
+    others_cpu: float
+    busy: float = 0.0
+
+
+def _run_queue_clock() -> Callable[[], float]:
+    """Seconds the calling thread has waited for a CPU so far (Linux schedstat), or 0."""
+    path = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
+    if not path.exists():
+        return lambda: 0.0
+    return lambda: int(path.read_text().split()[1]) / 1e9
+
+
+def stall_figures(folder: Path, layout: Layout, runs: int) -> list[tuple[str, list[Stall]]]:
     """The longest GUI-thread stall (and the GUI thread's most CPU time in one gap) while the
     workstation saves ``layout`` (File > Layout Settings > Save Settings), then recovers it from
     a file (opened on the worker, then the window rebuilt with it and the layout saved, as
@@ -167,7 +189,7 @@ def stall_figures(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from datetime import UTC, datetime, timedelta
 
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from tws_companion.client.api import ApiClient
@@ -197,23 +219,36 @@ def stall_figures(
         until = time.monotonic() + seconds
         wait(lambda: time.monotonic() > until)
 
-    def longest_gap(action: Callable[[], Callable[[], bool]]) -> tuple[float, float]:
-        """The longest gap between heartbeats (wall ms), and the most CPU time the GUI thread
+    def longest_gap(action: Callable[[], Callable[[], bool]]) -> Stall:
+        """The longest gap between heartbeats (wall ms), the most CPU time the GUI thread
         itself used in any one gap (ms): a gap much longer than that was spent waiting for a
-        CPU or the GIL (other processes, the worker), not working."""
-        gaps: list[tuple[float, float]] = []
-        clock = QElapsedTimer()
+        CPU or the GIL (other processes, the worker), not working; and what the longest gap
+        was made of."""
+        beats: list[tuple[float, float, float, float]] = []
+        run_queue = _run_queue_clock()
         heartbeat = QTimer()
         heartbeat.setInterval(5)
-        heartbeat.timeout.connect(lambda: gaps.append((clock.restart(), time.thread_time())))
-        clock.start()
+        heartbeat.timeout.connect(
+            lambda: beats.append(
+                (time.perf_counter(), time.thread_time(), time.process_time(), run_queue())
+            )
+        )
         heartbeat.start()
-        wait(lambda: len(gaps) > 2)
+        wait(lambda: len(beats) > 2)
         done = action()
         wait(done)
         heartbeat.stop()
-        busy = [(now - before) * 1000 for (_, before), (_, now) in pairwise(gaps)]
-        return max(gap for gap, _ in gaps[1:]), max(busy)
+        gaps = [
+            Stall(
+                (after[0] - before[0]) * 1000,
+                (after[1] - before[1]) * 1000,
+                (after[3] - before[3]) * 1000,
+                ((after[2] - before[2]) - (after[1] - before[1])) * 1000,
+            )
+            for before, after in pairwise(beats)
+        ]
+        worst = max(gaps, key=lambda gap: gap.wall)
+        return worst._replace(busy=max(gap.own_cpu for gap in gaps))
 
     worker = Worker()
     api = ApiClient("http://127.0.0.1:9")
@@ -250,8 +285,8 @@ def stall_figures(
 
     path = folder / "recover.xml"
     path.write_bytes(xml_format.dumps(layout))
-    save_stalls: list[tuple[float, float]] = []
-    recover_stalls: list[tuple[float, float]] = []
+    save_stalls: list[Stall] = []
+    recover_stalls: list[Stall] = []
     for _ in range(runs):
         save_stalls.append(longest_gap(save))
         recover_stalls.append(longest_gap(recover))
@@ -294,16 +329,24 @@ def main() -> int:
             )
         if not args.skip_gui:
             for label, figures in stall_figures(folder, layout, args.runs):
-                stall = max(gap for gap, _ in figures)  # the target is for every run
+                stall = max(run.wall for run in figures)  # the target is for every run
                 verdict = "ok" if stall < STALL_LIMIT_MS else "TOO LONG"
                 failed |= stall >= STALL_LIMIT_MS
                 print(
                     f"{'longest GUI stall: ' + label:<40} {stall:>7.1f} ms   "
                     f"{STALL_LIMIT_MS:>7.0f} ms limit: {verdict}"
-                    f"  (GUI thread busy at most {max(busy for _, busy in figures):.1f} ms "
+                    f"  (GUI thread busy at most {max(run.busy for run in figures):.1f} ms "
                     "of a gap)\n"
                     f"{'':<4}each run: "
-                    + ", ".join(f"{gap:.0f} ms (busy {busy:.0f})" for gap, busy in figures)
+                    + ", ".join(f"{run.wall:.0f} ms (busy {run.busy:.0f})" for run in figures)
+                    + f"\n{'':<4}the longest gap of each run:"
+                    + "".join(
+                        f"\n{'':<6}{run.wall:.0f} ms = own CPU {run.own_cpu:.0f} + waiting for "
+                        f"a CPU {run.cpu_wait:.0f} + blocked "
+                        f"{max(0.0, run.wall - run.own_cpu - run.cpu_wait):.0f} (the other "
+                        f"threads' CPU meanwhile {max(0.0, run.others_cpu):.0f})"
+                        for run in figures
+                    )
                 )
     print(
         f"(file figures: medians of {args.runs} runs; stalls: the worst of {args.runs} runs; "

@@ -3,7 +3,6 @@ server's modules are loaded; the client is made after it, and logging in works a
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 import threading
@@ -78,8 +77,9 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
 def test_the_app_started_with_the_server_url_makes_its_client_on_the_worker_and_logs_in(
     qtbot: QtBot, server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As ``tws-companion gui`` does: the app gets the URL (not a client) and its garbage
-    collector, which pauses while the worker loads the login's modules, and then goes on."""
+    """As ``tws-companion gui`` does: the app gets the URL (not a client), with the GUI thread's
+    garbage collector running, which waits while the worker loads the login's modules, and then
+    goes on."""
     made: list[tuple[str, ApiClient]] = []
 
     def make_client(server_url: str) -> ApiClient:
@@ -91,9 +91,7 @@ def test_the_app_started_with_the_server_url_makes_its_client_on_the_worker_and_
     monkeypatch.setattr(app_module, "make_client", make_client)
     collector = GuiThreadCollector()
     collector.start()
-    application = Application(
-        server.url, Translations(), home=tmp_path / "home", collector=collector
-    )
+    application = Application(server.url, Translations(), home=tmp_path / "home")
     try:
         dialog = application.show_login()
         qtbot.addWidget(dialog)
@@ -111,4 +109,3 @@ def test_the_app_started_with_the_server_url_makes_its_client_on_the_worker_and_
     finally:
         application.shutdown()
         collector.stop()
-        gc.unfreeze()  # what the app froze: this test process lives on

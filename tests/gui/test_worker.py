@@ -98,21 +98,3 @@ def test_garbage_is_collected_on_the_gui_thread(qtbot: QtBot) -> None:
     finally:
         collector.stop()
     assert gc.isenabled() == automatic_before
-
-
-def test_the_collector_pauses_and_resumes_with_what_lives_on_frozen(qtbot: QtBot) -> None:
-    collector = GuiThreadCollector()
-    assert collector.pause() is False  # not collecting yet: nothing to resume
-    collector.start()
-    try:
-        assert collector.pause() is True
-        assert not collector.timer.isActive()
-        assert not gc.isenabled()  # paused, never handed back to automatic collection
-        frozen_before = gc.get_freeze_count()
-        survivors = [object() for _ in range(1000)]
-        collector.resume(freeze=True)
-        assert collector.timer.isActive()
-        assert gc.get_freeze_count() >= frozen_before + len(survivors)
-    finally:
-        gc.unfreeze()
-        collector.stop()

@@ -42,6 +42,7 @@ from tws_companion.gui.preferences import (
     make_owner_only,
 )
 from tws_companion.gui.worker import Worker
+from tws_companion.layout import bulk
 from tws_companion.protocol import Scope
 
 if TYPE_CHECKING:
@@ -79,11 +80,17 @@ def has_display() -> bool:
 def make_client(server_url: str) -> ApiClient:
     """On the worker, after the login window's first paint: the server's client. The modules
     of the whole login are loaded here (the HTTP client, the server's vocabulary, the keyring),
-    so that none loads on the GUI thread. Raises ValueError for an unusable URL."""
-    import tws_companion.client.login_steps  # noqa: F401  (the last login step, and the keyring)
-    from tws_companion.client.api import ApiClient
+    so that none loads on the GUI thread. Raises ValueError for an unusable URL.
 
-    return ApiClient(server_url)
+    The tens of thousands of objects those modules bring all live as long as the app: they are
+    made with the collector held off (``bulk.collector_paused``, which the GUI thread's collector
+    waits for) and filed with the old objects, so that no young collection walks them (a stall
+    of the GUI thread of 30 ms and more)."""
+    with bulk.collector_paused(file_away=True):
+        import tws_companion.client.login_steps  # noqa: F401  (the last login step, the keyring)
+        from tws_companion.client.api import ApiClient
+
+        return ApiClient(server_url)
 
 
 class AfterFirstPaint(QObject):
@@ -128,10 +135,6 @@ class Application(QObject):
 
     ``api`` is the server's client, or its URL: the client is then made on the worker after the
     login window's first paint (:func:`make_client`), or when first needed if that is sooner.
-    ``collector``, the app's garbage collector, pauses meanwhile: the tens of thousands of
-    objects the modules of the login bring would make its next collection a stall of the GUI
-    thread (30 ms and more); once they are loaded they are frozen (``gc.freeze``: they live as
-    long as the app, and no later collection walks them) and the collector goes on.
     """
 
     def __init__(
@@ -140,16 +143,12 @@ class Application(QObject):
         translations: Translations,
         *,
         home: Path | None = None,
-        collector: GuiThreadCollector | None = None,
     ) -> None:
         super().__init__()
         self._api: ApiClient | None = None if isinstance(api, str) else api
         self._server_url = api if isinstance(api, str) else api.base_url
-        self.collector = collector
         #: Whether make_client was submitted to the worker.
         self._connecting = False
-        #: Whether the collector was running when make_client paused it.
-        self._collector_paused = False
         self.translations = translations
         self.home = home
         self.worker = Worker(self)
@@ -226,24 +225,15 @@ class Application(QObject):
 
     @Slot()
     def _make_client(self) -> None:
-        if self.collector is not None:
-            self._collector_paused = self.collector.pause()
         task = self.worker.submit("make-client", make_client, self._server_url)
         task.succeeded.connect(self._client_made)
         task.failed.connect(self._client_failed)
-        task.finished.connect(self._login_loaded)
 
     def _client_made(self, client: ApiClient) -> None:
         if self._api is None:
             self._api = client
         else:  # the GUI thread needed one sooner
             client.close()
-
-    @Slot()
-    def _login_loaded(self) -> None:
-        if self.collector is not None and self._collector_paused:
-            self._collector_paused = False
-            self.collector.resume(freeze=True)
 
     def _client_failed(self, error: object) -> None:
         print(f"error: {error}", file=sys.stderr)
@@ -496,7 +486,7 @@ def run(
     translations.apply(chosen if chosen in LANGUAGES else "en")
     collector = GuiThreadCollector(app)
     collector.start()
-    application = Application(server_url, translations, home=home, collector=collector)
+    application = Application(server_url, translations, home=home)
     application.log_to_file = True
     application.show_login()
     if demo is not None:

@@ -26,8 +26,7 @@ BULK_WAITS = 4
 
 
 class GuiThreadCollector(QObject):
-    """Collects on a GUI-thread timer once started (:meth:`start`); :meth:`pause` and :meth:`resume`
-    hold it off during a burst of allocations that all live on.
+    """Collects on a GUI-thread timer once started (:meth:`start`).
 
     A full collection (the oldest generation) walks every object of the heap: 20-40 ms of the GUI
     thread for a large layout. CPython itself makes one only when the objects that reached the
@@ -38,10 +37,11 @@ class GuiThreadCollector(QObject):
     Garbage that reaches the oldest generation grows the heap, so it is never left for long: the
     heap stays within a quarter of what it held after the last full collection.
 
-    While another thread makes objects in bulk (the worker reading a layout, see
-    :mod:`tws_companion.layout.bulk`), a collection waits: it would walk the half-made tree and
-    model (10-20 ms of the GUI thread), which the build files away itself when it ends. At most
-    :data:`BULK_WAITS` checks in a row wait, so that memory never grows unchecked for long.
+    While another thread makes objects in bulk (the worker reading a layout, or loading the
+    login's modules: :func:`tws_companion.layout.bulk.collector_paused`, the one way to hold the
+    collector off), a collection waits: it would walk the half-made objects (10-30 ms of the GUI
+    thread), which the build files away itself when it ends. At most :data:`BULK_WAITS` checks in
+    a row wait, so that memory never grows unchecked for long.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -67,21 +67,6 @@ class GuiThreadCollector(QObject):
         self.timer.stop()
         if self._was_enabled:
             gc.enable()
-
-    def pause(self) -> bool:
-        """Stop collecting for a while (automatic collection stays off); whether it was
-        collecting, i.e. whether :meth:`resume` should follow."""
-        if not self.timer.isActive():
-            return False
-        self.timer.stop()
-        return True
-
-    def resume(self, *, freeze: bool = False) -> None:
-        """Collect again after :meth:`pause`; ``freeze`` first moves every object alive now into
-        the permanent generation (``gc.freeze``), so that no later collection walks them."""
-        if freeze:
-            gc.freeze()
-        self.timer.start()
 
     def _set_full_above(self) -> None:
         self.full_above = int(sys.getallocatedblocks() * (1 + FULL_GROWTH))

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QRegularExpression,
     Qt,
     QTimer,
+    QTimerEvent,
     Signal,
     Slot,
 )
@@ -23,6 +24,7 @@ from PySide6.QtGui import QAction, QColor, QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
 from tws_companion.gui.panels.symbols import SYMBOL_CHARACTERS, SYMBOL_MAX_LENGTH, normalize_symbol
+from tws_companion.layout import bulk
 from tws_companion.layout.model import Extra
 
 __all__ = [
@@ -57,6 +59,12 @@ class RefreshTimer(QTimer):
     event loop every second (Qt even aligns coarse timers on purpose): a stall of the GUI thread
     of a few hundred milliseconds, every second. Spread over :data:`REFRESH_PHASES` moments,
     each turn refreshes a few panels.
+
+    A refresh due while another thread makes objects in bulk (the worker reading a layout:
+    :func:`tws_companion.layout.bulk.under_way`) is skipped. That thread holds the GIL nearly
+    all the time, and every Python call of the GUI thread waits to take it (up to the switch
+    interval, 5 ms, each time): a refresh and the repaint of its table are hundreds of such
+    calls, which held every other event of the GUI thread back (100-160 ms, a whole load).
     """
 
     _phases = 0
@@ -72,6 +80,10 @@ class RefreshTimer(QTimer):
         :data:`REFRESH_MS`."""
         RefreshTimer._phases = (RefreshTimer._phases + 1) % REFRESH_PHASES
         self.start(REFRESH_MS + RefreshTimer._phases * REFRESH_MS // REFRESH_PHASES)
+
+    def timerEvent(self, event: QTimerEvent) -> None:
+        if not bulk.under_way():
+            super().timerEvent(event)
 
     @Slot()
     def _steady(self) -> None:
