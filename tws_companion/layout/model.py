@@ -13,7 +13,7 @@ attributes and child elements survive a read and a write unchanged.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -48,6 +48,7 @@ __all__ = [
     "Workstation",
     "new_id",
     "new_state",
+    "plain_rows",
 ]
 
 
@@ -56,12 +57,13 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-@dataclass
+@dataclass(slots=True)
 class Extra:
     """What this version does not know of a node: kept as read, written back unchanged.
 
     ``attributes`` are unknown XML attributes; ``children`` are unknown child elements, each as
-    the XML text it was read from (already parsed once with defusedxml).
+    the XML text it was read from (already parsed once with defusedxml). Slotted, as
+    :class:`WatchlistRow` is: a large layout holds some 21,000 of them.
     """
 
     attributes: dict[str, str] = field(default_factory=dict)
@@ -144,11 +146,37 @@ class DockArea(StrEnum):
     FLOATING = "floating"
 
 
-@dataclass
+@dataclass(slots=True)
 class WatchlistRow:
+    """One symbol of a watchlist. Slotted (no ``__dict__``): a large layout holds 20,000 rows,
+    and slotted ones cost less to make, to read and to free."""
+
     symbol: str
     exchange: str = "SMART"
     extra: Extra = field(default_factory=Extra)
+
+
+def plain_rows(symbols: Iterable[str], exchanges: Iterable[str]) -> list[WatchlistRow]:
+    """``[WatchlistRow(symbol, exchange) for ...]``, equal to it, at less than half the CPU.
+
+    For the tens of thousands of rows a large layout reads: each row and its empty
+    :class:`Extra` are made with ``__new__`` and their fields stored directly, without a call of
+    the class and its ``__init__`` (and the default factories') per row. Every field of both
+    classes is set here; ``test_plain_rows_are_the_rows_the_class_makes`` checks that.
+    """
+    new_row, new_extra = WatchlistRow.__new__, Extra.__new__
+    rows: list[WatchlistRow] = []
+    append = rows.append
+    for symbol, exchange in zip(symbols, exchanges, strict=True):
+        extra = new_extra(Extra)
+        extra.attributes = {}
+        extra.children = []
+        row = new_row(WatchlistRow)
+        row.symbol = symbol
+        row.exchange = exchange
+        row.extra = extra
+        append(row)
+    return rows
 
 
 @dataclass

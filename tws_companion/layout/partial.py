@@ -125,8 +125,10 @@ def _clone(value: T) -> T:
     if isinstance(value, dict):
         return {key: _clone(item) for key, item in value.items()}  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # Field by field (slotted model classes have no ``__dict__``).
         copy: Any = object.__new__(type(value))
-        copy.__dict__.update({name: _clone(item) for name, item in vars(value).items()})
+        for field in dataclasses.fields(value):
+            setattr(copy, field.name, _clone(getattr(value, field.name)))
         return copy  # type: ignore[no-any-return]
     return value
 

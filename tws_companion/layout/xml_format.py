@@ -83,7 +83,7 @@ import time
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TypeVar, cast
 from xml.etree.ElementTree import (
     Element,
@@ -132,6 +132,7 @@ from tws_companion.layout.model import (
     Workstation,
     new_id,
     new_state,
+    plain_rows,
 )
 
 __all__ = [
@@ -250,8 +251,9 @@ _TOO_DEEP = f"elements are nested more than {MAX_DEPTH} levels deep"
 _TOO_MANY = f"it holds more than {MAX_ELEMENTS:,} elements"
 #: The smallest element, ``<a/>``, takes 4 bytes: a shorter document cannot exceed the count.
 _MIN_ELEMENT_BYTES = 4
-#: The parser is fed this many bytes at a time (the GIL can pass to other threads in between).
-_FEED_BYTES = 64 * 1024
+#: The parser is fed this many bytes at a time (the GIL can pass to other threads in between):
+#: one feed of 16 KB holds the GIL for 1-3 ms of C on the development VM (64 KB: 4-14 ms).
+_FEED_BYTES = 16 * 1024
 #: The prolog check feeds defusedxml this many bytes first, then 16 times more each round.
 _PROLOG_CHUNK = 4096
 #: Encodings read (as named in an XML declaration, casefolded); undeclared is UTF-8.
@@ -584,6 +586,14 @@ _PORTFOLIO_ATTRS = frozenset({"columns", "show-zero-positions"})
 _NEWS_ATTRS = frozenset({"sources", "keyword"})
 _NO_ATTRS: frozenset[str] = frozenset()
 
+# The defaults of missing attributes, made once (read, never changed; lists are copied).
+_DEFAULT_LOCK = LockAndExit()
+_DEFAULT_DISPLAY = Display()
+_DEFAULT_ORDER = OrderEntry()
+_DEFAULT_CHART = Chart()
+_DEFAULT_PORTFOLIO = Portfolio()
+_DEFAULT_NEWS = News()
+
 
 def _read_layout(root: Element) -> Layout:
     found: dict[str, Element] = {}
@@ -620,7 +630,7 @@ def _read_global(el: Element) -> GlobalConfig:
 
 
 def _read_lock(el: Element) -> LockAndExit:
-    default = LockAndExit()
+    default = _DEFAULT_LOCK
     return LockAndExit(
         auto_logoff_time=_matching(el, "auto-logoff-time", _TIME, default.auto_logoff_time, ""),
         logoff_warning_minutes=_int(
@@ -637,7 +647,7 @@ def _read_lock(el: Element) -> LockAndExit:
 
 
 def _read_display(el: Element) -> Display:
-    default = Display()
+    default = _DEFAULT_DISPLAY
     return Display(
         theme=_enum(el, "theme", Theme, default.theme, ""),
         font_size=_int(el, "font-size", default.font_size, "", minimum=1),
@@ -752,6 +762,8 @@ def _read_watchlist(el: Element, where: str) -> Watchlist:
 
 _TAG = attrgetter("tag")
 _ATTRIB = attrgetter("attrib")
+_SYMBOL = itemgetter("symbol")
+_EXCHANGE = itemgetter("exchange")
 
 
 def _plain_rows(elements: list[Element]) -> list[WatchlistRow] | None:
@@ -766,13 +778,13 @@ def _plain_rows(elements: list[Element]) -> list[WatchlistRow] | None:
         return None
     try:
         # Two attributes, both of these: no unknown one.
-        return [WatchlistRow(attrib["symbol"], attrib["exchange"]) for attrib in attribs]
+        return plain_rows(map(_SYMBOL, attribs), map(_EXCHANGE, attribs))
     except KeyError:
         return None
 
 
 def _read_order_entry(el: Element, where: str) -> OrderEntry:
-    default = OrderEntry()
+    default = _DEFAULT_ORDER
     return OrderEntry(
         symbol=el.get("symbol", default.symbol),
         action=_enum(el, "action", OrderAction, default.action, where),
@@ -785,7 +797,7 @@ def _read_order_entry(el: Element, where: str) -> OrderEntry:
 
 
 def _read_chart(el: Element, where: str) -> Chart:
-    default = Chart()
+    default = _DEFAULT_CHART
     return Chart(
         symbol=el.get("symbol", default.symbol),
         bar_size=el.get("bar-size", default.bar_size),
@@ -794,7 +806,7 @@ def _read_chart(el: Element, where: str) -> Chart:
 
 
 def _read_portfolio(el: Element, where: str) -> Portfolio:
-    default = Portfolio()
+    default = _DEFAULT_PORTFOLIO
     return Portfolio(
         columns=_names(el, "columns", default.columns),
         show_zero_positions=_bool(el, "show-zero-positions", default.show_zero_positions, where),
@@ -803,7 +815,7 @@ def _read_portfolio(el: Element, where: str) -> Portfolio:
 
 
 def _read_news(el: Element, where: str) -> News:
-    default = News()
+    default = _DEFAULT_NEWS
     return News(
         sources=_names(el, "sources", default.sources),
         keyword=el.get("keyword", default.keyword),

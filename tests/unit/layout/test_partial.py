@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import random
 from collections.abc import Iterator
@@ -122,10 +123,10 @@ def mutable_parts(value: object) -> Iterator[object]:
         yield value
         for item in value.values():
             yield from mutable_parts(item)
-    elif hasattr(value, "__dataclass_fields__"):
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         yield value
-        for item in vars(value).values():
-            yield from mutable_parts(item)
+        for field in dataclasses.fields(value):
+            yield from mutable_parts(getattr(value, field.name))
 
 
 def rows(panel: Panel) -> list[tuple[str, str]]:
