@@ -50,15 +50,16 @@ from tws_companion.protocol.models import SettingsVersion, SettingsVersions
 from tws_companion.server import settings_store
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken, SettingsCopy
+from tws_companion.server.deps import SessionRef
 from tws_companion.server.errors import ApiError
 from tws_companion.server.sessions import token_hash
 from tws_companion.server.settings_blobs import (
     FILE_THRESHOLD,
     FOLDER_NAME,
-    STAGING_PREFIX,
-    STALE_STAGING_SECONDS,
+    STALE_FILE_SECONDS,
     SettingsBlobs,
     Staged,
+    file_name,
 )
 from tws_companion.server.settings_store import Upload
 
@@ -349,7 +350,7 @@ def test_of_concurrent_saves_based_on_one_copy_exactly_one_wins(
     with ctx.db.read() as s:
         row = s.get(SessionToken, token_hash(token))
         assert row is not None
-    base = settings_store.save(ctx, row, Upload.of(ctx, row, envelope(0)), None, "first")
+    base = settings_store.save(ctx, row, Upload.of(ctx, row, envelope(0)), None, "first").version
 
     def save_from(machine: int) -> str:
         try:
@@ -363,7 +364,7 @@ def test_of_concurrent_saves_based_on_one_copy_exactly_one_wins(
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = sorted(pool.map(save_from, range(1, 9)))
     assert outcomes == ["precondition_failed"] * 7 + ["saved"]
-    kept = settings_store.versions(ctx, token).versions
+    kept = settings_store.versions(ctx, SessionRef(token)).versions
     assert [version.number for version in kept] == [2, 1]
     assert kept[0].machine.startswith("pc-")
 
@@ -409,19 +410,22 @@ def test_with_sqlite_each_copy_is_an_owner_only_file_that_goes_with_its_version(
     user_id = user_id_of(ctx, token)
     folder = settings_folder(ctx, user_id)
     sent: dict[int, bytes] = {}
+    names: dict[int, str] = {}
     etag: str | None = None
     for n in range(1, SETTINGS_VERSIONS_KEPT + 3):
         sent[n] = large_envelope(n)
         etag = solo.save(sent[n], if_match=etag).etag
+        names[n] = file_name(etag)
     kept = range(3, SETTINGS_VERSIONS_KEPT + 3)
 
     if on_sqlite(ctx):
-        # The database keeps the description; the folder keeps the bytes, only of kept copies.
+        # The database keeps the description; the folder keeps the bytes, only of kept copies,
+        # each in a file named by its ETag's token.
         assert stored_bytes(ctx, user_id) == {n: b"" for n in kept}
-        assert sorted(os.listdir(folder)) == sorted(str(n) for n in kept)
+        assert sorted(os.listdir(folder)) == sorted(names[n] for n in kept)
         for n in kept:
-            assert (folder / str(n)).read_bytes() == sent[n]
-            assert stat.S_IMODE((folder / str(n)).stat().st_mode) == 0o600
+            assert (folder / names[n]).read_bytes() == sent[n]
+            assert stat.S_IMODE((folder / names[n]).stat().st_mode) == 0o600
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
     else:
@@ -463,7 +467,7 @@ def test_a_refused_save_leaves_nothing_behind(
     assert solo.versions() == [first]
     folder = settings_folder(ctx, user_id_of(ctx, token))
     if on_sqlite(ctx):
-        assert os.listdir(folder) == ["1"]  # no temporary file of the refused saves
+        assert os.listdir(folder) == [file_name(first.etag)]  # no file of the refused saves
     else:
         assert not folder.parent.exists()
 
@@ -473,15 +477,15 @@ def test_a_save_already_stale_when_it_starts_is_never_written_to_disk(
     ctx: ServerContext, live: Live, client: requests.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its session and the current copy are looked at before its body is read: a stale save's
-    body is read to the end (so the client hears the refusal) but neither hashed nor kept."""
+    body is read to the end (so the client hears the refusal) but not kept."""
     solo = Machine(client, live.session(temporary=False))
     first = solo.save(large_envelope(1))
     staged: list[int] = []
     real_stage = SettingsBlobs.stage
 
-    def stage(blobs: SettingsBlobs, user_id: int) -> Staged:
+    def stage(blobs: SettingsBlobs, user_id: int, name: str) -> Staged:
         staged.append(user_id)
-        return real_stage(blobs, user_id)
+        return real_stage(blobs, user_id, name)
 
     monkeypatch.setattr(SettingsBlobs, "stage", stage)
     assert_error(
@@ -497,7 +501,8 @@ def test_a_save_already_stale_when_it_starts_is_never_written_to_disk(
 def test_each_copy_is_on_disk_before_the_transaction_naming_it_commits(
     ctx: ServerContext, live: Live, client: requests.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On SQLite: the staged file is fsynced, then its new name (the folder), then the commit."""
+    """On SQLite: the copy's name (the folder, while its bytes arrive) and its file are fsynced,
+    then the transaction naming it commits."""
     token = live.session(temporary=False)
     solo = Machine(client, token)
     folder = settings_folder(ctx, user_id_of(ctx, token))
@@ -524,9 +529,10 @@ def test_each_copy_is_on_disk_before_the_transaction_naming_it_commits(
         event.remove(ctx.db.engine, "commit", committed)
     synced = [step for step in events if step != "committed"]
     if on_sqlite(ctx):
-        assert synced == [f"file synced ({len(data)} bytes)", "folder synced"]
+        assert sorted(synced) == [f"file synced ({len(data)} bytes)", "folder synced"]
         # Read transactions (the session, a first look at the current copy) commit before.
-        assert events[-3:] == [*synced, "committed"]
+        assert sorted(events[-3:-1]) == sorted(synced)
+        assert events[-1] == "committed"
     else:
         assert synced == []
 
@@ -564,27 +570,30 @@ def test_a_copy_an_earlier_release_kept_in_the_database_is_served_until_it_ages_
 
 
 @SQLITE_ONLY
-def test_what_a_crashed_save_left_in_the_folder_is_replaced_or_removed(
+def test_what_a_crashed_save_left_in_the_folder_is_removed_once_it_is_old(
     ctx: ServerContext, live: Live, client: requests.Session
 ) -> None:
     token = live.session(temporary=False)
     solo = Machine(client, token)
     first = solo.save(large_envelope(1))
     folder = settings_folder(ctx, user_id_of(ctx, token))
-    # A save that died after naming its file, before its commit; one that died while writing
-    # long ago; and one still being written by another worker.
-    (folder / "2").write_bytes(b"never committed")
-    crashed = folder / f"{STAGING_PREFIX}crashed"
-    crashed.write_bytes(b"half")
-    hour_ago = time.time() - STALE_STAGING_SECONDS - 60
+    # A save whose server stopped before its commit, long ago; one still being written by
+    # another worker. Neither is named by a copy.
+    crashed = folder / "0123456789abcdef0123456789abcdef"
+    crashed.write_bytes(b"never committed")
+    hour_ago = time.time() - STALE_FILE_SECONDS - 60
     os.utime(crashed, (hour_ago, hour_ago))
-    in_progress = folder / f"{STAGING_PREFIX}in-progress"
+    in_progress = folder / "fedcba9876543210fedcba9876543210"
     in_progress.write_bytes(b"arriving")
+    # The first copy's file is as old: a copy names it.
+    os.utime(folder / file_name(first.etag), (hour_ago, hour_ago))
 
-    second = large_envelope(2)
-    solo.save(second, if_match=first.etag)
-    assert solo.get().content == second
-    assert sorted(os.listdir(folder)) == sorted(["1", "2", in_progress.name])
+    second_data = large_envelope(2)
+    second = solo.save(second_data, if_match=first.etag)
+    assert solo.get().content == second_data
+    assert sorted(os.listdir(folder)) == sorted(
+        [file_name(first.etag), file_name(second.etag), in_progress.name]
+    )
 
 
 @SQLITE_ONLY
@@ -596,13 +605,13 @@ def test_a_version_whose_file_went_away_is_not_found(
     solo = Machine(client, token)
     first = solo.save(large_envelope(1))
     solo.save(large_envelope(2), if_match=first.etag)
-    (settings_folder(ctx, user_id_of(ctx, token)) / "1").unlink()
+    (settings_folder(ctx, user_id_of(ctx, token)) / file_name(first.etag)).unlink()
     assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
 
 
 @SQLITE_ONLY
 def test_an_upload_cut_short_leaves_no_file_behind(ctx: ServerContext, live: Live) -> None:
-    """The client went away after 3 MB: batches were being written on the thread pool."""
+    """The client went away after 3 MB: they were being written to the copy's file."""
     token = live.session(temporary=False)
     with ctx.db.read() as s:
         row = s.get(SessionToken, token_hash(token))
@@ -610,7 +619,7 @@ def test_an_upload_cut_short_leaves_no_file_behind(ctx: ServerContext, live: Liv
 
     async def parts() -> AsyncIterator[bytes]:
         for _ in range(3):
-            yield os.urandom(settings_store.BATCH_BYTES)
+            yield os.urandom(FILE_THRESHOLD)
         raise ClientDisconnect()
 
     with pytest.raises(ClientDisconnect):
@@ -631,16 +640,20 @@ def test_two_workers_of_one_host_share_the_folder_and_one_of_concurrent_saves_wi
         with ctx.db.read() as s:
             row = s.get(SessionToken, token_hash(token))
             assert row is not None
-        base = settings_store.save(ctx, row, Upload.of(ctx, row, large_envelope(0)), None, "pc")
+        first = Upload.of(ctx, row, large_envelope(0))
+        base = settings_store.save(ctx, row, first, None, "pc").version
         sent = {n: large_envelope(n) for n in range(1, 9)}
+
+        names: dict[int, str] = {}
 
         def save_from(machine: int) -> str:
             worker = ctx if machine % 2 else other
             upload = Upload.of(worker, row, sent[machine])
             try:
-                settings_store.save(worker, row, upload, base.etag, f"pc-{machine}")
+                saved = settings_store.save(worker, row, upload, base.etag, f"pc-{machine}")
             except ApiError as exc:
                 return exc.code.value
+            names[machine] = file_name(saved.version.etag)
             return "saved"
 
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -648,8 +661,80 @@ def test_two_workers_of_one_host_share_the_folder_and_one_of_concurrent_saves_wi
         assert sorted(outcomes) == ["precondition_failed"] * 7 + ["saved"]
         winner = outcomes.index("saved") + 1
         for worker in (ctx, other):
-            found = settings_store.current(worker, token, None)
+            found = settings_store.current(worker, SessionRef(token), None)
             assert (found.version.number, found.data) == (2, sent[winner])
-        assert sorted(os.listdir(settings_folder(ctx, row.user_id))) == ["1", "2"]
+        # Only the winner's file is left beside the first copy's.
+        assert sorted(os.listdir(settings_folder(ctx, row.user_id))) == sorted(
+            [file_name(base.etag), names[winner]]
+        )
     finally:
         other.db.dispose()
+
+
+def test_a_large_save_without_a_valid_session_writes_nothing(
+    ctx: ServerContext, client: requests.Session
+) -> None:
+    """Its first megabyte may arrive while the session is looked up: kept in memory only."""
+    headers = {"Content-Type": SETTINGS_MEDIA_TYPE, "Authorization": "Bearer not-a-session"}
+    refused = client.put(SETTINGS, data=large_envelope(1) * 3, headers=headers)
+    assert_error(refused, 401, ErrorCode.UNAUTHORIZED)
+    assert ctx.data_dir is not None
+    assert not (ctx.data_dir / FOLDER_NAME).exists()
+
+
+def test_what_arrives_while_the_session_is_looked_up_is_bounded_and_nothing_is_lost() -> None:
+    part = b"p" * (256 * 1024)
+    sent = [part] * 12
+
+    async def parts() -> AsyncIterator[bytes]:
+        for each in sent:
+            yield each
+
+    async def run() -> tuple[list[bytes], list[bytes]]:
+        stream = parts()
+        looking_up: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        early = await settings_store.read_early(stream, looking_up)  # never done: the limit
+        looking_up.set_result(None)
+        return early, [each async for each in stream]
+
+    early, rest = asyncio.run(run())
+    assert sum(map(len, early)) == settings_store.EARLY_BYTES
+    assert early + rest == sent
+
+
+@SQLITE_ONLY
+def test_a_copy_whose_file_is_named_by_its_number_is_served_until_it_ages_out(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    """As the development builds before tokens saved it (an hour-old file a copy names)."""
+    token = live.session(temporary=False)
+    solo = Machine(client, token)
+    user_id = user_id_of(ctx, token)
+    old = large_envelope(0)
+    with ctx.db.transaction() as s:
+        s.add(
+            SettingsCopy(
+                user_id=user_id,
+                number=1,
+                etag='"1-0123456789abcdef0123456789abcdef"',
+                saved_at=ctx.clock.now(),
+                size=len(old),
+                machine="old-pc",
+                data=b"",
+            )
+        )
+    folder = settings_folder(ctx, user_id)
+    folder.mkdir(parents=True)
+    (folder / "1").write_bytes(old)
+    hour_ago = time.time() - STALE_FILE_SECONDS - 60
+    os.utime(folder / "1", (hour_ago, hour_ago))
+
+    fetched = solo.get()
+    assert fetched.content == old
+    etag = fetched.headers[ETAG_HEADER]
+    for n in range(2, SETTINGS_VERSIONS_KEPT + 1):
+        etag = solo.save(large_envelope(n), if_match=etag).etag
+    assert solo.get(f"{VERSIONS}/1").content == old
+    solo.save(large_envelope(99), if_match=etag)
+    assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
+    assert "1" not in os.listdir(folder)

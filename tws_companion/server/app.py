@@ -10,20 +10,9 @@ limits and the error handlers sit in front of every route.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import FastAPI, Header, Path, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Response
 
 from tws_companion import __version__
-from tws_companion.protocol import (
-    ETAG_HEADER,
-    MACHINE_HEADER,
-    MACHINE_NAME_MAX_LENGTH,
-    SAVED_AT_HEADER,
-    SETTINGS_MEDIA_TYPE,
-    VERSION_HEADER,
-)
 from tws_companion.protocol.models import (
     ChallengeStep,
     DeviceRequest,
@@ -36,15 +25,13 @@ from tws_companion.protocol.models import (
     ResendRequest,
     RespondRequest,
     SettingsKey,
-    SettingsVersion,
-    SettingsVersions,
 )
 from tws_companion.server import (
     login_flow,
     me,
     security_routes,
     sessions,
-    settings_store,
+    settings_routes,
 )
 from tws_companion.server.api_router import api_router
 from tws_companion.server.context import ServerContext
@@ -123,91 +110,6 @@ async def online_card(ctx: Context, session: CurrentSession) -> OnlineCard:
     return await in_threadpool(me.print_online_card, ctx, session)
 
 
-# --- settings on the server ---------------------------------------------------------------------
-
-#: Longest ``If-Match`` / ``If-None-Match`` header read (a few entity tags); longer is a 422.
-MAX_PRECONDITION_LENGTH = 1024
-_BINARY: dict[str, Any] = {SETTINGS_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}
-_COPY_HEADERS: dict[str, Any] = {
-    ETAG_HEADER: {"description": "the copy's entity tag", "schema": {"type": "string"}},
-    VERSION_HEADER: {"description": "the copy's number", "schema": {"type": "integer"}},
-    SAVED_AT_HEADER: {"description": "when it was saved (ISO 8601, UTC)", "schema": {}},
-    MACHINE_HEADER: {"description": "the machine that saved it (percent-encoded)", "schema": {}},
-}
-_COPY_ANSWERS: dict[int | str, dict[str, Any]] = {
-    200: {"description": "the settings envelope", "content": _BINARY, "headers": _COPY_HEADERS},
-}
-IfMatch = Annotated[str | None, Header(max_length=MAX_PRECONDITION_LENGTH)]
-#: Longest ``X-Machine-Name`` header read: each character up to 4 UTF-8 bytes of 3 characters
-#: ("%E2") once percent-encoded.
-MAX_MACHINE_HEADER_LENGTH = 12 * MACHINE_NAME_MAX_LENGTH
-MachineName = Annotated[str | None, Header(max_length=MAX_MACHINE_HEADER_LENGTH)]
-
-
-def _copy_response(found: settings_store.StoredCopy) -> Response:
-    headers = settings_store.copy_headers(found.version)
-    if found.data is None:
-        return Response(status_code=304, headers=headers)
-    return Response(found.data, media_type=SETTINGS_MEDIA_TYPE, headers=headers)
-
-
-@router.get(
-    "/me/settings",
-    response_class=Response,
-    responses={**_COPY_ANSWERS, 304: {"description": "the copy named by If-None-Match"}},
-)
-async def get_settings(ctx: Context, token: BearerToken, if_none_match: IfMatch = None) -> Response:
-    """The current copy of the user's settings (the envelope they uploaded); 404 before the
-    first save. (The settings routes look their session up in the step that reads the copies:
-    one thread-pool step, one read transaction.)"""
-    found = await in_threadpool(settings_store.current, ctx, token, if_none_match)
-    return _copy_response(found)
-
-
-@router.put(
-    "/me/settings",
-    response_model=SettingsVersion,
-    openapi_extra={"requestBody": {"required": True, "content": _BINARY}},
-)
-async def put_settings(
-    request: Request,
-    ctx: Context,
-    token: BearerToken,
-    if_match: IfMatch = None,
-    x_machine_name: MachineName = None,
-) -> Response:
-    """Save a new current copy, based on the copy ``If-Match`` names (required once a copy
-    exists); the server keeps the last versions. A save already stale is refused once its body
-    is read, without keeping it."""
-    start = await in_threadpool(settings_store.start_save, ctx, token, if_match)
-    machine = settings_store.machine_name(x_machine_name)
-    if start.refusal is not None:
-        await settings_store.drain(request.stream())
-        raise start.refusal
-    session = start.session
-    upload = await settings_store.receive(ctx, session, request.stream())
-    saved = await in_threadpool(settings_store.save, ctx, session, upload, if_match, machine)
-    return JSONResponse(
-        saved.model_dump(mode="json"),
-        headers=settings_store.copy_headers(saved),
-        background=settings_store.pruning(ctx, session.user_id, saved.number),
-    )
-
-
-@router.get("/me/settings/versions", response_model=SettingsVersions)
-async def settings_versions(ctx: Context, token: BearerToken) -> SettingsVersions:
-    """The versions kept, newest first."""
-    return await in_threadpool(settings_store.versions, ctx, token)
-
-
-@router.get("/me/settings/versions/{number}", response_class=Response, responses=_COPY_ANSWERS)
-async def settings_version(
-    number: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Context, token: BearerToken
-) -> Response:
-    """One version still kept."""
-    return _copy_response(await in_threadpool(settings_store.version, ctx, token, number))
-
-
 def create_app(ctx: ServerContext) -> FastAPI:
     app = FastAPI(
         title="TWS Companion Secure Login System",
@@ -219,6 +121,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.add_middleware(RequestLimits)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(settings_routes.router)
     app.include_router(security_routes.router)
     app.include_router(device_change_router)
     return app

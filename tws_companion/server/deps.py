@@ -4,7 +4,10 @@
 - :data:`Source`: the client's address, for the per-address limit;
 - :data:`BearerToken`: the session token of an ``Authorization: Bearer`` header, if any;
 - :data:`CurrentSession`: the live session of that token, or 401 ``unauthorized`` when it is
-  missing, expired or revoked;
+  missing, expired or revoked, looked up in a thread-pool step of its own;
+- :data:`LazySession`: the same session not looked up yet (a :class:`SessionRef`), for a route
+  whose first step reads the database anyway: that step looks it up in its own read
+  transaction (:meth:`SessionRef.find`), one hop less (the settings routes);
 - :data:`LoginId`: the ``login_id`` of the path; one that cannot be a login id answers 404
   ``login_not_found`` exactly as an unknown one does.
 
@@ -17,9 +20,11 @@ database (``respond``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Path, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from tws_companion.protocol import ErrorCode
@@ -77,14 +82,39 @@ async def bearer_token(
 BearerToken = Annotated[str | None, Depends(bearer_token)]
 
 
-def _find_session(ctx: ServerContext, token: str | None) -> SessionToken:
+class SessionRef:
+    """The session a request's bearer token names, not looked up yet (the token stays out of
+    its repr)."""
+
+    __slots__ = ("_token",)
+
+    def __init__(self, token: str | None) -> None:
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "SessionRef(...)"
+
+    def find(self, s: Session, now: datetime) -> SessionToken:
+        """The live session, looked up in the read transaction ``s`` (a row of ``s``); 401
+        ``unauthorized`` when the token is missing, expired or revoked."""
+        return sessions.find_session(s, self._token, now)
+
+
+async def session_ref(token: BearerToken) -> SessionRef:
+    return SessionRef(token)
+
+
+LazySession = Annotated[SessionRef, Depends(session_ref)]
+
+
+def _find_session(ctx: ServerContext, ref: SessionRef) -> SessionToken:
     with ctx.db.read() as s:
-        return sessions.find_session(s, token, ctx.clock.now())
+        return ref.find(s, ctx.clock.now())
 
 
-async def current_session(ctx: Context, token: BearerToken) -> SessionToken:
+async def current_session(ctx: Context, ref: LazySession) -> SessionToken:
     """The live session of the bearer token (a detached row); 401 ``unauthorized`` otherwise."""
-    return await in_threadpool(_find_session, ctx, token)
+    return await in_threadpool(_find_session, ctx, ref)
 
 
 CurrentSession = Annotated[SessionToken, Depends(current_session)]

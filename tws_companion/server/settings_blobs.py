@@ -1,29 +1,30 @@
 """The server's folder of settings envelopes on disk: a file per large copy, beside SQLite.
 
 With SQLite (one host: the database is a file in the data folder), the bytes of each copy of
-:data:`FILE_THRESHOLD` or more live in ``<data folder>/settings/<user id>/<number>`` and the
+:data:`FILE_THRESHOLD` or more live in ``<data folder>/settings/<user id>/<name>`` and the
 database keeps only its description, so a 5 MB save writes the bytes once (SQLite writes a blob
 twice: as overflow pages into its WAL, then again into the database file when it checkpoints).
 With PostgreSQL, which several machines may share, the bytes stay in the database: a folder on
 one machine would not be seen by another.
 
-A save writes a temporary file in the user's folder as its body arrives
-(:meth:`SettingsBlobs.stage`) and fsyncs it before its transaction; under the user's lock, once
-the save is accepted, the file is renamed to the copy's number and the folder fsynced
-(:meth:`Staged.keep`), then the transaction commits: a copy is on disk before any answer names
-it. A number is written only by the save that creates it and never reused, so readers never see
-a file change under them. Once the save is answered, the files of versions that aged out, and
-temporary files a crashed save left, are removed (:meth:`SettingsBlobs.prune`). A save whose
-transaction failed after the rename leaves a file under the next number, which the next save
-replaces. Folders are 0700, files 0600.
+A copy's file is named, before its body arrives, by the random token its save draws for its
+``ETag`` (``"<number>-<token>"``: :func:`file_name`), so it is written where it stays: no
+rename. A save writes the file as its body arrives (:meth:`SettingsBlobs.stage`), fsyncs the
+folder holding its name meanwhile (:meth:`Staged.sync_name`), and fsyncs the file before its
+transaction (:meth:`Staged.sync`): a copy is on disk before the transaction that names it
+commits, and the user's lock (SQLite's write lock) is never held for a disk flush. A name is
+drawn once and never reused, so a reader never sees a file change under it. Once the save is
+answered, the files of versions that aged out are removed, and files no copy names (a save
+refused late, or one whose server stopped) once they are an hour old: another worker may still
+be writing a younger one (:meth:`SettingsBlobs.prune`). Folders are 0700, files 0600.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from tws_companion.storage.atomic import fsync_directory
@@ -32,14 +33,12 @@ from tws_companion.storage.paths import ensure_private_dir
 #: The folder, below the data folder, that holds the settings envelopes.
 FOLDER_NAME = "settings"
 #: Envelopes at least this large go to the folder; smaller ones stay in SQLite, which writes
-#: them with one sync where a file takes three (the file, its folder, then the commit). Measured
+#: them with one sync where a file takes two (the file and its folder) and the commit. Measured
 #: on the development VM, in process: 32-512 KB save faster into SQLite, 2-5 MB into a file
 #: (5 MB: 90-130 ms against 160-190 ms), 1 MB about the same either way.
 FILE_THRESHOLD = 1024 * 1024
-#: Prefix of the temporary files of saves in progress.
-STAGING_PREFIX = ".staging-"
-#: A temporary file older than this is what a crashed save left behind.
-STALE_STAGING_SECONDS = 3600.0
+#: A file no copy names is removed once it is this old (younger ones may still be arriving).
+STALE_FILE_SECONDS = 3600.0
 #: How much of an upload is written before the disk is asked to start writing it.
 WRITEBACK_BYTES = 1024 * 1024
 #: ``POSIX_FADV_DONTNEED`` where it exists: on Linux it starts the writeback of a dirty range
@@ -47,16 +46,29 @@ WRITEBACK_BYTES = 1024 * 1024
 _START_WRITEBACK: int | None = getattr(os, "POSIX_FADV_DONTNEED", None)
 
 
-class Staged:
-    """The bytes of one save in a temporary file: written part by part as they arrive, made
-    durable by :meth:`sync`, then named by :meth:`keep` or removed by :meth:`discard`."""
+def file_name(etag: str) -> str:
+    """The name of the file of the copy whose ``ETag`` is ``etag``: the token after its number."""
+    return etag.strip('"').partition("-")[2]
 
-    def __init__(self, folder: Path) -> None:
+
+def file_names(number: int, etag: str) -> tuple[str, str]:
+    """The names the file of a copy may have: its token's, or its number (the development builds
+    before tokens named files by number; those files stay readable until they age out)."""
+    return file_name(etag), str(number)
+
+
+class Staged:
+    """The bytes of one save in the file that will hold them: written part by part as they
+    arrive, made durable by :meth:`sync`, then kept by :meth:`keep` or removed by
+    :meth:`discard`."""
+
+    def __init__(self, folder: Path, name: str) -> None:
         self.folder = folder
-        # mkstemp makes the file owner-only (0600), and renaming keeps its mode.
-        fd, name = tempfile.mkstemp(dir=folder, prefix=STAGING_PREFIX)
-        self.path: Path | None = Path(name)
-        self._fd: int | None = fd
+        path = folder / name
+        # Owner-only; never over an existing file (a name is used once).
+        self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self.path: Path | None = path
+        self._named = False
         self._written = 0
         self._flushed = 0
 
@@ -78,8 +90,15 @@ class Staged:
             )
             self._flushed = self._written
 
+    def sync_name(self) -> None:
+        """Wait until the file's name is on disk (while its bytes may still be arriving: it
+        does not touch the file)."""
+        fsync_directory(self.folder)
+        self._named = True
+
     def sync(self) -> None:
-        """Wait until the bytes written are on disk, and close the file."""
+        """Wait until the bytes written, and the file's name unless :meth:`sync_name` did, are
+        on disk; close the file."""
         if self._fd is None:
             raise RuntimeError("the staged settings are no longer being written")
         fd, self._fd = self._fd, None
@@ -87,18 +106,17 @@ class Staged:
             os.fsync(fd)
         finally:
             os.close(fd)
+        if not self._named:
+            self.sync_name()
 
-    def keep(self, number: int) -> None:
-        """Make the synced file the copy numbered ``number`` (replacing what a failed save
-        left under that number), durably."""
-        if self.path is None or self._fd is not None:
+    def keep(self) -> None:
+        """The synced file is now a copy's: :meth:`discard` leaves it."""
+        if self._fd is not None:
             raise RuntimeError("only synced staged settings can be kept")
-        os.replace(self.path, self.folder / str(number))
         self.path = None
-        fsync_directory(self.folder)
 
     def discard(self) -> None:
-        """Close and remove the temporary file unless :meth:`keep` used it."""
+        """Close and remove the file unless :meth:`keep` kept it."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
             os.close(fd)
@@ -117,31 +135,34 @@ class SettingsBlobs:
     def folder(self, user_id: int) -> Path:
         return self.root / str(user_id)
 
-    def stage(self, user_id: int) -> Staged:
-        """A new temporary file in the user's folder (created 0700 with its parents)."""
-        return Staged(ensure_private_dir(self.folder(user_id)))
+    def stage(self, user_id: int, name: str) -> Staged:
+        """A new file ``name`` in the user's folder (created 0700 with its parents)."""
+        return Staged(ensure_private_dir(self.folder(user_id)), name)
 
-    def read(self, user_id: int, number: int) -> bytes:
-        """The bytes of a copy; :class:`FileNotFoundError` once its version aged out."""
-        return (self.folder(user_id) / str(number)).read_bytes()
+    def read(self, user_id: int, names: Iterable[str]) -> bytes:
+        """The bytes of a copy, from the first of its ``names`` found (:func:`file_names`);
+        :class:`FileNotFoundError` once its version aged out."""
+        missing: FileNotFoundError | None = None
+        for name in names:
+            try:
+                return (self.folder(user_id) / name).read_bytes()
+            except FileNotFoundError as exc:
+                missing = exc
+        raise missing or FileNotFoundError("no file name given")
 
-    def prune(self, user_id: int, oldest_kept: int) -> None:
-        """Remove the user's copies numbered below ``oldest_kept`` and stale temporary files."""
+    def prune(self, user_id: int, kept: Collection[str], gone: Iterable[str]) -> None:
+        """Remove the files ``gone`` (of copies that aged out) and those of the user's files
+        not ``kept`` (named by no copy) that are :data:`STALE_FILE_SECONDS` old."""
         folder = self.folder(user_id)
-        stale_before = time.time() - STALE_STAGING_SECONDS
+        for name in gone:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+        stale_before = time.time() - STALE_FILE_SECONDS
         try:
             entries = list(os.scandir(folder))
         except FileNotFoundError:
             return
         for entry in entries:
             with contextlib.suppress(FileNotFoundError):
-                if _aged_out(entry, oldest_kept) or _stale_staging(entry, stale_before):
+                if entry.name not in kept and entry.stat().st_mtime < stale_before:
                     os.unlink(entry.path)
-
-
-def _aged_out(entry: os.DirEntry[str], oldest_kept: int) -> bool:
-    return entry.name.isdigit() and int(entry.name) < oldest_kept
-
-
-def _stale_staging(entry: os.DirEntry[str], stale_before: float) -> bool:
-    return entry.name.startswith(STAGING_PREFIX) and entry.stat().st_mtime < stale_before
