@@ -537,35 +537,47 @@ def test_each_copy_is_on_disk_before_the_transaction_naming_it_commits(
         assert synced == []
 
 
-def test_a_copy_an_earlier_release_kept_in_the_database_is_served_until_it_ages_out(
-    ctx: ServerContext, live: Live, client: requests.Session
-) -> None:
-    token = live.session(temporary=False)
-    solo = Machine(client, token)
-    user_id = user_id_of(ctx, token)
-    old = envelope(0)
-    with ctx.db.transaction() as s:  # as the release before the settings folder saved it
+OLD_ETAG = '"1-0123456789abcdef0123456789abcdef"'
+
+
+def add_old_copy(ctx: ServerContext, user_id: int, size: int, data: bytes) -> None:
+    """Copy number 1 of ``user_id`` as an earlier build saved it (its bytes in ``data``, or
+    none there when a file holds them)."""
+    with ctx.db.transaction() as s:
         s.add(
             SettingsCopy(
                 user_id=user_id,
                 number=1,
-                etag='"1-0123456789abcdef0123456789abcdef"',
+                etag=OLD_ETAG,
                 saved_at=ctx.clock.now(),
-                size=len(old),
+                size=size,
                 machine="old-pc",
-                data=old,
+                data=data,
             )
         )
+
+
+def assert_old_copy_served_until_it_ages_out(solo: Machine, old: bytes) -> None:
+    """The old copy is the current one, then a version, then gone after the versions kept."""
     fetched = solo.get()
     assert fetched.content == old
-    assert fetched.headers[ETAG_HEADER] == '"1-0123456789abcdef0123456789abcdef"'
-
-    etag = fetched.headers[ETAG_HEADER]
+    assert fetched.headers[ETAG_HEADER] == OLD_ETAG
+    etag = OLD_ETAG
     for n in range(2, SETTINGS_VERSIONS_KEPT + 1):
         etag = solo.save(large_envelope(n), if_match=etag).etag
     assert solo.get(f"{VERSIONS}/1").content == old
     solo.save(large_envelope(99), if_match=etag)
     assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
+
+
+def test_a_copy_an_earlier_release_kept_in_the_database_is_served_until_it_ages_out(
+    ctx: ServerContext, live: Live, client: requests.Session
+) -> None:
+    token = live.session(temporary=False)
+    user_id = user_id_of(ctx, token)
+    old = envelope(0)
+    add_old_copy(ctx, user_id, len(old), old)  # as the release before the settings folder
+    assert_old_copy_served_until_it_ages_out(Machine(client, token), old)
     assert 1 not in stored_bytes(ctx, user_id)
 
 
@@ -708,33 +720,13 @@ def test_a_copy_whose_file_is_named_by_its_number_is_served_until_it_ages_out(
 ) -> None:
     """As the development builds before tokens saved it (an hour-old file a copy names)."""
     token = live.session(temporary=False)
-    solo = Machine(client, token)
     user_id = user_id_of(ctx, token)
     old = large_envelope(0)
-    with ctx.db.transaction() as s:
-        s.add(
-            SettingsCopy(
-                user_id=user_id,
-                number=1,
-                etag='"1-0123456789abcdef0123456789abcdef"',
-                saved_at=ctx.clock.now(),
-                size=len(old),
-                machine="old-pc",
-                data=b"",
-            )
-        )
+    add_old_copy(ctx, user_id, len(old), b"")
     folder = settings_folder(ctx, user_id)
     folder.mkdir(parents=True)
     (folder / "1").write_bytes(old)
     hour_ago = time.time() - STALE_FILE_SECONDS - 60
     os.utime(folder / "1", (hour_ago, hour_ago))
-
-    fetched = solo.get()
-    assert fetched.content == old
-    etag = fetched.headers[ETAG_HEADER]
-    for n in range(2, SETTINGS_VERSIONS_KEPT + 1):
-        etag = solo.save(large_envelope(n), if_match=etag).etag
-    assert solo.get(f"{VERSIONS}/1").content == old
-    solo.save(large_envelope(99), if_match=etag)
-    assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
+    assert_old_copy_served_until_it_ages_out(Machine(client, token), old)
     assert "1" not in os.listdir(folder)
