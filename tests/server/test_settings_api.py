@@ -9,6 +9,7 @@ token are each refused with a clear JSON error, and the copy on the server stays
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import stat
 import time
@@ -22,6 +23,7 @@ import pytest
 import requests
 from sqlalchemy import event, select
 from starlette.requests import ClientDisconnect
+from starlette.types import Message
 
 from tests.support.clock import ManualClock
 from tests.support.demo_api import (
@@ -48,6 +50,7 @@ from tws_companion.protocol import (
 )
 from tws_companion.protocol.models import SettingsVersion, SettingsVersions
 from tws_companion.server import settings_store
+from tws_companion.server.app import create_app
 from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken, SettingsCopy
 from tws_companion.server.deps import SessionRef
@@ -74,6 +77,7 @@ class Machine:
 
     def __init__(self, client: requests.Session, token: str, name: str = "trader-pc") -> None:
         self.client = client
+        self.token = token
         self.auth = {"Authorization": f"Bearer {token}"}
         self.name = name
 
@@ -637,6 +641,57 @@ def test_an_upload_cut_short_leaves_no_file_behind(ctx: ServerContext, live: Liv
     with pytest.raises(ClientDisconnect):
         asyncio.run(settings_store.receive(ctx, row, parts()))
     assert os.listdir(settings_folder(ctx, row.user_id)) == []
+
+
+@pytest.mark.parametrize("sent_before", [0, 3], ids=["before-the-body", "after-3-MB"])
+def test_a_client_gone_mid_upload_is_no_server_error_and_saves_nothing(
+    ctx: ServerContext, solo: Machine, sent_before: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The trader's machine lost its network (or its user closed the app) while the settings
+    went up: at once (while the server looks the session up) or after 3 MB (while they were
+    written to the copy's file). The server logs no error, keeps nothing, and serves on."""
+    caplog.set_level(logging.INFO)
+    first = solo.save(envelope(1))
+    body_size = 5 * FILE_THRESHOLD
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "PUT",
+        "scheme": "http",
+        "path": SETTINGS,
+        "raw_path": SETTINGS.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"authorization", solo.auth["Authorization"].encode()),
+            (b"content-type", SETTINGS_MEDIA_TYPE.encode()),
+            (b"content-length", str(body_size).encode()),
+            (b"if-match", first.etag.encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    parts = [os.urandom(FILE_THRESHOLD) for _ in range(sent_before)]
+
+    async def receive() -> Message:
+        if parts:
+            return {"type": "http.request", "body": parts.pop(), "more_body": True}
+        return {"type": "http.disconnect"}
+
+    async def send(_message: Message) -> None:
+        pass  # nobody is listening any more
+
+    asyncio.run(create_app(ctx)(scope, receive, send))
+
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert [v.number for v in solo.versions()] == [first.number]
+    assert solo.get().headers[ETAG_HEADER] == first.etag
+    folder = settings_folder(ctx, user_id_of(ctx, solo.token))
+    assert not folder.exists() or os.listdir(folder) == []
+    # And the next save, from the same base, goes through.
+    assert solo.save(large_envelope(2), if_match=first.etag).number == first.number + 1
 
 
 @SQLITE_ONLY

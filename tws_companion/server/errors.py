@@ -1,6 +1,8 @@
 """API errors: one exception type carrying an ``ErrorCode``, and the handlers that turn every
 failure (ours, FastAPI's validation, Starlette's 404/405, anything unexpected) into the JSON error
-body of DESIGN.md section 5. No stack trace or internal detail ever reaches a client."""
+body of DESIGN.md section 5. No stack trace or internal detail ever reaches a client. A client
+that goes away while its body is read (a pulled network cable, a closed app) is no server
+failure: noted at INFO, answered to nobody."""
 
 from __future__ import annotations
 
@@ -11,12 +13,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from tws_companion.protocol import ERROR_STATUS, ErrorCode
 from tws_companion.protocol.error_body import error_body
 from tws_companion.protocol.validation import describe
 
 log = logging.getLogger(__name__)
+
+
+#: The answer to a client gone before its request was read (nobody receives it).
+CLIENT_GONE = "Invalid request: the connection closed before the request was complete."
 
 
 class ApiError(Exception):
@@ -105,6 +112,13 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(request: Request, _exc: ClientDisconnect) -> JSONResponse:
+        # The route's template, not the path: a path may hold a login's id.
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.info("the client went away during %s %s", request.method, route)
+        return error_response(ApiError(ErrorCode.INVALID_REQUEST, CLIENT_GONE))
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
