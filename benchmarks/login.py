@@ -21,10 +21,11 @@ output is ``listening on http://H:PORT``):
 
 Figures: (0) the first full logins after start, on a row of their own (a new process's one-time
 work, kept out of the rates); (1) full logins per second (login, device, respond with a correct
-OCRA response) beside the floor; (2) ``respond`` requests per second on logins prepared in advance
-beside the ceiling and the framework floor; (3) ``respond`` latency from one client, idle and
-while ``/login`` floods keep every password-check slot busy. Every loop is bounded by a count
-and by a time; all subprocesses stop on exit.
+OCRA response) beside the floor, the two measured in alternating rounds (``--rounds``); (2)
+``respond`` requests per second on logins prepared in advance beside the ceiling and the
+framework floor; (3) ``respond`` latency from one client, idle and while ``/login`` floods keep
+every password-check slot busy. Every loop is bounded by a count and by a time; all subprocesses
+stop on exit.
 """
 
 from __future__ import annotations
@@ -354,6 +355,21 @@ class LoadResult(Generic[T]):
             return None
         return self.server_cpu / len(self.latencies)
 
+    @classmethod
+    def combined(cls, parts: Sequence[LoadResult[T]]) -> LoadResult[T]:
+        """The loops of ``parts`` as one: their operations, time and server CPU added up."""
+        whole: LoadResult[T] = cls()
+        cpu: float | None = 0.0
+        for part in parts:
+            whole.results += part.results
+            whole.latencies += part.latencies
+            whole.errors += part.errors
+            whole.first_error = whole.first_error or part.first_error
+            whole.elapsed += part.elapsed
+            cpu = None if cpu is None or part.server_cpu is None else cpu + part.server_cpu
+        whole.server_cpu = cpu
+        return whole
+
     def percentile(self, p: int) -> float:
         if not self.latencies:
             return float("nan")
@@ -507,6 +523,7 @@ def format_table(rows: Sequence[Row]) -> str:
 @dataclass(frozen=True)
 class Options:
     seconds: float
+    rounds: int
     concurrency: int
     users: int
     samples: int
@@ -519,6 +536,12 @@ class Options:
 def parse_args(argv: Sequence[str] | None) -> tuple[Options, str | None]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="time bound of each figure")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of full logins and of the floor, alternated (each round --seconds long)",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="client threads for rates")
     parser.add_argument("--users", type=int, default=24, help="benchmark users in the scenario")
     parser.add_argument(
@@ -544,6 +567,7 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Options, str | None]:
     cores = os.cpu_count() or 1
     options = Options(
         seconds=args.seconds,
+        rounds=max(1, args.rounds),
         concurrency=max(1, args.concurrency),
         users=max(1, args.users),
         samples=max(1, args.samples),
@@ -687,18 +711,32 @@ def measure(options: Options) -> list[Row]:
             lambda: run_load(floor_check, threads=threads, seconds=options.seconds, limit=threads),
         )
 
-        # 1. Full logins beside the Argon2-only floor.
-        progress("full logins, then the floor")
-        logins = on_server(
-            server,
-            lambda: run_load(
-                client.full_login, threads=threads, seconds=options.seconds, limit=many
-            ),
-        )
-        floor = on_server(
-            floor_server,
-            lambda: run_load(floor_check, threads=threads, seconds=options.seconds, limit=many),
-        )
+        # 1. Full logins beside the Argon2-only floor, in alternating rounds: this machine's
+        # CPU time for the same work moves by tens of percent from minute to minute, and a
+        # floor measured after the logins, not among them, moved the ratio by as much.
+        progress(f"full logins and the floor, {options.rounds} rounds each, alternated")
+        login_rounds: list[LoadResult[None]] = []
+        floor_rounds: list[LoadResult[dict[str, Any]]] = []
+        for round_number in range(options.rounds):
+            progress(f"  round {round_number + 1} of {options.rounds}")
+            login_rounds.append(
+                on_server(
+                    server,
+                    lambda: run_load(
+                        client.full_login, threads=threads, seconds=options.seconds, limit=many
+                    ),
+                )
+            )
+            floor_rounds.append(
+                on_server(
+                    floor_server,
+                    lambda: run_load(
+                        floor_check, threads=threads, seconds=options.seconds, limit=many
+                    ),
+                )
+            )
+        logins = LoadResult.combined(login_rounds)
+        floor = LoadResult.combined(floor_rounds)
         rows.append(
             Row(
                 "first full logins after start (not in the rates)",
@@ -813,7 +851,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{platform.python_version()}, {cores} cores; Argon2id t={params.time_cost} "
         f"m={params.memory_cost} KiB p={params.parallelism}, password checks at once: "
         f"{options.password_concurrency or cores}; {options.users} users, "
-        f"{options.concurrency} client threads, {options.seconds:g} s per figure",
+        f"{options.concurrency} client threads, {options.seconds:g} s per figure "
+        f"({options.rounds} alternated rounds of full logins and of the floor)",
         flush=True,
     )
     began = time.perf_counter()
