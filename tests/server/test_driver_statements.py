@@ -75,6 +75,24 @@ def test_a_row_read_on_the_driver_has_the_values_the_orm_reads(database: Databas
     assert missing is None
 
 
+def test_a_row_read_in_the_binary_protocol_has_the_values_the_orm_reads(
+    database: Database,
+) -> None:
+    """``binary=True`` (PostgreSQL's binary protocol; the same statement elsewhere): bytes,
+    times and enums come back as the ORM reads them."""
+    _add_login(database)
+    binary = DriverStatement(
+        select(User.settings_key_enc, User.created_at, Login.state)
+        .join(Login, Login.user_id == User.id)
+        .where(User.id == bindparam("user_id")),
+        binary=True,
+    )
+    with database.core_transaction() as connection:
+        row = binary.first(connection, user_id=1)
+    assert row == [b"k", CREATED, LoginState.RESPOND]
+    assert type(row[0]) is bytes
+
+
 def test_values_written_on_the_driver_are_stored_as_sqlalchemy_stores_them(
     database: Database,
 ) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 from starlette.requests import ClientDisconnect
 from starlette.types import Message
 
@@ -385,6 +385,15 @@ def large_envelope(n: int) -> bytes:
     return envelope(n) + os.urandom(FILE_THRESHOLD)
 
 
+def whole(found: settings_store.StoredCopy) -> bytes:
+    """All the bytes a download of ``found`` sends."""
+
+    async def read() -> bytes:
+        return b"".join([part async for part in found.parts()])
+
+    return asyncio.run(read())
+
+
 def user_id_of(ctx: ServerContext, token: str) -> int:
     with ctx.db.read() as s:
         row = s.get(SessionToken, token_hash(token))
@@ -729,7 +738,7 @@ def test_two_workers_of_one_host_share_the_folder_and_one_of_concurrent_saves_wi
         winner = outcomes.index("saved") + 1
         for worker in (ctx, other):
             found = settings_store.current(worker, SessionRef(token), None)
-            assert (found.version.number, found.data) == (2, sent[winner])
+            assert (found.version.number, whole(found)) == (2, sent[winner])
         # Only the winner's file is left beside the first copy's.
         assert sorted(os.listdir(settings_folder(ctx, row.user_id))) == sorted(
             [file_name(base.etag), names[winner]]
@@ -785,3 +794,174 @@ def test_a_copy_whose_file_is_named_by_its_number_is_served_until_it_ages_out(
     os.utime(folder / "1", (hour_ago, hour_ago))
     assert_old_copy_served_until_it_ages_out(Machine(client, token), old)
     assert "1" not in os.listdir(folder)
+
+
+# --- downloads sent as they are read -------------------------------------------------------------
+
+#: A slice small enough that a test's copy is read in many.
+SMALL_SLICE = 64 * 1024
+
+
+@pytest.fixture(params=[SMALL_SLICE, settings_store.SLICE_BYTES], ids=["64-KB", "1-MB"])
+def slice_bytes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    size: int = request.param
+    monkeypatch.setattr(settings_store, "SLICE_BYTES", size)
+    return size
+
+
+def test_a_large_copy_downloads_whole_with_its_description(solo: Machine, slice_bytes: int) -> None:
+    first_data = large_envelope(1)
+    first = solo.save(first_data)
+    data = large_envelope(2) * 3  # 3 MB: several slices
+    second = solo.save(data, if_match=first.etag)
+    fetched = solo.get()
+    assert fetched.status_code == 200
+    assert fetched.content == data
+    assert fetched.headers["Content-Length"] == str(len(data))
+    assert fetched.headers["Content-Type"] == SETTINGS_MEDIA_TYPE
+    assert fetched.headers[ETAG_HEADER] == second.etag
+    assert fetched.headers[VERSION_HEADER] == "2"
+    assert fetched.headers[SAVED_AT_HEADER] == second.saved_at.isoformat()
+    assert fetched.headers[MACHINE_HEADER] == quote(solo.name, safe="")
+    older = solo.get(f"{VERSIONS}/1")
+    assert older.content == first_data
+    assert older.headers["Content-Length"] == str(first.size)
+    assert older.headers[ETAG_HEADER] == first.etag
+
+
+def test_a_large_copy_the_client_already_has_is_not_sent_again(solo: Machine) -> None:
+    saved = solo.save(large_envelope(1) * 2)
+    for header in (saved.etag, f"W/{saved.etag}", f'"0-older", {saved.etag}', "*"):
+        unchanged = solo.get(**{"If-None-Match": header})
+        assert unchanged.status_code == 304, header
+        assert unchanged.content == b""
+        assert unchanged.headers[ETAG_HEADER] == saved.etag
+    changed = solo.get(**{"If-None-Match": '"0-older"'})
+    assert changed.status_code == 200
+    assert len(changed.content) == saved.size
+
+
+def test_another_users_token_never_reaches_a_large_copy(
+    solo: Machine, temp: Machine, client: requests.Session
+) -> None:
+    solo.save(large_envelope(1) * 2)
+    assert_error(temp.get(), 404, ErrorCode.NOT_FOUND)
+    assert_error(temp.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
+    for path in (SETTINGS, f"{VERSIONS}/1"):
+        refused = client.get(path, headers={"Authorization": "Bearer not-a-session"})
+        assert_error(refused, 401, ErrorCode.UNAUTHORIZED)
+
+
+def download_scope(path: str, machine: Machine) -> dict[str, Any]:
+    """An ASGI ``GET`` of ``path`` as ``machine``."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"authorization", machine.auth["Authorization"].encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+
+class Download:
+    """What a client of the app receives of one download; ``after_first_part`` runs once the
+    first part of the body has gone out (the copy being sent is then in the middle of it)."""
+
+    def __init__(self, after_first_part: Any) -> None:
+        self.after_first_part = after_first_part
+        self.headers: dict[bytes, bytes] = {}
+        self.body: list[bytes] = []
+        self.complete = False
+
+    async def receive(self) -> Message:
+        await asyncio.sleep(3600)  # the client stays (a GET has no body to read)
+        raise AssertionError("unreachable")
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            assert message["status"] == 200
+            self.headers = dict(message["headers"])
+        elif message["type"] == "http.response.body":
+            if message["body"] and not self.body:
+                self.body.append(message["body"])
+                self.after_first_part()
+            elif message["body"]:
+                self.body.append(message["body"])
+            self.complete = not message.get("more_body", False)
+
+    def run(self, ctx: ServerContext, path: str, machine: Machine) -> bytes:
+        asyncio.run(create_app(ctx)(download_scope(path, machine), self.receive, self.send))
+        return b"".join(self.body)
+
+
+def delete_copy(ctx: ServerContext, user_id: int, number: int) -> None:
+    with ctx.db.transaction() as s:
+        s.execute(
+            delete(SettingsCopy).where(
+                SettingsCopy.user_id == user_id, SettingsCopy.number == number
+            )
+        )
+
+
+@pytest.mark.parametrize("path", [SETTINGS, f"{VERSIONS}/1"], ids=["current", "version"])
+def test_a_copy_that_ages_out_mid_download_is_cut_short_never_completed_wrongly(
+    ctx: ServerContext,
+    solo: Machine,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The copy the database keeps (PostgreSQL; SQLite as an earlier release kept it) goes
+    while it is sent, read in slices: the client gets fewer bytes than announced, each one
+    right, and the connection is cut (the app raises), so its download reports it cut short.
+    The server notes it without calling it a failure of its own."""
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(settings_store, "SLICE_BYTES", SMALL_SLICE)
+    user_id = user_id_of(ctx, solo.token)
+    data = large_envelope(1)
+    add_old_copy(ctx, user_id, len(data), data)
+    download = Download(lambda: delete_copy(ctx, user_id, 1))
+    with pytest.raises(settings_store.CopyGoneError):
+        download.run(ctx, path, solo)
+    received = b"".join(download.body)
+    assert download.headers[b"content-length"] == str(len(data)).encode()
+    assert 0 < len(received) < len(data)
+    assert received == data[: len(received)]
+    assert not download.complete
+    assert_error(solo.get(path), 404, ErrorCode.NOT_FOUND)
+    assert "an answer was cut short: CopyGoneError" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
+@SQLITE_ONLY
+def test_a_file_removed_mid_download_is_still_sent_whole(
+    ctx: ServerContext, solo: Machine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when a save from another machine ages the version out while it is sent: its file
+    was opened before the answer started."""
+    monkeypatch.setattr(settings_store, "SLICE_BYTES", SMALL_SLICE)
+    first_data = large_envelope(1)
+    first = solo.save(first_data)
+    solo.save(large_envelope(2), if_match=first.etag)
+    user_id = user_id_of(ctx, solo.token)
+    file = settings_folder(ctx, user_id) / file_name(first.etag)
+
+    def age_out() -> None:
+        delete_copy(ctx, user_id, 1)
+        file.unlink()
+
+    download = Download(age_out)
+    assert download.run(ctx, f"{VERSIONS}/1", solo) == first_data
+    assert download.complete
+    assert not file.exists()
+    assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)

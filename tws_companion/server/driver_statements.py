@@ -67,10 +67,13 @@ class _Compiled:
 
 class DriverStatement:
     """A Core statement, compiled once per dialect, run on the driver's cursor of a SQLAlchemy
-    ``Connection`` (inside its transaction)."""
+    ``Connection`` (inside its transaction). ``binary``: with PostgreSQL, results come in the
+    binary protocol (a ``bytea`` as it is, not as hex text parsed back into bytes: half the bytes
+    on the wire and no parsing, for a statement reading large values)."""
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, binary: bool = False) -> None:
         self.statement = statement
+        self.binary = binary
         self._compiled: dict[str, _Compiled] = {}
         columns: Sequence[ColumnElement[Any]] = getattr(statement, "selected_columns", ())
         #: The columns a row holds, in order (a ``SELECT``'s).
@@ -87,8 +90,9 @@ class DriverStatement:
         dialect = connection.dialect
         compiled = self._for(dialect)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        options = {"binary": True} if self.binary and dialect.name == "postgresql" else {}
         try:
-            cursor.execute(compiled.sql, compiled.parameters(values))
+            cursor.execute(compiled.sql, compiled.parameters(values), **options)
         except dialect.loaded_dbapi.Error as exc:
             cursor.close()
             raise DBAPIError.instance(

@@ -22,6 +22,12 @@ from tws_companion.protocol.validation import describe
 log = logging.getLogger(__name__)
 
 
+class AnswerCutShort(Exception):
+    """An answer already under way cannot be completed (what it sends went away meanwhile):
+    raised out of the app, so the server cuts the connection and the client sees an answer cut
+    short, never a wrong one. Expected now and then, not a failure of the server."""
+
+
 #: The answer to a client gone before its request was read (nobody receives it).
 CLIENT_GONE = "Invalid request: the connection closed before the request was complete."
 
@@ -122,7 +128,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected %s while serving a request", type(exc).__name__)
+        if isinstance(exc, AnswerCutShort):
+            log.info("an answer was cut short: %s", type(exc).__name__)
+        else:
+            log.error("unexpected %s while serving a request", type(exc).__name__)
         return error_response(
             ApiError(ErrorCode.INTERNAL_ERROR, "The server failed; the failure has been logged.")
         )

@@ -16,7 +16,9 @@ commits, and the user's lock (SQLite's write lock) is never held for a disk flus
 drawn once and never reused, so a reader never sees a file change under it. Once the save is
 answered, the files of versions that aged out are removed, and files no copy names (a save
 refused late, or one whose server stopped) once they are an hour old: another worker may still
-be writing a younger one (:meth:`SettingsBlobs.prune`). Folders are 0700, files 0600.
+be writing a younger one (:meth:`SettingsBlobs.prune`). Folders are 0700, files 0600. A
+download opens its copy's file before it answers and reads it while it sends
+(:meth:`SettingsBlobs.open`): a version that ages out meanwhile loses its name, not its bytes.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import contextlib
 import os
 import time
 from collections.abc import Collection, Iterable
+from io import FileIO
 from pathlib import Path
 
 from tws_companion.storage.atomic import fsync_directory
@@ -139,13 +142,14 @@ class SettingsBlobs:
         """A new file ``name`` in the user's folder (created 0700 with its parents)."""
         return Staged(ensure_private_dir(self.folder(user_id)), name)
 
-    def read(self, user_id: int, names: Iterable[str]) -> bytes:
-        """The bytes of a copy, from the first of its ``names`` found (:func:`file_names`);
-        :class:`FileNotFoundError` once its version aged out."""
+    def open(self, user_id: int, names: Iterable[str]) -> FileIO:
+        """The file of a copy, opened for reading (unbuffered), from the first of its ``names``
+        found (:func:`file_names`); :class:`FileNotFoundError` once its version aged out. A
+        file open before a later save removes it (:meth:`prune`) stays readable to its end."""
         missing: FileNotFoundError | None = None
         for name in names:
             try:
-                return (self.folder(user_id) / name).read_bytes()
+                return FileIO(self.folder(user_id) / name, "r")
             except FileNotFoundError as exc:
                 missing = exc
         raise missing or FileNotFoundError("no file name given")
@@ -154,8 +158,10 @@ class SettingsBlobs:
         """Remove the files ``gone`` (of copies that aged out) and those of the user's files
         not ``kept`` (named by no copy) that are :data:`STALE_FILE_SECONDS` old."""
         folder = self.folder(user_id)
+        # A file being downloaded cannot be removed on Windows (PermissionError): it is no
+        # longer named by a copy, so the sweep below removes it once it is stale.
         for name in gone:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(FileNotFoundError, PermissionError):
                 os.unlink(folder / name)
         stale_before = time.time() - STALE_FILE_SECONDS
         try:
@@ -163,6 +169,6 @@ class SettingsBlobs:
         except FileNotFoundError:
             return
         for entry in entries:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(FileNotFoundError, PermissionError):
                 if entry.name not in kept and entry.stat().st_mtime < stale_before:
                     os.unlink(entry.path)

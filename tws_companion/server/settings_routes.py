@@ -5,7 +5,9 @@ includes :data:`router`.
 Each route takes its session as a :data:`LazySession` and looks it up in its first thread-pool
 step, the one that reads the copies (one step, one read transaction). A save is checked before
 its body is kept (the first megabyte may arrive in memory meanwhile): a stale one has its body
-read to the end, keeping nothing, and is refused.
+read to the end, keeping nothing, and is refused. Both routes that send a copy (the current one,
+a numbered version) answer from what that step read (:func:`_copy_response`): a large copy is
+sent as it is read, slice by slice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import Header, Path, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from tws_companion.protocol import (
     ETAG_HEADER,
@@ -50,11 +53,36 @@ MAX_MACHINE_HEADER_LENGTH = 12 * MACHINE_NAME_MAX_LENGTH
 MachineName = Annotated[str | None, Header(max_length=MAX_MACHINE_HEADER_LENGTH)]
 
 
+class CopyResponse(StreamingResponse):
+    """A large copy, sent as it is read (:meth:`.settings_store.StoredCopy.parts`) with its
+    whole ``Content-Length``: a copy that ages out meanwhile cuts the connection, so the
+    client sees a download cut short. What holds its bytes is let go however the answer ends
+    (also when its body never started)."""
+
+    def __init__(self, found: settings_store.StoredCopy, headers: dict[str, str]) -> None:
+        super().__init__(
+            found.parts(),
+            media_type=SETTINGS_MEDIA_TYPE,
+            headers={**headers, "Content-Length": str(found.version.size)},
+        )
+        self._found = found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._found.close()
+
+
 def _copy_response(found: settings_store.StoredCopy) -> Response:
+    """304 when the client has the copy; the copy in one piece when it is no larger than a
+    slice, else as it is read."""
     headers = settings_store.copy_headers(found.version)
     if found.data is None:
         return Response(status_code=304, headers=headers)
-    return Response(found.data, media_type=SETTINGS_MEDIA_TYPE, headers=headers)
+    if found.rest is None:
+        return Response(found.data, media_type=SETTINGS_MEDIA_TYPE, headers=headers)
+    return CopyResponse(found, headers)
 
 
 @router.get(

@@ -26,7 +26,21 @@ Where the bytes live: with SQLite, those of a copy of 1 MB or more in the folder
 ``size`` says how large it is), smaller ones in the ``data`` column; with PostgreSQL, which
 several machines may share, in the ``data`` column, fetched in the binary protocol (the text one
 doubles the bytes as hex). Copies an earlier release saved into SQLite keep their bytes in the
-column until they age out. A body is taken part by part as it arrives (:func:`receive`) and
+column until they age out.
+
+How a download reads them: one statement describes the copy and reads its first slice
+(:data:`SLICE_BYTES`; nothing when ``If-None-Match`` names it), in the read transaction that
+looks the session up, before the answer starts, so a 404, 304 or 401 answers as it always did;
+with a file, the file is opened in that step (a version that ages out meanwhile loses its name,
+not its bytes). A copy no larger than a slice is sent in one piece; a larger one as it is read
+(:meth:`StoredCopy.parts`, the same for the current copy and a numbered version): from its file,
+on the event loop, or from the database a slice per statement, each in a short read transaction
+of its own (a committed copy never changes, so none stays open while a slow client reads), the
+next slice fetched while one is sent. A copy that ages out of the database while it is sent
+cuts the answer short (:class:`CopyGoneError`): the client, told the copy's size as the
+``Content-Length``, reports a download cut short, never takes other bytes for it.
+
+A body is taken part by part as it arrives (:func:`receive`) and
 written to its file on the event loop (a write into the page cache takes tens of microseconds
 per part; handing parts to the thread pool cost more, and its thread fought the event loop for
 the GIL); it is joined only when the database keeps it.
@@ -46,11 +60,25 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from io import FileIO
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Connection, Row, Select, bindparam, delete, insert, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    Select,
+    String,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 from starlette.background import BackgroundTask
 
 from tws_companion.protocol import (
@@ -69,7 +97,7 @@ from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken, SettingsCopy, User
 from tws_companion.server.deps import SessionRef, in_threadpool
 from tws_companion.server.driver_statements import DriverStatement
-from tws_companion.server.errors import ApiError
+from tws_companion.server.errors import AnswerCutShort, ApiError
 from tws_companion.server.sessions import unauthorized
 from tws_companion.server.settings_blobs import (
     FILE_THRESHOLD,
@@ -104,6 +132,9 @@ NOTHING_TO_MATCH = "No settings are stored on the server yet: send the first sav
 EARLY_BYTES = 1024 * 1024
 #: Random bytes of the token of a copy's ``ETag`` (as hex: 32 characters).
 TOKEN_BYTES = 16
+#: How much of a copy a download reads at a time: its first slice before the answer starts,
+#: then one slice per statement (PostgreSQL) or file read while it is sent.
+SLICE_BYTES = 1024 * 1024
 
 
 class Upload:
@@ -230,13 +261,110 @@ class Saved:
     gone: tuple[str, ...]
 
 
+class CopyGoneError(AnswerCutShort):
+    """A copy aged out while it was being sent: the answer is cut short (its ``Content-Length``
+    was sent), never completed with other bytes."""
+
+
+class _Rest:
+    """Where the bytes of a copy after its first slice are read from while it is sent."""
+
+    async def parts(self, start: int, end: int) -> AsyncIterator[bytes]:
+        """The bytes from ``start`` to ``end``, a slice at a time; :class:`CopyGoneError` when they
+        end early."""
+        raise NotImplementedError
+        yield b""  # pragma: no cover (an async generator)
+
+    def close(self) -> None:
+        """Let go of what holds the bytes (many times, and before or after :meth:`parts`)."""
+
+
+class _DatabaseSlices(_Rest):
+    """A copy the database keeps the bytes of, read in slices while it is sent: each slice in
+    a short read transaction of its own (a committed copy never changes: none stays open while
+    a slow client reads), the next one fetched on the thread pool while one is sent."""
+
+    def __init__(self, ctx: ServerContext, user_id: int, version: SettingsVersion) -> None:
+        self._ctx = ctx
+        self._keys = {"user_id": user_id, "number": version.number, "etag": version.etag}
+
+    def _read(self, start: int, length: int) -> bytes:
+        with self._ctx.db.core_read() as c:
+            found = _SLICE.first(c, start=start + 1, length=length, **self._keys)
+        return b"" if found is None or found[0] is None else bytes(found[0])
+
+    async def parts(self, start: int, end: int) -> AsyncIterator[bytes]:
+        def fetch(at: int) -> asyncio.Future[bytes] | None:
+            if at >= end:
+                return None
+            future = asyncio.ensure_future(
+                in_threadpool(self._read, at, min(SLICE_BYTES, end - at))
+            )
+            future.add_done_callback(_retrieved)
+            return future
+
+        upcoming = fetch(start)
+        try:
+            while upcoming is not None:
+                part = await upcoming
+                if not part:
+                    raise CopyGoneError()
+                start += len(part)
+                upcoming = fetch(start)
+                yield part
+        finally:
+            if upcoming is not None:
+                upcoming.cancel()
+
+
+class _FileSlices(_Rest):
+    """A copy whose bytes are a file of the settings folder, opened before the answer starts
+    and read on the event loop while it is sent (a megabyte from the page cache takes a tenth
+    of a millisecond; the thread pool's hand-over costs more)."""
+
+    def __init__(self, file: FileIO) -> None:
+        self._file = file
+
+    async def parts(self, start: int, end: int) -> AsyncIterator[bytes]:
+        while start < end:
+            part = self._file.read(min(SLICE_BYTES, end - start))
+            if not part:
+                raise CopyGoneError()
+            start += len(part)
+            yield part
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass(frozen=True)
 class StoredCopy:
-    """A copy's description and, unless the client already has it, its bytes."""
+    """A copy's description and, unless the client already has it, its first bytes and what
+    reads the rest (:meth:`parts`)."""
 
     version: SettingsVersion
-    #: None when ``If-None-Match`` named this copy (the answer is 304).
+    #: The copy's first :data:`SLICE_BYTES` (all of it when :attr:`rest` is None); None when
+    #: ``If-None-Match`` named this copy (the answer is 304).
     data: bytes | None
+    #: What reads the bytes after :attr:`data` while they are sent; None when there are none.
+    rest: _Rest | None = None
+
+    async def parts(self) -> AsyncIterator[bytes]:
+        """The copy's bytes, :attr:`data` first; :class:`CopyGoneError` if it aged out while they
+        were sent. What holds them is let go at the end (and by :meth:`close`)."""
+        try:
+            if self.data is None:
+                return
+            yield self.data
+            if self.rest is not None:
+                async for part in self.rest.parts(len(self.data), self.version.size):
+                    yield part
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.rest is not None:
+            self.rest.close()
 
 
 def copy_headers(version: SettingsVersion) -> dict[str, str]:
@@ -265,34 +393,12 @@ def machine_name(header: str | None) -> str:
 def current(ctx: ServerContext, session: SessionRef, if_none_match: str | None) -> StoredCopy:
     """``GET /me/settings`` with the request's ``session``: the current copy; 404 before the
     first save."""
-    with ctx.db.read() as s:
-        row = _session(ctx, s, session)
-        newest = _newest(s.connection(), row.user_id)
-        if newest is None:
-            raise ApiError(ErrorCode.NOT_FOUND, NO_SETTINGS)
-        if if_none_match is not None and _none_match_names(if_none_match, newest.etag):
-            return StoredCopy(newest, None)
-        data = _data(s, row.user_id, newest.number)
-    return StoredCopy(newest, data or _on_disk(ctx, row.user_id, newest.number, newest.etag))
+    return _stored(ctx, session, None, if_none_match)
 
 
 def version(ctx: ServerContext, session: SessionRef, number: int) -> StoredCopy:
     """``GET /me/settings/versions/{number}``: a copy still kept; 404 otherwise."""
-    with ctx.db.read() as s:
-        row = _session(ctx, s, session)
-        found = s.execute(
-            _described().where(SettingsCopy.user_id == row.user_id, SettingsCopy.number == number)
-        ).one_or_none()
-        if found is None:
-            raise ApiError(ErrorCode.NOT_FOUND, NO_SUCH_VERSION)
-        described = _version(found)
-        data = _data(s, row.user_id, number)
-    if not data:
-        try:
-            data = _on_disk(ctx, row.user_id, number, described.etag)
-        except FileNotFoundError:  # aged out since it was looked up
-            raise ApiError(ErrorCode.NOT_FOUND, NO_SUCH_VERSION) from None
-    return StoredCopy(described, data)
+    return _stored(ctx, session, number, None)
 
 
 def versions(ctx: ServerContext, session: SessionRef) -> SettingsVersions:
@@ -425,12 +531,59 @@ def _blobs_of(ctx: ServerContext) -> SettingsBlobs | None:
     return None
 
 
-def _on_disk(ctx: ServerContext, user_id: int, number: int, etag: str) -> bytes:
-    """The bytes of a copy the database keeps only the description of."""
+def _stored(
+    ctx: ServerContext, session: SessionRef, number: int | None, if_none_match: str | None
+) -> StoredCopy:
+    """The copy numbered ``number`` (the current one when None) of the request's ``session``:
+    described and its first slice read by one statement, in the read transaction that looks the
+    session up; its file (SQLite, large copies) opened. 404 when there is no such copy."""
+    tags = None if if_none_match is None else _none_match_tags(if_none_match)
+    # A copy the client has is not read: only a lone tag can be told to the statement.
+    known = tags[0] if tags is not None and len(tags) == 1 else ""
+    length = 0 if tags is not None and "*" in tags else SLICE_BYTES
+    missing = NO_SETTINGS if number is None else NO_SUCH_VERSION
+    with ctx.db.read() as s:
+        row = _session(ctx, s, session)
+        c = s.connection()
+        if number is None:
+            found = _FIRST_OF_NEWEST.first(c, user_id=row.user_id, known=known, length=length)
+        else:
+            found = _FIRST_OF_NUMBER.first(
+                c, user_id=row.user_id, number=number, known=known, length=length
+            )
+    if found is None:
+        raise ApiError(ErrorCode.NOT_FOUND, missing)
+    described = _version(found[:5])
+    if tags is not None and ("*" in tags or described.etag in tags):
+        return StoredCopy(described, None)
+    first = b"" if found[5] is None else bytes(found[5])
+    size = described.size
+    if first:
+        rest = _DatabaseSlices(ctx, row.user_id, described) if len(first) < size else None
+        return StoredCopy(described, first, rest)
     blobs = _blobs_of(ctx)
     if blobs is None:
         raise RuntimeError("a copy's bytes are on disk, but this server keeps no settings folder")
-    return blobs.read(user_id, file_names(number, etag))
+    try:
+        file = blobs.open(row.user_id, file_names(described.number, described.etag))
+    except FileNotFoundError:  # aged out since it was looked up
+        raise ApiError(ErrorCode.NOT_FOUND, missing) from None
+    files = _FileSlices(file)
+    try:
+        first = file.read(min(SLICE_BYTES, size))
+    except BaseException:
+        files.close()
+        raise
+    if len(first) < size:
+        return StoredCopy(described, first, files)
+    files.close()
+    return StoredCopy(described, first)
+
+
+def _retrieved(future: asyncio.Future[bytes]) -> None:
+    """Mark the outcome of a slice fetched ahead as seen (the download may have ended)."""
+    if not future.cancelled():
+        future.exception()
 
 
 #: What describes a copy, without its bytes.
@@ -484,11 +637,54 @@ _DELETE_AGED_OUT = DriverStatement(
         SettingsCopy.number <= bindparam("newest_gone"),
     )
 )
-#: The bytes the database keeps for a copy (SQLite).
-_DATA = DriverStatement(
-    select(SettingsCopy.data).where(
-        SettingsCopy.user_id == bindparam("user_id"), SettingsCopy.number == bindparam("number")
+
+
+def _first_slice() -> ColumnElement[bytes]:
+    """A copy's first bytes, up to ``length``; none when its ETag is ``known`` (the client has
+    it: the answer will be 304)."""
+    return func.substr(
+        SettingsCopy.data,
+        1,
+        case(
+            (SettingsCopy.etag == bindparam("known", type_=String), 0),
+            else_=bindparam("length", type_=Integer),
+        ),
     )
+
+
+#: A user's newest copy, described, and its first slice (:func:`_first_slice`).
+_FIRST_OF_NEWEST = DriverStatement(
+    _described()
+    .add_columns(_first_slice())
+    .where(SettingsCopy.user_id == bindparam("user_id"))
+    .order_by(SettingsCopy.number.desc())
+    .limit(1),
+    binary=True,
+)
+#: A user's copy ``number``, described, and its first slice.
+_FIRST_OF_NUMBER = DriverStatement(
+    _described()
+    .add_columns(_first_slice())
+    .where(
+        SettingsCopy.user_id == bindparam("user_id"), SettingsCopy.number == bindparam("number")
+    ),
+    binary=True,
+)
+#: ``length`` bytes of a copy from ``start`` (counted from 1); no row once it aged out. The
+#: ETag is matched too: a number names one copy only while its ETag does.
+_SLICE = DriverStatement(
+    select(
+        func.substr(
+            SettingsCopy.data,
+            bindparam("start", type_=Integer),
+            bindparam("length", type_=Integer),
+        )
+    ).where(
+        SettingsCopy.user_id == bindparam("user_id"),
+        SettingsCopy.number == bindparam("number"),
+        SettingsCopy.etag == bindparam("etag"),
+    ),
+    binary=True,
 )
 
 
@@ -497,22 +693,9 @@ def _newest(c: Connection, user_id: int) -> SettingsVersion | None:
     return None if found is None else _version(found)
 
 
-def _data(s: Session, user_id: int, number: int) -> bytes:
-    """The bytes the database keeps for a copy (empty when they are on disk); 404 when the copy
-    aged out since it was looked up (PostgreSQL reads each statement's latest commit)."""
-    found: Any
-    if s.get_bind().dialect.name == "postgresql":
-        # The binary protocol: bytea comes as it is, not as hex text parsed back into bytes.
-        driver: Any = s.connection().connection.driver_connection
-        found = driver.execute(_BINARY_DATA, (user_id, number), binary=True).fetchone()
-    else:
-        found = _DATA.first(s.connection(), user_id=user_id, number=number)
-    if found is None:
-        raise ApiError(ErrorCode.NOT_FOUND, NO_SUCH_VERSION)
-    return bytes(found[0])
-
-
-_BINARY_DATA = "SELECT data FROM settings_copies WHERE user_id = %s AND number = %s"
+def _none_match_tags(header: str) -> list[str]:
+    """The tags ``If-None-Match`` lists, for the weak comparison."""
+    return [tag.removeprefix("W/") for tag in _entity_tags(header)]
 
 
 def _entity_tags(header: str) -> list[str]:
@@ -522,10 +705,4 @@ def _entity_tags(header: str) -> list[str]:
 def _match_names(header: str, etag: str) -> bool:
     """``If-Match``: ``*``, or the strong comparison of one of the tags listed (RFC 9110)."""
     tags = _entity_tags(header)
-    return "*" in tags or etag in tags
-
-
-def _none_match_names(header: str, etag: str) -> bool:
-    """``If-None-Match``: ``*``, or the weak comparison of one of the tags listed."""
-    tags = [tag.removeprefix("W/") for tag in _entity_tags(header)]
     return "*" in tags or etag in tags
