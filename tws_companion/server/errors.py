@@ -22,7 +22,7 @@ from tws_companion.protocol.validation import describe
 log = logging.getLogger(__name__)
 
 
-class AnswerCutShort(Exception):
+class AnswerCutShortError(Exception):
     """An answer already under way cannot be completed (what it sends went away meanwhile):
     raised out of the app, so the server cuts the connection and the client sees an answer cut
     short, never a wrong one. Expected now and then, not a failure of the server."""
@@ -128,7 +128,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, AnswerCutShort):
+        if isinstance(exc, AnswerCutShortError):
             log.info("an answer was cut short: %s", type(exc).__name__)
         else:
             log.error("unexpected %s while serving a request", type(exc).__name__)

@@ -97,7 +97,7 @@ from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken, SettingsCopy, User
 from tws_companion.server.deps import SessionRef, in_threadpool
 from tws_companion.server.driver_statements import DriverStatement
-from tws_companion.server.errors import AnswerCutShort, ApiError
+from tws_companion.server.errors import AnswerCutShortError, ApiError
 from tws_companion.server.sessions import unauthorized
 from tws_companion.server.settings_blobs import (
     FILE_THRESHOLD,
@@ -261,7 +261,7 @@ class Saved:
     gone: tuple[str, ...]
 
 
-class CopyGoneError(AnswerCutShort):
+class CopyGoneError(AnswerCutShortError):
     """A copy aged out while it was being sent: the answer is cut short (its ``Content-Length``
     was sent), never completed with other bytes."""
 
