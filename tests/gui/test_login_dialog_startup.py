@@ -1,6 +1,7 @@
-"""The login window paints before what its first page does not show: the device pages are built
-right after the first paint, while the GUI thread is idle (or when one is needed sooner), the
-on-screen keyboard when it is first opened; the window grows when a page needs more room.
+"""The login window paints before what its first page does not show: the device list, the
+message page and the device pages are built right after the first paint, while the GUI thread is
+idle (or when one is needed sooner), the on-screen keyboard when it is first opened; the window
+grows when a page needs more room.
 
 A scripted API client answers (no server): "solo" has one IB Key, so a login goes straight to its
 challenge.
@@ -89,12 +90,14 @@ def test_the_device_pages_are_built_after_the_first_paint_while_the_window_is_id
 ) -> None:
     dialog = LoginDialog(api, worker, preferences=preferences)
     qtbot.addWidget(dialog)
-    # Built and shown, not painted yet: only the login page, the device list and the message.
-    assert pages_in(dialog) == [dialog.credentials, dialog.select_page, dialog.message_page]
+    # Built and shown, not painted yet: only the login page.
+    assert pages_in(dialog) == [dialog.credentials]
     dialog.show()
     qtbot.waitExposed(dialog)
     page_classes = set(PAGES.values())
     qtbot.waitUntil(lambda: len(pages_in(dialog)) == 3 + len(page_classes), timeout=WAIT_MS)
+    # Then the device list and the message, then the device pages.
+    assert pages_in(dialog)[1:3] == [dialog.select_page, dialog.message_page]
     assert {type(page) for page in pages_in(dialog)[3:]} == page_classes
     # Kinds that share a page class share one page.
     assert dialog.device_pages["dsc"] is dialog.device_pages["platinum"]

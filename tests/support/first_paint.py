@@ -93,6 +93,12 @@ class FirstPaint:
     longest_stall_ms: float | None = None
 
 
+def harness_script(start: str, target: str, until: str = "True") -> str:
+    """The script of a measured process: ``start`` (a window's start), watched until the window
+    named ``target`` is first painted, then until the expression ``until`` holds."""
+    return _HARNESS.format(target=target, start=start, until=until)
+
+
 def first_paint(
     start: str,
     target: str,
@@ -104,7 +110,7 @@ def first_paint(
     """Run ``start`` in a new Python process (``env``: its whole environment) until the window
     named ``target`` is first painted, then until the expression ``until`` holds (evaluated in
     that process every 5 ms)."""
-    script = _HARNESS.format(target=target, start=start, until=until)
+    script = harness_script(start, target, until)
     started = time.time()
     result = subprocess.run(
         [sys.executable, "-c", script],

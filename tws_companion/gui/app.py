@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tws_companion.gui.garbage import GuiThreadCollector
 from tws_companion.gui.i18n import LANGUAGES, Translations, system_language
@@ -46,6 +46,10 @@ from tws_companion.layout import bulk
 from tws_companion.protocol import Scope
 
 if TYPE_CHECKING:
+    # QMessageBox: imported where a box is shown (PySide builds its 4 enums, 46 values, on the
+    # first import; the login window paints without them).
+    from PySide6.QtWidgets import QMessageBox
+
     # The HTTP client, the server's vocabulary (pydantic) and the keyring are loaded after the
     # login window's first paint, on the worker (make_client); the workstation, the layout files
     # and their encryption after the login, on the worker too (open_settings).
@@ -361,6 +365,8 @@ class Application(QObject):
             self._tell_backup_used(window, opened.loaded)
 
     def _tell_backup_used(self, window: WorkstationWindow, loaded: LoadedLayout) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Settings Recovered"))
@@ -379,6 +385,8 @@ class Application(QObject):
         self.recovered_box = box
 
     def _settings_failed(self, result: LoginResult, error: object) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from tws_companion.storage.errors import AlreadyLocked
 
         if isinstance(error, AlreadyLocked):
@@ -424,6 +432,8 @@ class Application(QObject):
         self.quit()
 
     def _confirm_quit(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         if self.simulators:
             title = self.tr("Quit the Demo")
             text = self.tr("Quit the demo? The device simulators close too.")

@@ -9,9 +9,13 @@ and each widget re-reads its texts in ``retranslate()``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
 #: Language code → its name in that language (shown in the language menu).
@@ -38,6 +42,10 @@ class Translations:
         self.language = "en"
         if language == "en" or language not in LANGUAGES:
             return language == "en"
+        # Here: English (the source) needs neither, and PySide builds QLibraryInfo's enum on its
+        # first import.
+        from PySide6.QtCore import QLibraryInfo, QTranslator
+
         own = QTranslator(app)
         if not own.load(str(TRANSLATIONS / f"tws_companion_{language}.qm")):
             return False

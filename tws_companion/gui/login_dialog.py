@@ -13,10 +13,11 @@ order they are shown; Return continues from the field or drop-down that has the 
 focused button has a frame. The window grows with what it shows (More Options, the on-screen
 keyboard, a taller page) and stays on its screen.
 
-Start-up (``benchmarks/startup.py``): the window paints with its first page alone. The device
-pages are built right after, one each time the GUI thread is idle (or when one is needed sooner),
-the on-screen keyboard when it is first opened; and nothing before the first paint uses PySide's
-``Qt`` namespace, whose 90-odd enums PySide builds on its first use (see ``_after_first_paint``).
+Start-up (``benchmarks/startup.py``): the window paints with its first page alone. The other
+pages (the device drop-down's, the message page, the device pages) are built right after, one
+each time the GUI thread is idle (or when one is needed sooner), the on-screen keyboard when it
+is first opened; and nothing before the first paint uses PySide's ``Qt`` namespace, whose 90-odd
+enums PySide builds on its first use (see ``_after_first_paint``).
 
 Signals of LoginDialog: loggedIn(object) — a :class:`LoginResult`.
 """
@@ -299,10 +300,15 @@ class LoginDialog(LoginMachineDialog):
     def _after_first_paint(self) -> Iterator[None]:
         """What the first paint does not wait for, in steps of a few milliseconds each (see
         :meth:`_next_step`): PySide's ``Qt`` namespace (building its 90-odd enums takes tens of
-        milliseconds; the first key press the window handles needs it), the module of the
-        device pages, then each device page."""
+        milliseconds; the first key press the window handles needs it), the drop-down's page and
+        the message page (built and styled), the module of the device pages, then each device
+        page."""
         from PySide6.QtCore import Qt  # noqa: F401  (the enums are built on this first use)
 
+        yield
+        self.select_page.ensurePolished()
+        yield
+        self.message_page.ensurePolished()
         yield
         from tws_companion.gui.device_pages import PAGES
 

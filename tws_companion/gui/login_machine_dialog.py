@@ -16,7 +16,10 @@ their look.
 The login window paints fast (see :mod:`tws_companion.gui.login_dialog`): this module imports
 neither the device pages nor anything heavy, and uses PySide's ``Qt`` namespace only after the
 first paint (in :meth:`LoginMachineDialog.keyPressEvent`); the texts of notices and devices
-(:mod:`tws_companion.gui.messages`) and the client's error classes load when first needed.
+(:mod:`tws_companion.gui.messages`) and the client's error classes load when first needed. The
+drop-down's page and the message page are built when first used, as the device pages are: the
+first paint shows the first page alone (the drop-down's pop-up list alone is ten widgets, each
+styled by ``STYLE``).
 """
 
 from __future__ import annotations
@@ -222,13 +225,13 @@ class LoginMachineDialog(QDialog):
         #: and when a call ends: the page was disabled meanwhile).
         self._refocus = True
         self.credentials = credentials
-        self.select_page = SelectDevicePage()
-        self.message_page = MessagePage()
+        #: The drop-down's page and the message page, once built (see :attr:`select_page`).
+        self._select_page: SelectDevicePage | None = None
+        self._message_page: MessagePage | None = None
         #: The device pages built so far, by device kind (see :meth:`device_page`).
         self.device_pages: dict[str, DevicePage] = {}
         self.stack = QStackedWidget()
-        for fixed in (self.credentials, self.select_page, self.message_page):
-            self.stack.addWidget(fixed)
+        self.stack.addWidget(self.credentials)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -246,8 +249,6 @@ class LoginMachineDialog(QDialog):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.machine.subscribe(self.show_state)
-        self.select_page.continue_button.clicked.connect(self._select_device)
-        self.message_page.start_over.clicked.connect(self._start_over)
         self.other_device.clicked.connect(self.machine.choose_another_device)
         self.cancel_button.clicked.connect(self._cancel)
         self.timer.timeout.connect(self._tick)
@@ -281,12 +282,36 @@ class LoginMachineDialog(QDialog):
 
     # --- pages ----------------------------------------------------------------------------------
 
+    @property
+    def select_page(self) -> SelectDevicePage:
+        """The M2FS drop-down's page, built when first needed."""
+        if self._select_page is None:
+            self._select_page = SelectDevicePage()
+            self._select_page.continue_button.clicked.connect(self._select_device)
+            self._add_page(self._select_page)
+        return self._select_page
+
+    @property
+    def message_page(self) -> MessagePage:
+        """The page of an expired, locked or restricted login, built when first needed."""
+        if self._message_page is None:
+            self._message_page = MessagePage()
+            self._message_page.start_over.clicked.connect(self._start_over)
+            self._add_page(self._message_page)
+        return self._message_page
+
+    def _add_page(self, page: QWidget) -> None:
+        """``page`` in the stack, disabled while a call runs, in the Tab order."""
+        page.setEnabled(not self.busy)
+        self.stack.addWidget(page)
+        self._set_tab_order()
+
     def _set_tab_order(self) -> None:
         """Tab follows each page's fields, then Use another device and Cancel."""
+        fixed = (self._select_page, self._message_page)
         chain = [
             *self.credentials.focus_chain(),
-            *self.select_page.focus_chain(),
-            *self.message_page.focus_chain(),
+            *(w for page in fixed if page is not None for w in page.focus_chain()),
             *(w for page in dict.fromkeys(self.device_pages.values()) for w in page.focus_chain()),
             self.other_device,
             self.cancel_button,
@@ -329,7 +354,7 @@ class LoginMachineDialog(QDialog):
         if phase is Phase.CREDENTIALS:
             self.stack.setCurrentWidget(self.credentials)
         elif phase is Phase.SELECT_DEVICE:
-            self._render_devices(state, keep_choice=shown is self.select_page)
+            self._render_devices(state, keep_choice=shown is self._select_page)
             self.stack.setCurrentWidget(self.select_page)
         elif phase is Phase.RESPOND and state.device is not None and state.challenge is not None:
             page = self.device_page(state.device.kind)
@@ -371,10 +396,10 @@ class LoginMachineDialog(QDialog):
         page = self.stack.currentWidget()
         if page is self.credentials:
             self.credentials.focus_first_empty()
-        elif page is self.select_page:
-            self.select_page.devices.setFocus()
-        elif page is self.message_page:
-            start_over = self.message_page.start_over
+        elif self._select_page is not None and page is self._select_page:
+            self._select_page.devices.setFocus()
+        elif self._message_page is not None and page is self._message_page:
+            start_over = self._message_page.start_over
             (start_over if start_over.isVisibleTo(self) else self.cancel_button).setFocus()
         else:
             from tws_companion.gui.device_pages import DevicePage  # loaded: a device page is shown
@@ -450,8 +475,8 @@ class LoginMachineDialog(QDialog):
             from tws_companion.gui.messages import wait_text
 
             self.message_page.countdown.setText(wait_text(left))
-        else:
-            self.message_page.countdown.clear()
+        elif self._message_page is not None:
+            self._message_page.countdown.clear()
         if state.phase is Phase.RESPOND and state.device is not None:
             page = self.device_page(state.device.kind)
             if page is not None:
@@ -480,10 +505,11 @@ class LoginMachineDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         self.credentials.setEnabled(not busy)
-        self.select_page.setEnabled(not busy)
+        for fixed in (self._select_page, self._message_page):
+            if fixed is not None:
+                fixed.setEnabled(not busy)
         for page in set(self.device_pages.values()):
             page.set_busy(busy)
-        self.message_page.setEnabled(not busy)
         self.other_device.setEnabled(not busy)
 
     @Slot()
@@ -567,7 +593,8 @@ class LoginMachineDialog(QDialog):
 
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()
-            if self.select_page.devices.hasFocus() and not self.busy:
+            choice = self._select_page
+            if choice is not None and choice.devices.hasFocus() and not self.busy:
                 self._select_device()
         elif event.key() == Qt.Key.Key_Escape:
             event.accept()
