@@ -8,7 +8,8 @@ Prints, in one run:
   modules of the login (the HTTP client, pydantic, the keyring) are loaded on the worker (in
   the same runs; the median of their longest stalls);
 - the longest stall of the GUI thread during a full DSC+ login against the server running as a
-  separate process.
+  separate process, started as a user starts one: once the window is settled (its pages built
+  after the first paint, which the stall above covers).
 Both stalls must stay under 50 ms. Exit status 1 when a target or a limit is missed.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/startup.py [--runs 5]
@@ -171,7 +172,9 @@ def longest_stall_ms(env: dict[str, str]) -> float:
             dialog.show()
             done: list[object] = []
             dialog.loggedIn.connect(done.append)
-            wait(lambda: True)
+            # As a user starts: once the window is settled (its pages built after the first
+            # paint, measured by the stall while the login loads), not in the middle of it.
+            wait(lambda: dialog.settled)
             clock.start()
             heartbeat.start()
             log_in_with_dsc_plus(dialog, wait)

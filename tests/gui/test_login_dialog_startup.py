@@ -92,10 +92,12 @@ def test_the_device_pages_are_built_after_the_first_paint_while_the_window_is_id
     qtbot.addWidget(dialog)
     # Built and shown, not painted yet: only the login page.
     assert pages_in(dialog) == [dialog.credentials]
+    assert not dialog.settled
     dialog.show()
     qtbot.waitExposed(dialog)
     page_classes = set(PAGES.values())
-    qtbot.waitUntil(lambda: len(pages_in(dialog)) == 3 + len(page_classes), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.settled, timeout=WAIT_MS)
+    assert len(pages_in(dialog)) == 3 + len(page_classes)
     # Then the device list and the message, then the device pages.
     assert pages_in(dialog)[1:3] == [dialog.select_page, dialog.message_page]
     assert {type(page) for page in pages_in(dialog)[3:]} == page_classes

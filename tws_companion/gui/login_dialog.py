@@ -233,6 +233,7 @@ class LoginDialog(LoginMachineDialog):
         self._tick_set_by_user = False
         #: What is left to build after the first paint (:meth:`_after_first_paint`).
         self._steps: Iterator[None] | None = None
+        self._settled = False
         self._build()
         self._connect_signals()
         self.credentials.username.setText(self.preferences.last_username)
@@ -332,8 +333,15 @@ class LoginDialog(LoginMachineDialog):
         try:
             next(self._steps)
         except StopIteration:
+            self._settled = True
             return
         QTimer.singleShot(0, self, self._next_step)
+
+    @property
+    def settled(self) -> bool:
+        """Whether everything the first paint did not wait for is built (every page): what a
+        user's first key press finds, a few hundred milliseconds after the window shows."""
+        return self._settled
 
     def _connect_signals(self) -> None:
         self.credentials.login_button.clicked.connect(self._login)
