@@ -662,26 +662,14 @@ def test_a_client_gone_mid_upload_is_no_server_error_and_saves_nothing(
     caplog.set_level(logging.INFO)
     first = solo.save(envelope(1))
     body_size = 5 * FILE_THRESHOLD
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "PUT",
-        "scheme": "http",
-        "path": SETTINGS,
-        "raw_path": SETTINGS.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"testserver"),
-            (b"authorization", solo.auth["Authorization"].encode()),
-            (b"content-type", SETTINGS_MEDIA_TYPE.encode()),
-            (b"content-length", str(body_size).encode()),
-            (b"if-match", first.etag.encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    scope = asgi_scope(
+        "PUT",
+        SETTINGS,
+        solo,
+        (b"content-type", SETTINGS_MEDIA_TYPE.encode()),
+        (b"content-length", str(body_size).encode()),
+        (b"if-match", first.etag.encode()),
+    )
     parts = [os.urandom(FILE_THRESHOLD) for _ in range(sent_before)]
 
     async def receive() -> Message:
@@ -852,13 +840,15 @@ def test_another_users_token_never_reaches_a_large_copy(
         assert_error(refused, 401, ErrorCode.UNAUTHORIZED)
 
 
-def download_scope(path: str, machine: Machine) -> dict[str, Any]:
-    """An ASGI ``GET`` of ``path`` as ``machine``."""
+def asgi_scope(
+    method: str, path: str, machine: Machine, *headers: tuple[bytes, bytes]
+) -> dict[str, Any]:
+    """An ASGI request of ``path`` as ``machine``, with ``headers`` besides its token."""
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": method,
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
@@ -867,6 +857,7 @@ def download_scope(path: str, machine: Machine) -> dict[str, Any]:
         "headers": [
             (b"host", b"testserver"),
             (b"authorization", machine.auth["Authorization"].encode()),
+            *headers,
         ],
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
@@ -900,7 +891,7 @@ class Download:
             self.complete = not message.get("more_body", False)
 
     def run(self, ctx: ServerContext, path: str, machine: Machine) -> bytes:
-        asyncio.run(create_app(ctx)(download_scope(path, machine), self.receive, self.send))
+        asyncio.run(create_app(ctx)(asgi_scope("GET", path, machine), self.receive, self.send))
         return b"".join(self.body)
 
 
