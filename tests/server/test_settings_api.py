@@ -595,6 +595,36 @@ def test_a_copy_an_earlier_release_kept_in_the_database_is_served_until_it_ages_
 
 
 @SQLITE_ONLY
+def test_a_file_windows_keeps_open_is_removed_by_a_later_sweep_not_an_error(
+    ctx: ServerContext, solo: Machine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows a file being downloaded cannot be removed: the save that aged it out still
+    answers, and the file goes once it is stale and no longer open."""
+    first = solo.save(large_envelope(1))
+    folder = settings_folder(ctx, user_id_of(ctx, solo.token))
+    held = folder / file_name(first.etag)
+    unlink = os.unlink
+
+    def windows_unlink(path: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(path) == held:
+            raise PermissionError(13, "The process cannot access the file", str(path))
+        unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", windows_unlink)
+    etag = first.etag
+    for n in range(2, SETTINGS_VERSIONS_KEPT + 2):  # the first copy ages out at the last save
+        etag = solo.save(large_envelope(n), if_match=etag).etag
+    assert_error(solo.get(f"{VERSIONS}/1"), 404, ErrorCode.NOT_FOUND)
+    assert held.exists()
+    monkeypatch.setattr(os, "unlink", unlink)  # the download has ended
+    hour_ago = time.time() - STALE_FILE_SECONDS - 60
+    os.utime(held, (hour_ago, hour_ago))
+    solo.save(large_envelope(99), if_match=etag)
+    assert not held.exists()
+    assert len(os.listdir(folder)) == SETTINGS_VERSIONS_KEPT
+
+
+@SQLITE_ONLY
 def test_what_a_crashed_save_left_in_the_folder_is_removed_once_it_is_old(
     ctx: ServerContext, live: Live, client: requests.Session
 ) -> None:
