@@ -172,5 +172,11 @@ def test_pruning_forgets_expired_approvals_only(checks: Checks) -> None:
     with checks.ctx.db.transaction() as s:
         login_flow.prune(s, checks.ctx, checks.clock.now())
     with checks.ctx.db.read() as s:
+        assert len(s.scalars(select(ApprovalRow.token_hash)).all()) == 2  # "expired" for a day
+    # A day on: the first expired over a day ago, the second not yet a day ago.
+    checks.clock.advance(seconds=login_flow.EXPIRED_APPROVAL_KEPT.total_seconds())
+    with checks.ctx.db.transaction() as s:
+        login_flow.prune(s, checks.ctx, checks.clock.now())
+    with checks.ctx.db.read() as s:
         kept = s.scalars(select(ApprovalRow.token_hash)).all()
     assert kept == [token_hash(fresh["token"])]

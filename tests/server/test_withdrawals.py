@@ -13,6 +13,7 @@ import pytest
 from tests.support.demo_api import Live, assert_error
 from tests.support.identity_checks import Checks, add_sharing_users
 from tws_companion.protocol import ErrorCode
+from tws_companion.server import login_flow
 from tws_companion.server.withdrawals import five_business_days_start
 
 CARD, DSC_PLUS, IB_KEY = "demo-card", "demo-dscplus", "demo-ibkey"
@@ -69,6 +70,23 @@ def test_an_expired_approval_is_refused(checks: Checks, token: str) -> None:
     approval = checks.approval("demo", "withdrawal", CARD)
     checks.clock.advance(minutes=5)
     assert_error(withdraw(checks, token, "10", approval), 410, ErrorCode.APPROVAL_EXPIRED)
+
+
+def test_an_expired_approval_is_refused_as_expired_even_after_a_prune(
+    checks: Checks, token: str
+) -> None:
+    """A login's occasional prune (one in a hundred) does not turn "expired" into "not valid";
+    a day later the approval is gone."""
+    approval = checks.approval("demo", "withdrawal", CARD)
+    checks.clock.advance(minutes=5, seconds=1)
+    with checks.ctx.db.transaction() as s:
+        login_flow.prune(s, checks.ctx, checks.clock.now())
+    assert_error(withdraw(checks, token, "10", approval), 410, ErrorCode.APPROVAL_EXPIRED)
+    checks.clock.advance(days=1, minutes=1)
+    with checks.ctx.db.transaction() as s:
+        login_flow.prune(s, checks.ctx, checks.clock.now())
+    token = checks.session("demo", CARD)
+    assert_error(withdraw(checks, token, "10", approval), 403, ErrorCode.APPROVAL_INVALID)
 
 
 def test_another_users_approval_is_refused(checks: Checks, token: str) -> None:

@@ -95,13 +95,14 @@ def _issue(
     ctx: ServerContext, c: Connection, check: Login, device: Device, now: datetime
 ) -> Approval:
     """A new approval for the check's purpose (the one time its token is seen); the user's
-    approvals that have expired go."""
+    approvals expired for longer than :data:`login_flow.EXPIRED_APPROVAL_KEPT` go."""
     assert check.purpose is not None  # verify_response serves identity checks only
     token = secrets.token_urlsafe(APPROVAL_TOKEN_BYTES)
     expires_at = now + APPROVAL_TTL
     c.execute(
         delete(ApprovalRow).where(
-            ApprovalRow.user_id == check.user_id, ApprovalRow.expires_at <= now
+            ApprovalRow.user_id == check.user_id,
+            ApprovalRow.expires_at < now - login_flow.EXPIRED_APPROVAL_KEPT,
         )
     )
     c.execute(

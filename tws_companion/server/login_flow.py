@@ -29,7 +29,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NoReturn, TypeVar
 
 from sqlalchemy import Integer, bindparam, delete, exists, func, insert, select, update
@@ -74,6 +74,10 @@ T = TypeVar("T")
 LOGIN_ID_BYTES = 24
 #: One in this many logins also prunes finished logins and old used challenges.
 PRUNE_EVERY = 100
+#: How long an identity-check approval is kept once expired: using it meanwhile is refused as
+#: expired (an approval pruned at once would be refused as "not valid" instead, depending on
+#: whether a prune happened to run in between).
+EXPIRED_APPROVAL_KEPT = timedelta(days=1)
 
 LOGIN_NOT_FOUND = "This login is over or does not exist. Start over from step 1."
 NOT_YOUR_DEVICE = "That device is not one of yours."
@@ -576,7 +580,7 @@ def prune(s: Session, ctx: ServerContext, now: datetime) -> None:
     the caps' window, expired sessions and identity-check approvals."""
     horizon = now - max(ctx.policy.login_transaction_ttl, ctx.policy.lockout_window)
     s.execute(delete(Login).where(Login.expires_at < horizon))
-    s.execute(delete(Approval).where(Approval.expires_at < now))
+    s.execute(delete(Approval).where(Approval.expires_at < now - EXPIRED_APPROVAL_KEPT))
     s.execute(delete(UsedChallenge).where(UsedChallenge.used_at < now - ctx.policy.lockout_window))
     password_check.prune_failures(s, ctx, now)
     prune_sends(s, ctx, now)
