@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -266,15 +267,15 @@ class CopyGoneError(AnswerCutShortError):
     was sent), never completed with other bytes."""
 
 
-class _Rest:
+class _Rest(ABC):
     """Where the bytes of a copy after its first slice are read from while it is sent."""
 
-    async def parts(self, start: int, end: int) -> AsyncIterator[bytes]:
+    @abstractmethod
+    def parts(self, start: int, end: int) -> AsyncIterator[bytes]:
         """The bytes from ``start`` to ``end``, a slice at a time; :class:`CopyGoneError` when they
         end early."""
-        raise NotImplementedError
-        yield b""  # pragma: no cover (an async generator)
 
+    @abstractmethod
     def close(self) -> None:
         """Let go of what holds the bytes (many times, and before or after :meth:`parts`)."""
 
@@ -315,6 +316,9 @@ class _DatabaseSlices(_Rest):
         finally:
             if upcoming is not None:
                 upcoming.cancel()
+
+    def close(self) -> None:
+        """Nothing held: each slice's read transaction ends with it."""
 
 
 class _FileSlices(_Rest):
