@@ -1475,7 +1475,7 @@ def main() -> int:
 def take(output: Path, language: str, steps: list[str], places: Places, work: Path) -> None:
     """The shots of ``steps`` in ``language``, against a demo server of their own."""
     scenario = read_scenario(write_scenario(work))
-    server = EmbeddedServer(
+    server = EmbeddedServer.from_config(
         ServerConfig(
             data_dir=work / f"data-{language}",
             # So the voice-callback step needs no 30-second wait.

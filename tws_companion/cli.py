@@ -143,7 +143,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
             data_dir=args.data_dir, policy=scenario.policy, faults=scenario.faults.to_mapping()
         )
         try:
-            server = EmbeddedServer(config, args.host, args.port)
+            server = EmbeddedServer.from_config(config, args.host, args.port)
         except SchemaMismatchError:
             # The demo's database holds nothing but the demo users: start it afresh.
             print(
@@ -152,7 +152,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
             )
             for stale in args.data_dir.glob("sls.db*"):
                 stale.unlink()
-            server = EmbeddedServer(config, args.host, args.port)
+            server = EmbeddedServer.from_config(config, args.host, args.port)
         load_scenario(server.context, scenario)
         url = server.start()
     except (ScenarioError, OSError, ValueError) as exc:

@@ -39,7 +39,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app's server (uvicorn, in a thread of this process) on loopback; its URL."""
-    server = EmbeddedServer(ServerConfig(data_dir=tmp_path_factory.mktemp("server")))
+    server = EmbeddedServer.from_config(ServerConfig(data_dir=tmp_path_factory.mktemp("server")))
     url = server.start()
     try:
         yield url

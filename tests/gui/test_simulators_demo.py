@@ -59,7 +59,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     config = ServerConfig(
         data_dir=folder / "data", clock_file=folder / "clock", policy=scenario.policy
     )
-    server = EmbeddedServer(config)
+    server = EmbeddedServer.from_config(config)
     load_scenario(server.context, scenario)
     url = server.start()
     try:

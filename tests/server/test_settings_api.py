@@ -55,6 +55,7 @@ from tws_companion.server.context import ServerContext
 from tws_companion.server.db import SessionToken, SettingsCopy
 from tws_companion.server.deps import SessionRef
 from tws_companion.server.errors import ApiError
+from tws_companion.server.runner import EmbeddedServer
 from tws_companion.server.sessions import token_hash
 from tws_companion.server.settings_blobs import (
     FILE_THRESHOLD,
@@ -962,6 +963,44 @@ def test_a_copy_that_ages_out_mid_download_is_cut_short_never_completed_wrongly(
     assert_error(solo.get(path), 404, ErrorCode.NOT_FOUND)
     assert "an answer was cut short: CopyGoneError" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
+@SQLITE_ONLY
+def test_a_download_cut_short_is_no_error_in_the_servers_log(
+    ctx: ServerContext,
+    solo: Machine,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Served by uvicorn as ``tws-companion serve`` serves it: a copy that ages out while it is
+    sent cuts the connection, and what a support engineer reads in the server's log is the
+    app's note at INFO, not uvicorn's "Exception in ASGI application" with a traceback."""
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(settings_store, "SLICE_BYTES", SMALL_SLICE)
+    user_id = user_id_of(ctx, solo.token)
+    data = large_envelope(1)
+    add_old_copy(ctx, user_id, len(data), data)  # its bytes in the database: read in slices
+    read_slice = settings_store._DatabaseSlices._read
+
+    def aged_out_first(slices: Any, start: int, length: int) -> bytes:
+        delete_copy(ctx, user_id, 1)  # 20 later saves landed while the first slice went out
+        return read_slice(slices, start, length)
+
+    monkeypatch.setattr(settings_store._DatabaseSlices, "_read", aged_out_first)
+    server = EmbeddedServer(ctx)
+    url = server.start()
+    try:
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            requests.get(
+                f"{url}{SETTINGS}", headers={"Authorization": f"Bearer {solo.token}"}, timeout=30
+            )
+    finally:
+        server.stop()
+    assert "an answer was cut short: CopyGoneError" in caplog.text
+    logged = capfd.readouterr().err
+    assert "Exception in ASGI application" not in logged
+    assert "Traceback" not in logged
 
 
 @SQLITE_ONLY

@@ -31,7 +31,9 @@ WAIT_MS = 30_000
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = EmbeddedServer(ServerConfig(data_dir=tmp_path_factory.mktemp("demo-server")))
+    server = EmbeddedServer.from_config(
+        ServerConfig(data_dir=tmp_path_factory.mktemp("demo-server"))
+    )
     load_scenario(server.context, read_scenario(DEMO))
     url = server.start()
     try:

@@ -72,7 +72,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     scenario.write_text(SCENARIO, encoding="utf-8")
     data_dir = tmp_path / "server"
     clock_file = tmp_path / "clock"
-    embedded = EmbeddedServer(ServerConfig(data_dir=data_dir, clock_file=clock_file))
+    embedded = EmbeddedServer.from_config(ServerConfig(data_dir=data_dir, clock_file=clock_file))
     load_scenario(embedded.context, read_scenario(scenario))
     url = embedded.start()
     try:

@@ -91,7 +91,7 @@ def customer(tmp_path: Path) -> Iterator[Callable[..., Customer]]:
             config = ServerConfig(
                 data_dir=data_dir, faults=read.faults.to_mapping(), clock_file=clock_file
             )
-            embedded = EmbeddedServer(config)
+            embedded = EmbeddedServer.from_config(config)
             stack.callback(embedded.stop)
             load_scenario(embedded.context, read)
             return Customer(embedded.start(), data_dir / "outbox", clock_file)

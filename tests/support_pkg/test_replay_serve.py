@@ -105,7 +105,7 @@ def record(tmp_path: Path) -> Iterator[Callable[..., Recorded]]:
                 faults=read.faults.to_mapping(),
                 clock_file=clock_file,
             )
-            server = EmbeddedServer(config)
+            server = EmbeddedServer.from_config(config)
             stack.callback(server.stop)
             load_scenario(server.context, read)
             url = server.start()

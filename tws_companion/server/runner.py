@@ -7,18 +7,47 @@ With ``--port 0`` the operating system picks a free port; the first line on stan
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import socket
 import sys
 import threading
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.supervisors import Multiprocess
 
 from tws_companion.server.app import create_app
 from tws_companion.server.config import CONFIG_ENV_VAR, ServerConfig, build_context
+from tws_companion.server.context import ServerContext
+from tws_companion.server.errors import AnswerCutShortError
+
+
+class CutShortAnswers(logging.Filter):
+    """Leaves out uvicorn's report of an answer the app cut short on purpose
+    (:class:`.errors.AnswerCutShortError`: a download whose copy aged out meanwhile). The app
+    notes each at INFO; uvicorn would log it at ERROR with a traceback, as if the server had
+    failed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, AnswerCutShortError)
+
+
+#: uvicorn's logging configuration, with :class:`CutShortAnswers` on its error log.
+LOG_CONFIG: dict[str, Any] = {
+    **LOGGING_CONFIG,
+    "filters": {"cut_short_answers": {"()": CutShortAnswers}},
+    "loggers": {
+        **LOGGING_CONFIG["loggers"],
+        "uvicorn.error": {
+            **LOGGING_CONFIG["loggers"]["uvicorn.error"],
+            "filters": ["cut_short_answers"],
+        },
+    },
+}
 
 
 def app_from_environment() -> FastAPI:
@@ -82,6 +111,7 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            log_config=LOG_CONFIG,
             server_header=False,
             **proxies,
         )
@@ -91,6 +121,7 @@ def serve(
             host=host,
             port=port,
             log_level="warning",
+            log_config=LOG_CONFIG,
             server_header=False,
             **proxies,
         )
@@ -105,20 +136,26 @@ def serve(
 
 
 class EmbeddedServer:
-    """The server on a loopback port in a background thread of this process (the demo).
+    """The server on a loopback port in a background thread of this process (the demo), on a
+    context built from a configuration (:meth:`from_config`) or given (a test's own).
 
-    ``start()`` returns once the socket listens; ``stop()`` asks uvicorn to finish and waits.
+    ``start()`` returns once the socket listens; ``stop()`` asks uvicorn to finish, waits, and
+    closes the context's database.
     """
 
-    def __init__(self, config: ServerConfig, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.context = build_context(config)
+    def __init__(self, context: ServerContext, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.context = context
         self._config = uvicorn.Config(
             create_app(self.context), host=host, port=port, log_level="warning",
-            server_header=False, proxy_headers=False,
+            log_config=LOG_CONFIG, server_header=False, proxy_headers=False,
         )  # fmt: skip
         self._server = uvicorn.Server(self._config)
         self._thread: threading.Thread | None = None
         self.url = ""
+
+    @classmethod
+    def from_config(cls, config: ServerConfig, host: str = "127.0.0.1", port: int = 0) -> Self:
+        return cls(build_context(config), host, port)
 
     def start(self) -> str:
         sock = listening_socket(self._config)

@@ -99,7 +99,7 @@ def start_replay_server(trace: LoginTrace, data_dir: Path, *, port: int = 0) -> 
     clock_file = data_dir / CLOCK_FILE
     clock_file.write_text("0\n", encoding="utf-8")
     config = ServerConfig(data_dir=data_dir, faults=scenario.faults, clock_file=clock_file)
-    server = EmbeddedServer(config, port=port)
+    server = EmbeddedServer.from_config(config, port=port)
     try:
         load_scenario(server.context, read_scenario(scenario_file))
         url = server.start()
